@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Benchmark of reconcile against a real local Kafka (its own broker, started and
+# stopped here, so nothing else's topics are touched). Prints medians of several
+# runs and ratios against the targets of the design brief:
+#   validate N topic files      < 1 s and < 100 MB   (N = 10,000)
+#   plan N existing topics      < 5 s
+#   apply: create C topics       program CPU a small fraction of wall time (C = 2,000)
+# Usage: ci/bench.sh [N] [C] [RUNS]      (defaults 10000 2000 5)
+# Needs a build (ci/build.sh); not part of the test suite: numbers, not asserts.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-10000}
+C=${2:-2000}
+RUNS=${3:-5}
+bin=${RECONCILE_BIN:-$root/build/reconcile}
+[ -x "$bin" ] || { echo "bench: build first (ci/build.sh); no $bin" >&2; exit 1; }
+
+export RECONCILE_KAFKA_DIR="$root/build/kafka/bench"
+kafka() { "$root/ci/local-kafka.sh" "$@"; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/reconcile-bench.XXXXXX")
+cleanup() { kafka stop >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+echo "bench: starting a dedicated broker" >&2
+export RECONCILE_BOOTSTRAP=$(kafka start | tail -n 1)
+
+# gen_repo DIR COUNT PREFIX: a repository with COUNT topic files in cluster "bench"
+gen_repo() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import os, sys
+d, n, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+os.makedirs(f"{d}/topics/bench", exist_ok=True)
+open(f"{d}/topics/_teams.yaml", "w").write("teams:\n  bench:\n    chat: '#bench'\n")
+open(f"{d}/topics/bench/_cluster.yaml", "w").write(
+    "bootstrap: ${RECONCILE_BOOTSTRAP}\n"
+    "defaults:\n  partitions: 1\n  replication_factor: 1\n"
+    "policy:\n  allow_delete: true\n")
+for i in range(n):
+    name = f"{prefix}.topic-{i:05d}.v1"
+    open(f"{d}/topics/bench/{name}.yaml", "w").write(
+        f"name: {name}\npartitions: 1\nowner: bench\nmessage: bench.v1.Event\n"
+        f"config:\n  retention.ms: 7d\n  max.message.bytes: 1MiB\n"
+        f"lag:\n  max: 5m\n  for: 10m\nconsumers: [bench-consumer]\n")
+PY
+}
+
+# timed CMD...: runs CMD, appends "wall_s user_s sys_s maxrss_kb" to $work/t
+timed() {
+  /usr/bin/time -f "%e %U %S %M" -o "$work/one" "$@" >"$work/out" 2>&1 || {
+    rc=$?
+    # plan --detailed-exitcode style 2 is not a failure here
+    [ "$rc" -eq 2 ] || { cat "$work/out" >&2; echo "bench: command failed: $*" >&2; exit 1; }
+  }
+  tail -n 1 "$work/one" >>"$work/t"
+}
+
+report() { # report LABEL TARGET_SECONDS [TARGET_MB]
+  python3 - "$work/t" "$@" <<'PY'
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+label, target = sys.argv[2], float(sys.argv[3])
+wall = statistics.median(r[0] for r in rows)
+cpu = statistics.median(r[1] + r[2] for r in rows)
+rss = statistics.median(r[3] for r in rows) / 1024
+line = (f"{label:<34} median {wall:7.3f} s wall, {cpu:7.3f} s cpu, {rss:7.1f} MB max RSS"
+        f"  ({len(rows)} runs)  wall/target {wall / target:.2f}")
+line += f"  cpu/wall {cpu / wall:.3f}" if wall > 0 else ""
+if len(sys.argv) > 4:
+    line += f"  rss/target {rss / float(sys.argv[4]):.2f}"
+print(line)
+PY
+  : >"$work/t"
+}
+
+echo "bench: generating $N topic files" >&2
+gen_repo "$work/big" "$N" "bench"
+: >"$work/t"
+for _ in $(seq "$RUNS"); do timed "$bin" -C "$work/big" validate; done
+report "validate $N files" 1 100
+
+echo "bench: creating $N topics (one apply) for the plan benchmark" >&2
+timed "$bin" -C "$work/big" apply -q
+report "apply: create $N topics (1 run)" 1000000
+for _ in $(seq "$RUNS"); do timed "$bin" -C "$work/big" plan --detailed-exitcode; done
+report "plan $N existing topics" 5
+
+# Creation: fresh topics every run, deleted again (untimed) through a prune
+# with an empty declaration set, so every run starts from the same broker state.
+gen_repo "$work/empty" 0 "none"
+"$bin" -C "$work/empty" apply -q --prune >/dev/null
+for r in $(seq "$RUNS"); do
+  rm -rf "$work/create"
+  gen_repo "$work/create" "$C" "create$r"
+  timed "$bin" -C "$work/create" apply -q
+  "$bin" -C "$work/empty" apply -q --prune >/dev/null
+done
+report "apply: create $C topics" 1000000
+echo "(apply has no time target: the ratio that matters is cpu/wall, the program's own share)"

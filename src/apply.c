@@ -1,0 +1,203 @@
+#include "apply.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Store a per-topic error on the plan, keeping the first one seen. */
+static size_t record_results(rc_cluster_plan *plan, const size_t *index, rc_topic_result *res,
+                             size_t n)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!res[i].error)
+            continue;
+        rc_topic_plan *tp = &plan->topics[index[i]];
+        if (!tp->broker_error) {
+            tp->broker_error = res[i].error;
+            res[i].error = NULL;
+            failed++;
+        }
+    }
+    return failed;
+}
+
+typedef struct batches {
+    rc_new_topic *creates;
+    size_t *create_idx;
+    size_t ncreates;
+    rc_new_partitions *parts;
+    size_t *part_idx;
+    size_t nparts;
+    rc_topic_configs *cfgs;
+    size_t *cfg_idx;
+    size_t ncfgs;
+    const char **reset_keys; /* flat storage for every topic's reset keys */
+    const char **deletes;
+    size_t *delete_idx;
+    size_t ndeletes;
+} batches;
+
+static void batches_build(batches *b, const rc_cluster_plan *plan)
+{
+    size_t n = plan->ntopics, nresets = 0;
+    memset(b, 0, sizeof(*b));
+    b->creates = rc_xcalloc(n, sizeof(*b->creates));
+    b->create_idx = rc_xcalloc(n, sizeof(size_t));
+    b->parts = rc_xcalloc(n, sizeof(*b->parts));
+    b->part_idx = rc_xcalloc(n, sizeof(size_t));
+    b->cfgs = rc_xcalloc(n, sizeof(*b->cfgs));
+    b->cfg_idx = rc_xcalloc(n, sizeof(size_t));
+    b->deletes = rc_xcalloc(n, sizeof(char *));
+    b->delete_idx = rc_xcalloc(n, sizeof(size_t));
+    for (size_t i = 0; i < n; i++)
+        nresets += plan->topics[i].nchanges;
+    b->reset_keys = rc_xcalloc(nresets, sizeof(char *));
+    size_t r = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rc_topic_plan *tp = &plan->topics[i];
+        switch (tp->action) {
+        case RC_ACT_CREATE:
+            b->creates[b->ncreates] = (rc_new_topic){tp->topic, tp->partitions_to,
+                                                     tp->replication_factor,
+                                                     &tp->desired_overrides};
+            b->create_idx[b->ncreates++] = i;
+            break;
+        case RC_ACT_UPDATE:
+            if (tp->partitions_to > tp->partitions_from) {
+                b->parts[b->nparts] = (rc_new_partitions){tp->topic, tp->partitions_to};
+                b->part_idx[b->nparts++] = i;
+            }
+            if (tp->nchanges > 0) {
+                rc_topic_configs *c = &b->cfgs[b->ncfgs];
+                c->name = tp->topic;
+                c->set = &tp->desired_overrides;
+                c->reset_keys = &b->reset_keys[r];
+                for (size_t k = 0; k < tp->nchanges; k++)
+                    if (!tp->changes[k].new_value)
+                        b->reset_keys[r + c->nreset_keys++] = tp->changes[k].key;
+                r += c->nreset_keys;
+                b->cfg_idx[b->ncfgs++] = i;
+            }
+            break;
+        case RC_ACT_DELETE:
+            b->deletes[b->ndeletes] = tp->topic;
+            b->delete_idx[b->ndeletes++] = i;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static void batches_free(batches *b)
+{
+    free(b->creates);
+    free(b->create_idx);
+    free(b->parts);
+    free(b->part_idx);
+    free(b->cfgs);
+    free(b->cfg_idx);
+    free(b->reset_keys);
+    free(b->deletes);
+    free(b->delete_idx);
+}
+
+static void progress(const rc_apply_options *opt, const char *stage, size_t count)
+{
+    if (opt && opt->progress && count > 0)
+        opt->progress(opt->progress_ud, stage, count);
+}
+
+static void mark(bool *attempted, const size_t *idx, size_t n)
+{
+    for (size_t i = 0; attempted && i < n; i++)
+        attempted[idx[i]] = true;
+}
+
+static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, bool *attempted,
+               const rc_apply_options *opt)
+{
+    batches b;
+    batches_build(&b, plan);
+    rc_topic_result *res = NULL;
+    size_t failed = 0;
+    int rc = 0;
+
+    if (b.ncreates > 0) {
+        progress(opt, validate_only ? "validating creations" : "creating topics", b.ncreates);
+        mark(attempted, b.create_idx, b.ncreates);
+        rc = ka->ops->create_topics(ka, b.creates, b.ncreates, validate_only, &res);
+        if (rc < 0)
+            goto out;
+        failed += record_results(plan, b.create_idx, res, b.ncreates);
+        rc_topic_results_free(res, b.ncreates);
+        res = NULL;
+    }
+    if (b.nparts > 0) {
+        progress(opt, validate_only ? "validating partition additions" : "adding partitions",
+                 b.nparts);
+        mark(attempted, b.part_idx, b.nparts);
+        rc = ka->ops->create_partitions(ka, b.parts, b.nparts, validate_only, &res);
+        if (rc < 0)
+            goto out;
+        failed += record_results(plan, b.part_idx, res, b.nparts);
+        rc_topic_results_free(res, b.nparts);
+        res = NULL;
+    }
+    if (b.ncfgs > 0) {
+        progress(opt, validate_only ? "validating config changes" : "changing configs", b.ncfgs);
+        mark(attempted, b.cfg_idx, b.ncfgs);
+        rc = ka->ops->alter_configs(ka, b.cfgs, b.ncfgs, validate_only, &res);
+        if (rc < 0)
+            goto out;
+        failed += record_results(plan, b.cfg_idx, res, b.ncfgs);
+        rc_topic_results_free(res, b.ncfgs);
+        res = NULL;
+    }
+    if (!validate_only && b.ndeletes > 0) {
+        progress(opt, "deleting topics", b.ndeletes);
+        mark(attempted, b.delete_idx, b.ndeletes);
+        rc = ka->ops->delete_topics(ka, b.deletes, b.ndeletes, &res);
+        if (rc < 0)
+            goto out;
+        failed += record_results(plan, b.delete_idx, res, b.ndeletes);
+        rc_topic_results_free(res, b.ndeletes);
+        res = NULL;
+    }
+    if (!validate_only) {
+        /* Wait for what succeeded to be visible, so the next command (or a
+         * producer started right after CI) sees the topics with all partitions. */
+        size_t nwait = 0;
+        rc_new_partitions *wait = rc_xcalloc(plan->ntopics, sizeof(*wait));
+        for (size_t i = 0; i < plan->ntopics; i++) {
+            const rc_topic_plan *tp = &plan->topics[i];
+            bool grew = tp->action == RC_ACT_CREATE ||
+                        (tp->action == RC_ACT_UPDATE && tp->partitions_to > tp->partitions_from);
+            if (grew && !tp->broker_error)
+                wait[nwait++] = (rc_new_partitions){tp->topic, tp->partitions_to};
+        }
+        if (nwait > 0) {
+            progress(opt, "waiting for metadata", nwait);
+            int timeout = opt && opt->wait_timeout_ms > 0 ? opt->wait_timeout_ms : 60000;
+            rc = ka->ops->wait_topics(ka, wait, nwait, timeout);
+        }
+        free(wait);
+        if (rc < 0)
+            goto out;
+    }
+    rc = (int)failed;
+out:
+    batches_free(&b);
+    return rc;
+}
+
+int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan)
+{
+    return run(ka, plan, true, NULL, NULL);
+}
+
+int rc_apply_execute(rc_kadmin *ka, rc_cluster_plan *plan, bool *attempted,
+                     const rc_apply_options *opt)
+{
+    return run(ka, plan, false, attempted, opt);
+}

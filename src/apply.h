@@ -1,0 +1,35 @@
+/* apply.h — carries out a cluster plan through an rc_kadmin, batched.
+ *
+ * Both functions work on every actionable topic of the plan at once: one
+ * batched CreateTopics, one CreatePartitions, one AlterConfigs and one
+ * DeleteTopics call (each chunked by the adapter). A topic whose change the
+ * broker rejects gets plan->topics[i].broker_error set (owned by the plan);
+ * the other topics still go through. Topics with RC_ACT_REFUSE are never sent.
+ *
+ * Return value: the number of topics that failed (>= 0), or a negative
+ * RC_KADMIN_E* code when a whole call failed (connection, authorisation,
+ * timeout) — then the message is in rc_kadmin_errmsg(ka) and topics not yet
+ * reached keep broker_error NULL and are reported as "not attempted" by the
+ * caller through rc_topic_plan.attempted. */
+#ifndef RC_APPLY_H
+#define RC_APPLY_H
+
+#include "kadmin.h"
+#include "model.h"
+
+typedef void (*rc_apply_progress_fn)(void *ud, const char *stage, size_t count);
+
+typedef struct rc_apply_options {
+    int wait_timeout_ms; /* how long to wait for created topics in metadata */
+    rc_apply_progress_fn progress;
+    void *progress_ud;
+} rc_apply_options;
+
+/* Ask the broker to validate every change without applying it (validate_only). */
+int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan);
+/* Apply every change. Sets attempted[i] for each topic a request was sent for
+ * (attempted has plan->ntopics entries, caller-owned). */
+int rc_apply_execute(rc_kadmin *ka, rc_cluster_plan *plan, bool *attempted,
+                     const rc_apply_options *opt);
+
+#endif

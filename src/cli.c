@@ -1,0 +1,720 @@
+#include "cli.h"
+
+#include "apply.h"
+#include "decl.h"
+#include "diag.h"
+#include "diff.h"
+#include "kadmin.h"
+#include "model.h"
+#include "plan_print.h"
+#include "secrets.h"
+#include "source.h"
+#include "units.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_GITHUB } out_format;
+
+typedef struct cli {
+    const char *command;
+    const char *repo_dir;
+    const char *ref;
+    const char **clusters;
+    size_t nclusters;
+    rc_kvlist xprops;
+    out_format format;
+    bool color;
+    bool no_color;
+    bool verbose;
+    bool quiet;
+    bool detailed_exitcode;
+    bool prune;
+    int timeout_ms;
+    rc_secrets secrets;
+} cli;
+
+/* ---- help ---------------------------------------------------------------- */
+
+static const char usage_main[] =
+    "usage: reconcile [global options] <command> [command options]\n"
+    "\n"
+    "GitOps for Kafka topics: declarations in git -> plan -> apply.\n"
+    "\n"
+    "commands:\n"
+    "  validate   check every declaration under topics/ offline; report every problem\n"
+    "  plan       diff the declarations against the live cluster(s); change nothing\n"
+    "  apply      create topics, add partitions and change configs to match\n"
+    "\n"
+    "global options:\n"
+    "  -C DIR              repository to read (default: current directory)\n"
+    "  --ref REV           read declarations from this commit instead of the working tree\n"
+    "  --cluster NAME      only this cluster (repeatable; default: all)\n"
+    "  -X key=value        librdkafka client property, overrides the cluster file (repeatable)\n"
+    "  --format FORMAT     text (default), json, markdown or github\n"
+    "  --timeout DURATION  per admin request, e.g. 30s (default 30s)\n"
+    "  --no-color          never color the output (also NO_COLOR=1)\n"
+    "  -v, --verbose       say what is being done\n"
+    "  -q, --quiet         only errors and the result\n"
+    "  -h, --help          this help; `reconcile COMMAND --help` for a command\n"
+    "  --version           print the version\n"
+    "\n"
+    "exit codes: 0 ok and nothing to change, 1 failure, 2 changes pending\n"
+    "(plan --detailed-exitcode), 64 usage error.\n";
+
+static const char usage_validate[] =
+    "usage: reconcile validate [-C DIR] [--ref REV] [--cluster NAME] [--format text|github]\n"
+    "\n"
+    "Parse and check every file under topics/ without contacting any cluster. Every\n"
+    "problem is reported, one per line, as `file:line:column: rule-id: message`\n"
+    "(--format github prints GitHub workflow annotations). Exit 1 if any error.\n";
+
+static const char usage_plan[] =
+    "usage: reconcile plan [-C DIR] [--ref REV] [--cluster NAME] [-X key=value]\n"
+    "                      [--format text|json|markdown] [--detailed-exitcode]\n"
+    "\n"
+    "Validate the declarations, read each cluster through the admin API, and print\n"
+    "what apply would do: create, add partitions, config changes (including\n"
+    "undeclared overrides apply would reset), refused changes, unmanaged topics.\n"
+    "Every change is checked by the broker with validate_only. Nothing is changed.\n"
+    "\n"
+    "  --detailed-exitcode  exit 0 when there are no changes, 2 when changes are\n"
+    "                       pending, 1 on error\n";
+
+static const char usage_apply[] =
+    "usage: reconcile apply [-C DIR] [--ref REV] [--cluster NAME] [-X key=value]\n"
+    "                       [--format text|json] [--prune]\n"
+    "\n"
+    "Make each cluster match the declarations: create topics, add partitions, set\n"
+    "topic configs (resetting undeclared overrides unless the cluster policy keeps\n"
+    "them). Changes are batched; a change the broker rejects is reported with the\n"
+    "broker's message while the others still go through (exit 1). Refused changes\n"
+    "(partition decrease, replication factor change) are never sent.\n"
+    "\n"
+    "  --prune   delete unmanaged topics, only where the cluster policy sets\n"
+    "            allow_delete: true\n";
+
+static const char *usage_for(const char *command)
+{
+    if (!command)
+        return usage_main;
+    if (strcmp(command, "validate") == 0)
+        return usage_validate;
+    if (strcmp(command, "plan") == 0)
+        return usage_plan;
+    if (strcmp(command, "apply") == 0)
+        return usage_apply;
+    return usage_main;
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("reconcile: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'reconcile --help'.\n", stderr);
+    return RC_EXIT_USAGE;
+}
+
+/* ---- printing helpers ----------------------------------------------------- */
+
+/* Every message that may echo a library or broker text goes through here, so
+ * a secret substituted from the environment never reaches the terminal. */
+static void print_masked(cli *c, FILE *out, const char *prefix, const char *msg)
+{
+    char *masked = rc_secrets_mask(&c->secrets, msg);
+    fprintf(out, "%s%s\n", prefix, masked);
+    free(masked);
+}
+
+static void print_diags(cli *c, rc_diags *d)
+{
+    rc_diags_sort(d);
+    for (size_t i = 0; i < d->len; i++) {
+        const rc_diag *g = &d->items[i];
+        char *line;
+        if (c->format == FMT_GITHUB)
+            line = rc_xasprintf("::%s file=%s,line=%d,col=%d,title=%s::%s",
+                                g->severity == RC_SEV_ERROR ? "error" : "warning", g->file,
+                                g->line, g->col, g->rule, g->message);
+        else
+            line = rc_xasprintf("%s:%d:%d: %s%s: %s", g->file, g->line, g->col,
+                                g->severity == RC_SEV_WARNING ? "warning: " : "", g->rule,
+                                g->message);
+        /* validation output is the result of `validate`, so it goes to stdout
+         * there; for plan/apply it explains a failure, so stderr */
+        print_masked(c, strcmp(c->command, "validate") == 0 ? stdout : stderr, "", line);
+        free(line);
+    }
+}
+
+static void progress_cb(void *ud, const char *stage, size_t count)
+{
+    cli *c = ud;
+    if (!c->quiet)
+        fprintf(stderr, "reconcile: %s: %zu topic%s\n", stage, count, count == 1 ? "" : "s");
+}
+
+/* ---- loading declarations ------------------------------------------------- */
+
+static bool cluster_selected(const cli *c, const char *name)
+{
+    if (c->nclusters == 0)
+        return true;
+    for (size_t i = 0; i < c->nclusters; i++)
+        if (strcmp(c->clusters[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* Load and validate. Returns 0, or an exit code after printing why. */
+static int load_repo(cli *c, rc_repo *repo, rc_source *src)
+{
+    char err[512];
+    if (rc_source_load(src, c->repo_dir, c->ref, err, sizeof(err)) != 0) {
+        fprintf(stderr, "reconcile: %s\n", err);
+        return RC_EXIT_FAILURE;
+    }
+    rc_diags diags = {0};
+    int rc = rc_decl_load(repo, src, &diags);
+    if (diags.len > 0)
+        print_diags(c, &diags);
+    size_t nerr = rc_diags_errors(&diags);
+    rc_diags_free(&diags);
+    if (rc != 0 || nerr > 0) {
+        fprintf(stderr, "reconcile: %zu problem%s in the declarations%s; nothing was touched\n",
+                nerr, nerr == 1 ? "" : "s", c->ref ? " at that revision" : "");
+        return RC_EXIT_FAILURE;
+    }
+    for (size_t i = 0; i < c->nclusters; i++) {
+        bool found = false;
+        for (size_t k = 0; k < repo->nclusters; k++)
+            found |= strcmp(repo->clusters[k].name, c->clusters[i]) == 0;
+        if (!found) {
+            rc_buf known = {0};
+            for (size_t k = 0; k < repo->nclusters; k++)
+                rc_buf_printf(&known, "%s%s", k ? ", " : "", repo->clusters[k].name);
+            fprintf(stderr, "reconcile: no cluster named '%s' under topics/ (known: %s)\n",
+                    c->clusters[i], known.data ? known.data : "none");
+            rc_buf_free(&known);
+            return RC_EXIT_FAILURE;
+        }
+    }
+    return 0;
+}
+
+/* ---- one cluster ----------------------------------------------------------- */
+
+static char *kadmin_error(const char *cluster, const char *what, rc_kadmin *ka)
+{
+    return rc_xasprintf("cluster %s: %s: %s", cluster, what, rc_kadmin_errmsg(ka));
+}
+
+/* Connect, observe, diff. On a cluster-level failure plan->error is set and
+ * *ka may be NULL. The caller destroys *ka. */
+static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *plan,
+                         rc_kadmin **ka_out, rc_cluster_obs *obs)
+{
+    char err[512];
+    *ka_out = NULL;
+    memset(plan, 0, sizeof(*plan));
+    memset(obs, 0, sizeof(*obs));
+
+    char *bootstrap = NULL;
+    if (!decl->bootstrap) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = rc_xasprintf("cluster %s: no bootstrap servers in %s", decl->name,
+                                   decl->file);
+        return;
+    }
+    if (rc_env_expand(&bootstrap, decl->bootstrap, NULL, err, sizeof(err)) != 0) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = rc_xasprintf("cluster %s: bootstrap in %s: %s", decl->name, decl->file, err);
+        return;
+    }
+    rc_kvlist props = {0};
+    for (size_t i = 0; i < decl->client_props.len; i++) {
+        char *v = NULL;
+        if (rc_env_expand(&v, decl->client_props.items[i].value, &c->secrets, err,
+                          sizeof(err)) != 0) {
+            plan->cluster = rc_xstrdup(decl->name);
+            plan->error = rc_xasprintf("cluster %s: client property %s in %s: %s", decl->name,
+                                       decl->client_props.items[i].key, decl->file, err);
+            free(bootstrap);
+            rc_kvlist_free(&props);
+            return;
+        }
+        rc_kvlist_set(&props, decl->client_props.items[i].key, v);
+        free(v);
+    }
+    rc_kvlist_copy(&props, &c->xprops);
+
+    if (c->verbose)
+        fprintf(stderr, "reconcile: cluster %s: connecting to %s\n", decl->name, bootstrap);
+    rc_kadmin_config kcfg = {decl->name, bootstrap, &props, c->timeout_ms, 0, c->verbose};
+    rc_kadmin *ka = NULL;
+    if (rc_kadmin_rdkafka_new(&ka, &kcfg, err, sizeof(err)) != 0) {
+        char *masked = rc_secrets_mask(&c->secrets, err);
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = rc_xasprintf("cluster %s: %s", decl->name, masked);
+        free(masked);
+        free(bootstrap);
+        rc_kvlist_free(&props);
+        return;
+    }
+    free(bootstrap);
+    rc_kvlist_free(&props);
+    *ka_out = ka;
+
+    if (ka->ops->describe_cluster(ka, obs) != 0) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = kadmin_error(decl->name, "cannot read the cluster", ka);
+        return;
+    }
+    if (decl->cluster_id && (!obs->cluster_id || strcmp(decl->cluster_id, obs->cluster_id))) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = rc_xasprintf(
+            "cluster %s: cluster id is %s but %s pins %s; refusing to touch a different "
+            "cluster (wrong bootstrap address?)",
+            decl->name, obs->cluster_id ? obs->cluster_id : "(unknown)", decl->file,
+            decl->cluster_id);
+        return;
+    }
+
+    /* Configs only for declared topics that exist: undeclared topics are never
+     * altered, so their configs are not needed. */
+    const char **names = rc_xcalloc(decl->ntopics, sizeof(char *));
+    size_t nnames = 0;
+    for (size_t i = 0; i < decl->ntopics; i++)
+        if (rc_cluster_obs_topic(obs, decl->topics[i].name))
+            names[nnames++] = decl->topics[i].name;
+    if (c->verbose)
+        fprintf(stderr, "reconcile: cluster %s: %zu brokers, %zu topics; describing %zu\n",
+                decl->name, (size_t)obs->broker_count, obs->ntopics, nnames);
+    int rc = ka->ops->describe_configs(ka, obs, (const char *const *)names, nnames);
+    free(names);
+    if (rc != 0) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = kadmin_error(decl->name, "cannot read topic configs", ka);
+        return;
+    }
+
+    rc_diags diags = {0};
+    rc_decl_check_cluster_live(decl, obs, &diags);
+    if (diags.len > 0)
+        print_diags(c, &diags);
+    size_t nerr = rc_diags_errors(&diags);
+    rc_diags_free(&diags);
+    if (nerr > 0) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = rc_xasprintf("cluster %s: %zu declaration problem%s against the live "
+                                   "cluster; nothing was touched",
+                                   decl->name, nerr, nerr == 1 ? "" : "s");
+        return;
+    }
+
+    rc_diff_options dopt = {.prune = c->prune};
+    if (rc_diff_plan(plan, decl, obs, &dopt) != 0 && !plan->error)
+        plan->error = rc_xasprintf("cluster %s: cannot compute the plan", decl->name);
+    if (!plan->cluster)
+        plan->cluster = rc_xstrdup(decl->name);
+}
+
+static bool plan_has_failures(const rc_cluster_plan *p)
+{
+    if (p->error)
+        return true;
+    for (size_t i = 0; i < p->ntopics; i++)
+        if (p->topics[i].action == RC_ACT_REFUSE || p->topics[i].broker_error)
+            return true;
+    return false;
+}
+
+static void mask_plan(cli *c, rc_cluster_plan *p)
+{
+    if (c->secrets.len == 0)
+        return;
+    if (p->error) {
+        char *m = rc_secrets_mask(&c->secrets, p->error);
+        free(p->error);
+        p->error = m;
+    }
+    for (size_t i = 0; i < p->ntopics; i++) {
+        if (p->topics[i].broker_error) {
+            char *m = rc_secrets_mask(&c->secrets, p->topics[i].broker_error);
+            free(p->topics[i].broker_error);
+            p->topics[i].broker_error = m;
+        }
+    }
+}
+
+static void print_plans(cli *c, const rc_cluster_plan *plans, size_t n)
+{
+    switch (c->format) {
+    case FMT_JSON:
+        rc_plan_print_json(stdout, plans, n);
+        break;
+    case FMT_MARKDOWN:
+        rc_plan_print_markdown(stdout, plans, n);
+        break;
+    default:
+        rc_plan_print_text(stdout, plans, n, c->color);
+        break;
+    }
+}
+
+/* ---- apply report ----------------------------------------------------------- */
+
+static void report_apply(cli *c, const rc_cluster_plan *p, const bool *attempted, int call_rc,
+                         rc_kadmin *ka)
+{
+    size_t created = 0, updated = 0, deleted = 0, failed = 0, refused = 0, skipped = 0;
+    for (size_t i = 0; i < p->ntopics; i++) {
+        const rc_topic_plan *tp = &p->topics[i];
+        if (tp->action == RC_ACT_REFUSE) {
+            refused++;
+            fprintf(stdout, "! refused %s\n", tp->topic);
+            for (size_t k = 0; k < tp->nrefusals; k++)
+                fprintf(stdout, "    %s\n", tp->refusals[k]);
+            continue;
+        }
+        if (tp->action != RC_ACT_CREATE && tp->action != RC_ACT_UPDATE &&
+            tp->action != RC_ACT_DELETE)
+            continue;
+        if (tp->broker_error) {
+            failed++;
+            char *line = rc_xasprintf("x failed  %s: %s", tp->topic, tp->broker_error);
+            print_masked(c, stdout, "", line);
+            free(line);
+            continue;
+        }
+        if (!attempted[i] || call_rc < 0) {
+            /* A whole-call failure leaves the later stages unsent; name each topic
+             * so nobody has to guess what state the cluster is in. */
+            if (!attempted[i]) {
+                skipped++;
+                fprintf(stdout, "- not attempted %s\n", tp->topic);
+                continue;
+            }
+        }
+        switch (tp->action) {
+        case RC_ACT_CREATE:
+            created++;
+            fprintf(stdout, "+ created %s (%d partitions)\n", tp->topic, tp->partitions_to);
+            break;
+        case RC_ACT_UPDATE:
+            updated++;
+            fprintf(stdout, "~ updated %s", tp->topic);
+            if (tp->partitions_to > tp->partitions_from)
+                fprintf(stdout, " (partitions %d -> %d)", tp->partitions_from, tp->partitions_to);
+            if (tp->nchanges > 0)
+                fprintf(stdout, " (%zu config change%s)", tp->nchanges,
+                        tp->nchanges == 1 ? "" : "s");
+            fputc('\n', stdout);
+            break;
+        case RC_ACT_DELETE:
+            deleted++;
+            fprintf(stdout, "- deleted %s\n", tp->topic);
+            break;
+        default:
+            break;
+        }
+    }
+    if (call_rc < 0) {
+        char *msg = rc_xasprintf("cluster %s: apply stopped: %s", p->cluster, rc_kadmin_errmsg(ka));
+        print_masked(c, stderr, "reconcile: ", msg);
+        free(msg);
+    }
+    if (created + updated + deleted + failed + refused + skipped == 0 && call_rc >= 0)
+        fprintf(stdout, "cluster %s: no changes\n", p->cluster);
+    else
+        fprintf(stdout,
+                "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused%s\n",
+                p->cluster, created, updated, deleted, failed, refused,
+                skipped ? ", some changes not attempted" : "");
+}
+
+/* ---- commands ------------------------------------------------------------------ */
+
+static int cmd_validate(cli *c)
+{
+    rc_repo repo = {0};
+    rc_source src = {0};
+    int rc = load_repo(c, &repo, &src);
+    if (rc == 0 && !c->quiet) {
+        size_t ntopics = 0, nclusters = 0;
+        for (size_t i = 0; i < repo.nclusters; i++) {
+            if (!cluster_selected(c, repo.clusters[i].name))
+                continue;
+            nclusters++;
+            ntopics += repo.clusters[i].ntopics;
+        }
+        fprintf(stdout, "ok: %zu topic%s in %zu cluster%s, %zu file%s checked\n", ntopics,
+                ntopics == 1 ? "" : "s", nclusters, nclusters == 1 ? "" : "s", src.nfiles,
+                src.nfiles == 1 ? "" : "s");
+    }
+    rc_repo_free(&repo);
+    rc_source_free(&src);
+    return rc;
+}
+
+static int cmd_plan_or_apply(cli *c, bool apply)
+{
+    rc_repo repo = {0};
+    rc_source src = {0};
+    int rc = load_repo(c, &repo, &src);
+    if (rc != 0) {
+        rc_repo_free(&repo);
+        rc_source_free(&src);
+        return rc;
+    }
+    if (c->verbose && src.commit)
+        fprintf(stderr, "reconcile: declarations from commit %s\n", src.commit);
+
+    rc_cluster_plan *plans = rc_xcalloc(repo.nclusters, sizeof(*plans));
+    size_t nplans = 0;
+    bool failure = false, changes = false;
+    for (size_t i = 0; i < repo.nclusters; i++) {
+        const rc_cluster_decl *decl = &repo.clusters[i];
+        if (!cluster_selected(c, decl->name))
+            continue;
+        rc_cluster_plan *p = &plans[nplans++];
+        rc_cluster_obs obs;
+        rc_kadmin *ka = NULL;
+        plan_cluster(c, decl, p, &ka, &obs);
+        if (!p->error) {
+            if (!apply) {
+                int v = rc_apply_validate(ka, p);
+                if (v < 0)
+                    p->error = kadmin_error(decl->name, "validation by the broker failed", ka);
+            } else {
+                bool *attempted = rc_xcalloc(p->ntopics, sizeof(bool));
+                rc_apply_options aopt = {0, progress_cb, c};
+                int a = rc_apply_execute(ka, p, attempted, &aopt);
+                mask_plan(c, p);
+                if (c->format == FMT_TEXT)
+                    report_apply(c, p, attempted, a, ka);
+                if (a < 0 && !p->error)
+                    p->error = kadmin_error(decl->name, "apply stopped", ka);
+                free(attempted);
+            }
+        }
+        mask_plan(c, p);
+        if (p->error && c->format == FMT_TEXT)
+            print_masked(c, stderr, "reconcile: ", p->error);
+        failure |= plan_has_failures(p);
+        changes |= rc_cluster_plan_has_changes(p);
+        rc_cluster_obs_free(&obs);
+        if (ka)
+            ka->ops->destroy(ka);
+    }
+
+    if (!apply || c->format != FMT_TEXT)
+        print_plans(c, plans, nplans);
+
+    for (size_t i = 0; i < nplans; i++)
+        rc_cluster_plan_free(&plans[i]);
+    free(plans);
+    rc_repo_free(&repo);
+    rc_source_free(&src);
+    if (failure)
+        return RC_EXIT_FAILURE;
+    if (!apply && c->detailed_exitcode && changes)
+        return RC_EXIT_CHANGES;
+    return RC_EXIT_OK;
+}
+
+/* ---- option parsing -------------------------------------------------------------- */
+
+enum {
+    OPT_REF = 256,
+    OPT_CLUSTER,
+    OPT_FORMAT,
+    OPT_NO_COLOR,
+    OPT_VERSION,
+    OPT_DETAILED,
+    OPT_PRUNE,
+    OPT_TIMEOUT,
+};
+
+static const struct option long_opts[] = {
+    {"ref", required_argument, NULL, OPT_REF},
+    {"cluster", required_argument, NULL, OPT_CLUSTER},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"verbose", no_argument, NULL, 'v'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"detailed-exitcode", no_argument, NULL, OPT_DETAILED},
+    {"prune", no_argument, NULL, OPT_PRUNE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {NULL, 0, NULL, 0},
+};
+
+static bool known_command(const char *s)
+{
+    return strcmp(s, "validate") == 0 || strcmp(s, "plan") == 0 || strcmp(s, "apply") == 0;
+}
+
+int rc_cli_main(int argc, char **argv)
+{
+    cli c = {0};
+    c.repo_dir = ".";
+    c.timeout_ms = 30000;
+    c.clusters = rc_xcalloc((size_t)argc, sizeof(char *));
+    bool help = false, version = false;
+    int exit_code = RC_EXIT_OK;
+
+    /* The command may stand anywhere among the options (getopt permutes), so
+     * `reconcile plan -C repo` and `reconcile -C repo plan` both work. */
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":C:X:vqh", long_opts, NULL)) != -1) {
+        switch (opt) {
+        case 'C':
+            c.repo_dir = optarg;
+            break;
+        case 'X': {
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg) {
+                exit_code = usage_error("-X expects key=value, got '%s'", optarg);
+                goto out;
+            }
+            char *key = rc_xstrndup(optarg, (size_t)(eq - optarg));
+            rc_kvlist_set(&c.xprops, key, eq + 1);
+            rc_secrets_add(&c.secrets, eq + 1); /* -X may carry a password */
+            free(key);
+            break;
+        }
+        case 'v':
+            c.verbose = true;
+            break;
+        case 'q':
+            c.quiet = true;
+            break;
+        case 'h':
+            help = true;
+            break;
+        case OPT_REF:
+            c.ref = optarg;
+            break;
+        case OPT_CLUSTER:
+            c.clusters[c.nclusters++] = optarg;
+            break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "text") == 0)
+                c.format = FMT_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                c.format = FMT_JSON;
+            else if (strcmp(optarg, "markdown") == 0)
+                c.format = FMT_MARKDOWN;
+            else if (strcmp(optarg, "github") == 0)
+                c.format = FMT_GITHUB;
+            else {
+                exit_code = usage_error(
+                    "unknown format '%s' (expected text, json, markdown or github)", optarg);
+                goto out;
+            }
+            break;
+        case OPT_NO_COLOR:
+            c.no_color = true;
+            break;
+        case OPT_VERSION:
+            version = true;
+            break;
+        case OPT_DETAILED:
+            c.detailed_exitcode = true;
+            break;
+        case OPT_PRUNE:
+            c.prune = true;
+            break;
+        case OPT_TIMEOUT: {
+            long long ms = 0;
+            char err[256];
+            if (rc_units_parse_duration_ms(&ms, optarg, err, sizeof(err)) != 0 || ms <= 0 ||
+                ms > 3600000) {
+                exit_code = usage_error("--timeout expects a duration such as 30s, got '%s'",
+                                        optarg);
+                goto out;
+            }
+            c.timeout_ms = (int)ms;
+            break;
+        }
+        case ':':
+            exit_code = usage_error("option '%s' needs a value", argv[optind - 1]);
+            goto out;
+        default:
+            exit_code = usage_error("unknown option '%s'", argv[optind - 1]);
+            goto out;
+        }
+    }
+
+    if (optind < argc)
+        c.command = argv[optind++];
+    if (version) {
+        printf("reconcile %s\n", RECONCILE_VERSION);
+        goto out;
+    }
+    if (c.command && !known_command(c.command)) {
+        exit_code = usage_error("unknown command '%s'", c.command);
+        goto out;
+    }
+    if (help) {
+        fputs(usage_for(c.command), stdout);
+        goto out;
+    }
+    if (!c.command) {
+        fputs(usage_main, stderr);
+        exit_code = RC_EXIT_USAGE;
+        goto out;
+    }
+    if (optind < argc) {
+        exit_code = usage_error("unexpected argument '%s'", argv[optind]);
+        goto out;
+    }
+    bool is_validate = strcmp(c.command, "validate") == 0;
+    bool is_apply = strcmp(c.command, "apply") == 0;
+    if (c.detailed_exitcode && strcmp(c.command, "plan") != 0) {
+        exit_code = usage_error("--detailed-exitcode belongs to %s", "plan");
+        goto out;
+    }
+    if (c.prune && !is_apply) {
+        exit_code = usage_error("--prune belongs to %s", "apply");
+        goto out;
+    }
+    if (is_validate && (c.format == FMT_JSON || c.format == FMT_MARKDOWN)) {
+        exit_code = usage_error("validate prints text or github annotations, not %s",
+                                c.format == FMT_JSON ? "json" : "markdown");
+        goto out;
+    }
+    if (!is_validate && c.format == FMT_GITHUB) {
+        exit_code = usage_error("--format github is for %s", "validate");
+        goto out;
+    }
+    if (is_apply && c.format == FMT_MARKDOWN) {
+        exit_code = usage_error("apply prints text or json, not %s", "markdown");
+        goto out;
+    }
+    c.color = !c.no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO);
+
+    if (is_validate)
+        exit_code = cmd_validate(&c);
+    else
+        exit_code = cmd_plan_or_apply(&c, is_apply);
+out:
+    free(c.clusters);
+    rc_kvlist_free(&c.xprops);
+    rc_secrets_free(&c.secrets);
+    return exit_code;
+}

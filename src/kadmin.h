@@ -1,0 +1,105 @@
+/* kadmin.h — the Kafka admin operations reconcile needs, behind a function table.
+ *
+ * The plan and apply logic only talk to an rc_kadmin, so they can be unit-tested
+ * with a fake table; kadmin_rdkafka.c is the real implementation on librdkafka.
+ *
+ * Conventions: every operation returns 0 on success or a negative RC_KADMIN_E*
+ * code for a failure of the whole call (connection, authentication,
+ * authorisation, timeout) and leaves a one-line message in rc_kadmin_errmsg().
+ * Per-topic failures of a batched call are not call failures: they are
+ * reported in the per-topic result array (NULL error = success), which the
+ * call allocates (n entries, same order as the request) only when it returns
+ * >= 0; on a negative return *results is NULL. Batch calls chunk internally
+ * so callers may pass thousands of topics. */
+#ifndef RC_KADMIN_H
+#define RC_KADMIN_H
+
+#include "model.h"
+
+enum {
+    RC_KADMIN_OK = 0,
+    RC_KADMIN_ECONNECT = -1, /* no broker reachable */
+    RC_KADMIN_EAUTH = -2,    /* SASL/TLS authentication refused */
+    RC_KADMIN_EACCESS = -3,  /* authorisation denied (ACL) */
+    RC_KADMIN_ETIMEOUT = -4,
+    RC_KADMIN_EOTHER = -5,
+};
+
+typedef struct rc_kadmin rc_kadmin;
+
+/* Per-topic outcome of a batched call. error is owned by the result array. */
+typedef struct rc_topic_result {
+    const char *topic; /* borrowed from the request */
+    char *error;       /* NULL on success; broker's message otherwise */
+    int error_code;    /* librdkafka error code, 0 on success */
+} rc_topic_result;
+
+void rc_topic_results_free(rc_topic_result *r, size_t n);
+
+typedef struct rc_new_topic {
+    const char *name;
+    int partitions;
+    int replication_factor;
+    const rc_kvlist *config; /* borrowed */
+} rc_new_topic;
+
+typedef struct rc_new_partitions {
+    const char *name;
+    int total; /* new total partition count */
+} rc_new_partitions;
+
+typedef struct rc_topic_configs {
+    const char *name;
+    const rc_kvlist *set; /* full desired set of overrides; keys absent are reset */
+    /* for incremental alter: the explicit deletions (drift resets) */
+    const char *const *reset_keys;
+    size_t nreset_keys;
+} rc_topic_configs;
+
+typedef struct rc_kadmin_ops {
+    /* Cluster id, broker count, auto.create.topics.enable, all topics with
+     * partition and replication counts (no configs). obs is zeroed first. */
+    int (*describe_cluster)(rc_kadmin *ka, rc_cluster_obs *obs);
+    /* Fill configs of the named topics in obs (DescribeConfigs, batched) and
+     * obs->config_keys. Topics not in obs are ignored. */
+    int (*describe_configs)(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *topics,
+                            size_t ntopics);
+    int (*create_topics)(rc_kadmin *ka, const rc_new_topic *topics, size_t n, bool validate_only,
+                         rc_topic_result **results);
+    int (*create_partitions)(rc_kadmin *ka, const rc_new_partitions *parts, size_t n,
+                             bool validate_only, rc_topic_result **results);
+    int (*alter_configs)(rc_kadmin *ka, const rc_topic_configs *cfgs, size_t n, bool validate_only,
+                         rc_topic_result **results);
+    int (*delete_topics)(rc_kadmin *ka, const char *const *topics, size_t n,
+                         rc_topic_result **results);
+    /* Wait until every named topic is in metadata with its partitions, or the
+     * deadline passes (RC_KADMIN_ETIMEOUT, message names the missing topics). */
+    int (*wait_topics)(rc_kadmin *ka, const rc_new_partitions *topics, size_t n, int timeout_ms);
+    void (*destroy)(rc_kadmin *ka);
+} rc_kadmin_ops;
+
+struct rc_kadmin {
+    const rc_kadmin_ops *ops;
+    char errmsg[512];
+};
+
+const char *rc_kadmin_errmsg(const rc_kadmin *ka);
+
+/* Settings for the real client. props are librdkafka properties, already
+ * expanded (they may hold secrets: never print them). */
+typedef struct rc_kadmin_config {
+    const char *cluster_name; /* for messages */
+    const char *bootstrap;
+    const rc_kvlist *props;
+    int timeout_ms;   /* per admin request; default 30000 */
+    int batch_size;   /* topics per admin request; default 500 */
+    bool verbose;
+} rc_kadmin_config;
+
+/* Create the librdkafka-backed admin client. Returns 0 or a negative code with
+ * a message in errbuf (e.g. an unknown -X property). Caller destroys it with
+ * ka->ops->destroy(ka). */
+int rc_kadmin_rdkafka_new(rc_kadmin **out, const rc_kadmin_config *cfg, char *errbuf,
+                          size_t errlen);
+
+#endif

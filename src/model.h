@@ -1,0 +1,189 @@
+/* model.h — plain data shared by the declaration parser, the diff engine, the
+ * admin adapter, the executor and the printers.
+ *
+ * Ownership: every pointer inside these structs is owned by the struct that
+ * holds it and released by the matching *_free function. Nothing here does
+ * I/O. Topic config values are always stored in canonical form (see units.h):
+ * integers in base units ("604800000", not "7d"), booleans "true"/"false". */
+#ifndef RC_MODEL_H
+#define RC_MODEL_H
+
+#include "util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ---- declarations (what git says) ---------------------------------------- */
+
+typedef struct rc_team {
+    char *name;
+    char *chat;       /* chat room the team's alerts go to, may be NULL */
+    char *escalation; /* may be NULL */
+} rc_team;
+
+typedef struct rc_topic_decl {
+    char *name;
+    char *file; /* repository-relative path of the declaring file */
+    int line;   /* position of the document's `name:` value */
+    int col;
+    int partitions;         /* resolved: declared, else cluster default */
+    int replication_factor; /* resolved: declared, else cluster default */
+    char *owner;
+    char *message;     /* protobuf message type, may be NULL */
+    char *description; /* may be NULL */
+    rc_kvlist config;  /* declared keys merged over cluster defaults, canonical values */
+    /* lag alert; 0 means "use cluster default" */
+    long long lag_max_seconds; /* time-lag threshold */
+    long long lag_max_offsets; /* offset-lag threshold (when declared in messages) */
+    long long lag_for_seconds;
+    char *severity; /* may be NULL: cluster default */
+    char **consumers;
+    size_t nconsumers;
+    double messages_per_second; /* 0 when not declared */
+    bool skew_alert;
+} rc_topic_decl;
+
+typedef struct rc_cluster_decl {
+    char *name; /* directory name under topics/ */
+    char *file; /* path of _cluster.yaml */
+    char *bootstrap;         /* may contain ${ENV}; expanded by the command layer */
+    rc_kvlist client_props;  /* librdkafka properties, values may contain ${ENV} */
+    char *cluster_id;        /* optional pin; NULL when not pinned */
+    char *repo_url;          /* optional, for dashboard links back to git */
+    /* defaults */
+    int default_partitions;
+    int default_replication_factor;
+    rc_kvlist default_config; /* canonical */
+    long long default_lag_max_seconds;
+    long long default_lag_for_seconds;
+    char *default_severity;
+    /* policy */
+    char *name_pattern; /* POSIX extended regex or NULL */
+    int min_replication_factor;
+    int max_replication_factor; /* 0 = no limit (broker count checked at plan time) */
+    int max_partitions;         /* 0 = no limit */
+    bool allow_delete;
+    bool keep_undeclared_overrides;
+    bool guard_older_commits;
+    char **ignore_patterns; /* glob patterns of topics never touched */
+    size_t nignore_patterns;
+    char **allowed_config_keys; /* NULL/0 = any known key */
+    size_t nallowed_config_keys;
+    double partition_messages_per_second; /* napkin math; 0 = not checked */
+    /* monitoring */
+    char *metric_source; /* kafka_exporter (default), kafka-lag-exporter, kminion, redpanda */
+    char *prometheus_datasource;
+    char *prometheus_url;
+    char *grafana_url;
+    char *grafana_folder;
+    rc_kvlist alert_labels;
+    /* topics declared for this cluster, sorted by name */
+    rc_topic_decl *topics;
+    size_t ntopics;
+} rc_cluster_decl;
+
+typedef struct rc_repo {
+    rc_team *teams;
+    size_t nteams;
+    rc_cluster_decl *clusters; /* sorted by name */
+    size_t nclusters;
+} rc_repo;
+
+void rc_topic_decl_free(rc_topic_decl *t);
+void rc_cluster_decl_free(rc_cluster_decl *c);
+void rc_repo_free(rc_repo *r);
+const rc_team *rc_repo_team(const rc_repo *r, const char *name);
+
+/* ---- observed state (what the cluster says) ------------------------------ */
+
+typedef enum rc_config_source {
+    RC_CFG_TOPIC_OVERRIDE, /* dynamic per-topic config: the thing we manage */
+    RC_CFG_BROKER_DYNAMIC, /* dynamic broker or cluster-wide default */
+    RC_CFG_BROKER_STATIC,  /* server.properties */
+    RC_CFG_DEFAULT,        /* Kafka's built-in default */
+    RC_CFG_OTHER
+} rc_config_source;
+
+typedef struct rc_config_obs {
+    char *key;
+    char *value; /* as the broker reports it; NULL for sensitive values */
+    rc_config_source source;
+    bool read_only;
+    bool sensitive;
+} rc_config_obs;
+
+typedef struct rc_topic_obs {
+    char *name;
+    int partitions;
+    int replication_factor; /* of partition 0 */
+    bool internal;
+    rc_config_obs *configs; /* NULL when configs were not described */
+    size_t nconfigs;
+} rc_topic_obs;
+
+typedef struct rc_cluster_obs {
+    char *cluster_id;
+    int broker_count;
+    int auto_create_topics; /* 1 on, 0 off, -1 unknown */
+    rc_topic_obs *topics;   /* sorted by name */
+    size_t ntopics;
+    char **config_keys; /* every topic config key the broker reported; used to accept newer keys */
+    size_t nconfig_keys;
+} rc_cluster_obs;
+
+void rc_topic_obs_free(rc_topic_obs *t);
+void rc_cluster_obs_free(rc_cluster_obs *c);
+const rc_topic_obs *rc_cluster_obs_topic(const rc_cluster_obs *c, const char *name);
+
+/* ---- plan (what apply would do) ------------------------------------------ */
+
+typedef enum rc_topic_action {
+    RC_ACT_UNCHANGED,
+    RC_ACT_CREATE,
+    RC_ACT_UPDATE,    /* add partitions and/or config changes */
+    RC_ACT_REFUSE,    /* at least one refused change; nothing is applied to the topic */
+    RC_ACT_UNMANAGED, /* on the cluster, not declared */
+    RC_ACT_DELETE     /* unmanaged and --prune with a policy that allows deletion */
+} rc_topic_action;
+
+typedef struct rc_config_change {
+    char *key;
+    char *old_value; /* NULL when the key had no override */
+    char *new_value; /* NULL when the override is reset (drift) */
+    bool drift;      /* undeclared override that apply resets */
+} rc_config_change;
+
+typedef struct rc_topic_plan {
+    char *topic;
+    rc_topic_action action;
+    const rc_topic_decl *decl; /* borrowed; NULL for unmanaged/delete */
+    int partitions_from;       /* 0 when the topic does not exist */
+    int partitions_to;
+    int replication_factor; /* for create */
+    rc_config_change *changes;
+    size_t nchanges;
+    rc_kvlist desired_overrides; /* the full set of topic overrides after apply */
+    char **refusals;             /* human text, each says what to do instead */
+    size_t nrefusals;
+    char *broker_error; /* validate_only or apply failure, NULL if none */
+} rc_topic_plan;
+
+typedef struct rc_cluster_plan {
+    char *cluster;
+    char *cluster_id;
+    rc_topic_plan *topics; /* declared topics in name order, then unmanaged in name order */
+    size_t ntopics;
+    char **warnings; /* e.g. auto.create.topics.enable=true */
+    size_t nwarnings;
+    char *error; /* cluster-level failure (unreachable, id mismatch); NULL if none */
+} rc_cluster_plan;
+
+void rc_topic_plan_free(rc_topic_plan *p);
+void rc_cluster_plan_free(rc_cluster_plan *p);
+/* Counts of topics per action, indexed by rc_topic_action. */
+void rc_cluster_plan_counts(const rc_cluster_plan *p, size_t counts[6]);
+/* true when apply would change anything (create, update, delete). */
+bool rc_cluster_plan_has_changes(const rc_cluster_plan *p);
+const char *rc_topic_action_name(rc_topic_action a);
+
+#endif

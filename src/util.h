@@ -1,0 +1,63 @@
+/* util.h — small owned-memory helpers shared by every module.
+ *
+ * Allocation failure aborts the process (rc_xmalloc and friends): the tool is
+ * a short-lived CLI and there is no sensible recovery from out-of-memory.
+ * Every function that returns char* returns a heap string the caller frees. */
+#ifndef RC_UTIL_H
+#define RC_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *rc_xmalloc(size_t n);
+void *rc_xcalloc(size_t count, size_t n);
+void *rc_xrealloc(void *p, size_t n);
+char *rc_xstrdup(const char *s);
+char *rc_xstrndup(const char *s, size_t n);
+char *rc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *rc_xvasprintf(const char *fmt, va_list ap);
+
+/* Growable string. Zero-initialise ({0}) before first use; rc_buf_free releases. */
+typedef struct rc_buf {
+    char *data; /* always NUL-terminated once anything was appended */
+    size_t len;
+    size_t cap;
+} rc_buf;
+
+void rc_buf_append(rc_buf *b, const char *s, size_t n);
+void rc_buf_puts(rc_buf *b, const char *s);
+void rc_buf_printf(rc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Transfers ownership of the contents to the caller (never NULL); b is reset. */
+char *rc_buf_take(rc_buf *b);
+void rc_buf_free(rc_buf *b);
+
+/* Ordered string map: key -> value, both owned by the list. Keys are unique. */
+typedef struct rc_kv {
+    char *key;
+    char *value;
+} rc_kv;
+
+typedef struct rc_kvlist {
+    rc_kv *items;
+    size_t len;
+    size_t cap;
+} rc_kvlist;
+
+/* Copies key and value; replaces the value when the key exists. */
+void rc_kvlist_set(rc_kvlist *l, const char *key, const char *value);
+/* Borrowed value or NULL. */
+const char *rc_kvlist_get(const rc_kvlist *l, const char *key);
+void rc_kvlist_remove(rc_kvlist *l, const char *key);
+void rc_kvlist_sort(rc_kvlist *l);
+void rc_kvlist_copy(rc_kvlist *dst, const rc_kvlist *src);
+void rc_kvlist_free(rc_kvlist *l);
+
+/* Levenshtein distance, capped: returns cap+1 once the distance exceeds cap. */
+size_t rc_edit_distance(const char *a, const char *b, size_t cap);
+/* Best candidate within distance max(2, len/3), or NULL. Borrowed from candidates. */
+const char *rc_did_you_mean(const char *word, const char *const *candidates, size_t n);
+
+/* Read a whole file. Returns 0 and a heap buffer (NUL-terminated), or -errno. */
+int rc_read_file(char **out, size_t *out_len, const char *path);
+
+#endif

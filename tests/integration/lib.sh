@@ -1,0 +1,122 @@
+# Shared helpers for the integration tests. Source it first thing.
+# Each test builds its own git repository in a temp dir, declares topics with
+# a prefix unique to the test run, and checks what the real broker holds with
+# independent witnesses (kcat for metadata, Kafka's own ConfigCommand for
+# configs), never with reconcile itself.
+set -euo pipefail
+
+: "${RECONCILE_BIN:?RECONCILE_BIN must point at the reconcile binary}"
+: "${RECONCILE_SRC:?RECONCILE_SRC must point at the source tree}"
+if [ -z "${RECONCILE_BOOTSTRAP:-}" ]; then
+  RECONCILE_BOOTSTRAP=$("$RECONCILE_SRC/ci/local-kafka.sh" start | tail -n 1)
+  export RECONCILE_BOOTSTRAP
+fi
+B=$RECONCILE_BOOTSTRAP
+TEST_NAME=$(basename "$0" .sh)
+# Topic names unique per test and run, so tests share one broker safely.
+P="it-${TEST_NAME#test_}-$$-$RANDOM"
+P=${P//_/-}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/reconcile-it.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export NO_COLOR=1
+failures=0
+passes=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; passes=$((passes + 1)); }
+
+# check DESCRIPTION COMMAND... : passes when the command succeeds
+check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
+
+# run_rc VAR CMD...: runs CMD capturing stdout+stderr in $OUT and exit code in $RC
+run() {
+  set +e
+  OUT=$("$@" 2>&1)
+  RC=$?
+  set -e
+}
+
+expect_rc() { # expect_rc WANT DESCRIPTION
+  if [ "$RC" -eq "$1" ]; then pass "$2 (exit $1)"; else fail "$2: exit $RC, want $1; output:"; echo "$OUT" >&2; fi
+}
+expect_out() { # expect_out FIXED-STRING DESCRIPTION
+  if grep -qF -- "$1" <<<"$OUT"; then pass "$2"; else fail "$2: output lacks '$1'; output:"; echo "$OUT" >&2; fi
+}
+expect_no_out() {
+  if grep -qF -- "$1" <<<"$OUT"; then fail "$2: output has '$1'; output:"; echo "$OUT" >&2; else pass "$2"; fi
+}
+
+rc() { "$RECONCILE_BIN" -C "$REPO" "$@"; }
+
+# new_repo: a git repository with a teams file and one cluster "it" pointing at
+# the test broker. Extra cluster-file YAML (policy etc.) may be given as $1.
+new_repo() {
+  REPO="$WORK/repo"
+  rm -rf "$REPO"
+  mkdir -p "$REPO/topics/it"
+  cat >"$REPO/topics/_teams.yaml" <<YAML
+teams:
+  payments:
+    chat: "#payments-alerts"
+  search:
+    chat: "#search-oncall"
+YAML
+  cat >"$REPO/topics/it/_cluster.yaml" <<YAML
+bootstrap: \${RECONCILE_BOOTSTRAP}
+defaults:
+  partitions: 3
+  replication_factor: 1
+${1:-}
+YAML
+  git -C "$REPO" init -q -b main
+  git -C "$REPO" config user.email it@example.invalid
+  git -C "$REPO" config user.name "integration test"
+}
+
+# declare_topic NAME PARTITIONS [extra YAML lines...]
+declare_topic() {
+  local name=$1 parts=$2
+  shift 2
+  {
+    echo "name: $name"
+    echo "partitions: $parts"
+    echo "owner: payments"
+    for line in "$@"; do echo "$line"; done
+  } >"$REPO/topics/it/$name.yaml"
+}
+
+commit() { git -C "$REPO" add -A && git -C "$REPO" commit -q -m "$1"; }
+
+# Witnesses -------------------------------------------------------------------
+kafka_cp() { "$RECONCILE_SRC/ci/local-kafka.sh" cp; }
+
+# partitions_of TOPIC: partition count per kcat, or "missing"
+partitions_of() {
+  kcat -b "$B" -L -t "$1" -J -m 10 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+t = [t for t in d.get("topics", []) if t["topic"] == sys.argv[1]]
+print(len(t[0]["partitions"]) if t and not t[0].get("error") and t[0]["partitions"] else "missing")' "$1"
+}
+
+# overrides_of TOPIC: "key=value" lines of the topic's dynamic overrides, sorted
+overrides_of() {
+  java -cp "$(kafka_cp)" kafka.admin.ConfigCommand --bootstrap-server "$B" \
+    --entity-type topics --entity-name "$1" --describe 2>/dev/null |
+    sed -n 's/^  \([a-z.]*\)=\([^ ]*\) sensitive.*/\1=\2/p' | sort
+}
+
+set_override() { # set_override TOPIC key=value
+  java -cp "$(kafka_cp)" kafka.admin.ConfigCommand --bootstrap-server "$B" \
+    --entity-type topics --entity-name "$1" --alter --add-config "$2" >/dev/null
+}
+
+create_topic_directly() { # create_topic_directly TOPIC PARTITIONS
+  java -cp "$(kafka_cp)" org.apache.kafka.tools.TopicCommand --bootstrap-server "$B" \
+    --create --topic "$1" --partitions "$2" --replication-factor 1 >/dev/null
+}
+
+finish() {
+  echo "$passes passed, $failures failed"
+  [ "$failures" -eq 0 ]
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Failures a user meets: unreachable cluster, missing env, bad -X, usage errors.
+. "$(dirname "$0")/lib.sh"
+
+new_repo
+declare_topic "$P.t" 1
+commit "one topic"
+
+# unreachable cluster: one line naming the cluster and the cause, exit 1, fast
+export UNREACHABLE=127.0.0.1:1
+sed -i 's/RECONCILE_BOOTSTRAP/UNREACHABLE/' "$REPO/topics/it/_cluster.yaml"
+run rc plan --cluster it --timeout 5s
+expect_rc 1 "unreachable cluster"
+expect_out "cluster it" "error names the cluster"
+check "error is one line, not a log dump" test "$(grep -c . <<<"$OUT")" -le 3
+sed -i 's/UNREACHABLE/RECONCILE_BOOTSTRAP/' "$REPO/topics/it/_cluster.yaml"
+
+# environment variable missing
+sed -i 's/RECONCILE_BOOTSTRAP/RECONCILE_NO_SUCH_VAR/' "$REPO/topics/it/_cluster.yaml"
+run rc plan --cluster it
+expect_rc 1 "unset environment variable"
+expect_out "RECONCILE_NO_SUCH_VAR is not set" "names the variable"
+sed -i 's/RECONCILE_NO_SUCH_VAR/RECONCILE_BOOTSTRAP/' "$REPO/topics/it/_cluster.yaml"
+
+# a secret given through the environment never appears, even in errors
+export IT_SECRET="s3cr3t-$$-value"
+cat >>"$REPO/topics/it/_cluster.yaml" <<'YAML'
+client:
+  security.protocol: SASL_PLAINTEXT
+  sasl.mechanisms: PLAIN
+  sasl.username: nobody
+  sasl.password: ${IT_SECRET}
+YAML
+run rc plan --cluster it --timeout 5s -v
+expect_rc 1 "SASL against a plaintext listener fails"
+expect_no_out "$IT_SECRET" "the password is not printed"
+run rc plan --cluster it -X sasl.mechanisms=NO-SUCH-MECH --timeout 5s
+expect_rc 1 "invalid -X value"
+expect_no_out "$IT_SECRET" "the password is not printed on a config error"
+
+# usage errors exit 64
+run rc plan --no-such-option
+expect_rc 64 "unknown option"
+run rc frobnicate
+expect_rc 64 "unknown command"
+run rc plan --format yaml
+expect_rc 64 "unknown format"
+run rc validate --prune
+expect_rc 64 "--prune outside apply"
+run rc -X novalue plan
+expect_rc 64 "-X without ="
+run rc plan --cluster nope
+expect_rc 1 "unknown cluster name"
+expect_out "no cluster named 'nope'" "unknown cluster is named"
+
+# --help is on every command and exits 0
+for cmd in validate plan apply; do
+  run "$RECONCILE_BIN" "$cmd" --help
+  expect_rc 0 "$cmd --help"
+  expect_out "usage: reconcile $cmd" "$cmd --help shows its usage"
+done
+run "$RECONCILE_BIN" --version
+expect_rc 0 "--version"
+
+finish

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# --ref reads declarations from a commit through libgit2, not the working tree.
+. "$(dirname "$0")/lib.sh"
+
+new_repo
+declare_topic "$P.committed" 2
+commit "first"
+first=$(git -C "$REPO" rev-parse HEAD)
+declare_topic "$P.committed" 4
+declare_topic "$P.uncommitted" 1
+commit "second"
+# the working tree now differs from both commits
+declare_topic "$P.worktree-only" 1
+rm "$REPO/topics/it/$P.uncommitted.yaml"
+
+run rc plan --cluster it --ref "$first"
+expect_rc 0 "plan --ref first commit"
+expect_out "$P.committed" "plan at first commit names its topic"
+expect_no_out "$P.uncommitted" "plan at first commit ignores later commits"
+expect_no_out "$P.worktree-only" "plan at first commit ignores the working tree"
+
+run rc apply --cluster it --ref HEAD
+expect_rc 0 "apply --ref HEAD"
+check "HEAD's partition count applied" test "$(partitions_of "$P.committed")" = 4
+check "HEAD's second topic created" test "$(partitions_of "$P.uncommitted")" = 1
+check "working-tree-only topic not created" test "$(partitions_of "$P.worktree-only")" = missing
+
+run rc plan --cluster it --ref no-such-branch
+expect_rc 1 "unknown revision"
+expect_out "unknown revision 'no-such-branch'" "unknown revision is named"
+
+# a broken declaration committed at a ref: reported with the file, nothing touched
+echo "partitions: [" >"$REPO/topics/it/$P.broken.yaml"
+commit "broken"
+run rc apply --cluster it --ref HEAD
+expect_rc 1 "apply of a commit with invalid declarations"
+expect_out "topics/it/$P.broken.yaml:" "the broken file is named with its position"
+expect_out "nothing was touched" "says nothing was touched"
+check "worktree-only topic still not created" test "$(partitions_of "$P.worktree-only")" = missing
+
+finish

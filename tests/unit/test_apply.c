@@ -1,0 +1,273 @@
+/* Unit tests of the apply executor with a fake admin table. The same paths
+ * run for real against the broker in tests/integration/test_plan_apply.sh. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "apply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fake {
+    rc_kadmin base;
+    int create_calls, part_calls, cfg_calls, delete_calls, wait_calls;
+    size_t created_n, parts_n, cfg_n, deleted_n, waited_n;
+    bool last_validate_only;
+    const char *fail_topic; /* this topic gets a per-topic error */
+    int fail_call_create;   /* whole create call fails */
+    rc_buf seen_resets;
+    rc_buf seen_set;
+} fake;
+
+static rc_topic_result *results_for(const char *const *names, size_t n, const char *fail)
+{
+    rc_topic_result *r = rc_xcalloc(n, sizeof(*r));
+    for (size_t i = 0; i < n; i++) {
+        r[i].topic = names[i];
+        if (fail && strcmp(names[i], fail) == 0) {
+            r[i].error = rc_xstrdup("Topic replication factor must be 1 or less");
+            r[i].error_code = 38;
+        }
+    }
+    return r;
+}
+
+static int f_create(rc_kadmin *ka, const rc_new_topic *t, size_t n, bool vo, rc_topic_result **res)
+{
+    fake *f = (fake *)ka;
+    f->create_calls++;
+    f->created_n += n;
+    f->last_validate_only = vo;
+    if (f->fail_call_create) {
+        snprintf(ka->errmsg, sizeof(ka->errmsg), "timed out");
+        *res = NULL;
+        return RC_KADMIN_ETIMEOUT;
+    }
+    const char **names = rc_xcalloc(n, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        names[i] = t[i].name;
+    *res = results_for(names, n, f->fail_topic);
+    free(names);
+    return 0;
+}
+
+static int f_parts(rc_kadmin *ka, const rc_new_partitions *p, size_t n, bool vo,
+                   rc_topic_result **res)
+{
+    fake *f = (fake *)ka;
+    f->part_calls++;
+    f->parts_n += n;
+    f->last_validate_only = vo;
+    const char **names = rc_xcalloc(n, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        names[i] = p[i].name;
+    *res = results_for(names, n, f->fail_topic);
+    free(names);
+    return 0;
+}
+
+static int f_cfgs(rc_kadmin *ka, const rc_topic_configs *c, size_t n, bool vo,
+                  rc_topic_result **res)
+{
+    fake *f = (fake *)ka;
+    f->cfg_calls++;
+    f->cfg_n += n;
+    f->last_validate_only = vo;
+    const char **names = rc_xcalloc(n, sizeof(char *));
+    for (size_t i = 0; i < n; i++) {
+        names[i] = c[i].name;
+        for (size_t k = 0; k < c[i].nreset_keys; k++)
+            rc_buf_printf(&f->seen_resets, "%s;", c[i].reset_keys[k]);
+        for (size_t k = 0; k < c[i].set->len; k++)
+            rc_buf_printf(&f->seen_set, "%s;", c[i].set->items[k].key);
+    }
+    *res = results_for(names, n, f->fail_topic);
+    free(names);
+    return 0;
+}
+
+static int f_delete(rc_kadmin *ka, const char *const *t, size_t n, rc_topic_result **res)
+{
+    fake *f = (fake *)ka;
+    f->delete_calls++;
+    f->deleted_n += n;
+    *res = results_for(t, n, f->fail_topic);
+    return 0;
+}
+
+static int f_wait(rc_kadmin *ka, const rc_new_partitions *t, size_t n, int timeout_ms)
+{
+    (void)t;
+    (void)timeout_ms;
+    fake *f = (fake *)ka;
+    f->wait_calls++;
+    f->waited_n += n;
+    return 0;
+}
+
+static const rc_kadmin_ops fake_ops = {
+    NULL, NULL, f_create, f_parts, f_cfgs, f_delete, f_wait, NULL,
+};
+
+static void add_topic(rc_cluster_plan *p, const char *name, rc_topic_action a, int from, int to)
+{
+    p->topics = rc_xrealloc(p->topics, (p->ntopics + 1) * sizeof(*p->topics));
+    rc_topic_plan *t = &p->topics[p->ntopics++];
+    memset(t, 0, sizeof(*t));
+    t->topic = rc_xstrdup(name);
+    t->action = a;
+    t->partitions_from = from;
+    t->partitions_to = to;
+    t->replication_factor = 1;
+}
+
+static void add_change(rc_topic_plan *t, const char *key, const char *old, const char *new_value)
+{
+    t->changes = rc_xrealloc(t->changes, (t->nchanges + 1) * sizeof(*t->changes));
+    rc_config_change *c = &t->changes[t->nchanges++];
+    c->key = rc_xstrdup(key);
+    c->old_value = old ? rc_xstrdup(old) : NULL;
+    c->new_value = new_value ? rc_xstrdup(new_value) : NULL;
+    c->drift = new_value == NULL;
+    if (new_value)
+        rc_kvlist_set(&t->desired_overrides, key, new_value);
+}
+
+/* Three creations, two partition additions, one config update, one refusal,
+ * one deletion, one unchanged. */
+static void build_plan(rc_cluster_plan *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->cluster = rc_xstrdup("test");
+    add_topic(p, "a.create", RC_ACT_CREATE, 0, 3);
+    add_topic(p, "b.create", RC_ACT_CREATE, 0, 1);
+    add_topic(p, "c.create", RC_ACT_CREATE, 0, 6);
+    add_topic(p, "d.grow", RC_ACT_UPDATE, 3, 6);
+    add_topic(p, "e.grow-and-config", RC_ACT_UPDATE, 1, 2);
+    add_change(&p->topics[4], "retention.ms", "1000", "2000");
+    add_change(&p->topics[4], "segment.ms", "3600000", NULL);
+    rc_kvlist_set(&p->topics[4].desired_overrides, "cleanup.policy", "compact");
+    add_topic(p, "f.refused", RC_ACT_REFUSE, 6, 3);
+    add_topic(p, "g.delete", RC_ACT_DELETE, 1, 1);
+    add_topic(p, "h.same", RC_ACT_UNCHANGED, 1, 1);
+}
+
+static void test_batches_each_kind_in_one_call(void **state)
+{
+    (void)state;
+    fake f = {.base.ops = &fake_ops};
+    rc_cluster_plan p;
+    build_plan(&p);
+    bool attempted[8] = {0};
+    int rc = rc_apply_execute(&f.base, &p, attempted, NULL);
+    assert_int_equal(rc, 0);
+    assert_int_equal(f.create_calls, 1);
+    assert_int_equal(f.created_n, 3);
+    assert_int_equal(f.part_calls, 1);
+    assert_int_equal(f.parts_n, 2);
+    assert_int_equal(f.cfg_calls, 1);
+    assert_int_equal(f.cfg_n, 1);
+    assert_int_equal(f.delete_calls, 1);
+    assert_int_equal(f.deleted_n, 1);
+    assert_false(f.last_validate_only);
+    /* created and grown topics are waited for: 3 + 2 */
+    assert_int_equal(f.waited_n, 5);
+    /* the refused and unchanged topics are never sent */
+    assert_false(attempted[5]);
+    assert_false(attempted[7]);
+    assert_true(attempted[0] && attempted[3] && attempted[4] && attempted[6]);
+    /* the full override set goes out (non-incremental AlterConfigs), and the
+     * drifted key is named as a reset */
+    assert_non_null(strstr(f.seen_set.data, "retention.ms;"));
+    assert_non_null(strstr(f.seen_set.data, "cleanup.policy;"));
+    assert_null(strstr(f.seen_set.data, "segment.ms"));
+    assert_string_equal(f.seen_resets.data, "segment.ms;");
+    rc_buf_free(&f.seen_set);
+    rc_buf_free(&f.seen_resets);
+    rc_cluster_plan_free(&p);
+}
+
+static void test_per_topic_failure_does_not_stop_others(void **state)
+{
+    (void)state;
+    fake f = {.base.ops = &fake_ops, .fail_topic = "b.create"};
+    rc_cluster_plan p;
+    build_plan(&p);
+    bool attempted[8] = {0};
+    int rc = rc_apply_execute(&f.base, &p, attempted, NULL);
+    assert_int_equal(rc, 1);
+    assert_non_null(p.topics[1].broker_error);
+    assert_string_equal(p.topics[1].broker_error, "Topic replication factor must be 1 or less");
+    assert_null(p.topics[0].broker_error);
+    /* later stages still ran */
+    assert_int_equal(f.part_calls, 1);
+    assert_int_equal(f.cfg_calls, 1);
+    /* the failed creation is not waited for */
+    assert_int_equal(f.waited_n, 4);
+    rc_buf_free(&f.seen_set);
+    rc_buf_free(&f.seen_resets);
+    rc_cluster_plan_free(&p);
+}
+
+static void test_whole_call_failure_stops_and_reports(void **state)
+{
+    (void)state;
+    fake f = {.base.ops = &fake_ops, .fail_call_create = 1};
+    rc_cluster_plan p;
+    build_plan(&p);
+    bool attempted[8] = {0};
+    int rc = rc_apply_execute(&f.base, &p, attempted, NULL);
+    assert_int_equal(rc, RC_KADMIN_ETIMEOUT);
+    assert_string_equal(rc_kadmin_errmsg(&f.base), "timed out");
+    assert_int_equal(f.part_calls, 0);
+    assert_false(attempted[3]); /* the caller reports these as not attempted */
+    rc_cluster_plan_free(&p);
+}
+
+static void test_validate_only_sends_no_delete_and_no_wait(void **state)
+{
+    (void)state;
+    fake f = {.base.ops = &fake_ops};
+    rc_cluster_plan p;
+    build_plan(&p);
+    int rc = rc_apply_validate(&f.base, &p);
+    assert_int_equal(rc, 0);
+    assert_true(f.last_validate_only);
+    assert_int_equal(f.create_calls, 1);
+    assert_int_equal(f.delete_calls, 0);
+    assert_int_equal(f.wait_calls, 0);
+    rc_buf_free(&f.seen_set);
+    rc_buf_free(&f.seen_resets);
+    rc_cluster_plan_free(&p);
+}
+
+static void test_empty_plan_makes_no_calls(void **state)
+{
+    (void)state;
+    fake f = {.base.ops = &fake_ops};
+    rc_cluster_plan p = {0};
+    p.cluster = rc_xstrdup("empty");
+    add_topic(&p, "same", RC_ACT_UNCHANGED, 1, 1);
+    bool attempted[1] = {0};
+    assert_int_equal(rc_apply_execute(&f.base, &p, attempted, NULL), 0);
+    assert_int_equal(f.create_calls + f.part_calls + f.cfg_calls + f.delete_calls + f.wait_calls,
+                     0);
+    rc_cluster_plan_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_batches_each_kind_in_one_call),
+        cmocka_unit_test(test_per_topic_failure_does_not_stop_others),
+        cmocka_unit_test(test_whole_call_failure_stops_and_reports),
+        cmocka_unit_test(test_validate_only_sends_no_delete_and_no_wait),
+        cmocka_unit_test(test_empty_plan_makes_no_calls),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -108,13 +108,13 @@ static void progress(const rc_apply_options *opt, const char *stage, size_t coun
         opt->progress(opt->progress_ud, stage, count);
 }
 
-static void mark(bool *attempted, const size_t *idx, size_t n)
+static void mark(rc_apply_outcome *outcome, const size_t *idx, size_t n, rc_apply_outcome o)
 {
-    for (size_t i = 0; attempted && i < n; i++)
-        attempted[idx[i]] = true;
+    for (size_t i = 0; outcome && i < n; i++)
+        outcome[idx[i]] = o;
 }
 
-static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, bool *attempted,
+static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_apply_outcome *outcome,
                const rc_apply_options *opt)
 {
     batches b;
@@ -125,42 +125,46 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, bool *a
 
     if (b.ncreates > 0) {
         progress(opt, validate_only ? "validating creations" : "creating topics", b.ncreates);
-        mark(attempted, b.create_idx, b.ncreates);
+        mark(outcome, b.create_idx, b.ncreates, RC_APPLY_UNKNOWN);
         rc = ka->ops->create_topics(ka, b.creates, b.ncreates, validate_only, &res);
         if (rc < 0)
             goto out;
         failed += record_results(plan, b.create_idx, res, b.ncreates);
+        mark(outcome, b.create_idx, b.ncreates, RC_APPLY_DONE);
         rc_topic_results_free(res, b.ncreates);
         res = NULL;
     }
     if (b.nparts > 0) {
         progress(opt, validate_only ? "validating partition additions" : "adding partitions",
                  b.nparts);
-        mark(attempted, b.part_idx, b.nparts);
+        mark(outcome, b.part_idx, b.nparts, RC_APPLY_UNKNOWN);
         rc = ka->ops->create_partitions(ka, b.parts, b.nparts, validate_only, &res);
         if (rc < 0)
             goto out;
         failed += record_results(plan, b.part_idx, res, b.nparts);
+        mark(outcome, b.part_idx, b.nparts, RC_APPLY_DONE);
         rc_topic_results_free(res, b.nparts);
         res = NULL;
     }
     if (b.ncfgs > 0) {
         progress(opt, validate_only ? "validating config changes" : "changing configs", b.ncfgs);
-        mark(attempted, b.cfg_idx, b.ncfgs);
+        mark(outcome, b.cfg_idx, b.ncfgs, RC_APPLY_UNKNOWN);
         rc = ka->ops->alter_configs(ka, b.cfgs, b.ncfgs, validate_only, &res);
         if (rc < 0)
             goto out;
         failed += record_results(plan, b.cfg_idx, res, b.ncfgs);
+        mark(outcome, b.cfg_idx, b.ncfgs, RC_APPLY_DONE);
         rc_topic_results_free(res, b.ncfgs);
         res = NULL;
     }
     if (!validate_only && b.ndeletes > 0) {
         progress(opt, "deleting topics", b.ndeletes);
-        mark(attempted, b.delete_idx, b.ndeletes);
+        mark(outcome, b.delete_idx, b.ndeletes, RC_APPLY_UNKNOWN);
         rc = ka->ops->delete_topics(ka, b.deletes, b.ndeletes, &res);
         if (rc < 0)
             goto out;
         failed += record_results(plan, b.delete_idx, res, b.ndeletes);
+        mark(outcome, b.delete_idx, b.ndeletes, RC_APPLY_DONE);
         rc_topic_results_free(res, b.ndeletes);
         res = NULL;
     }
@@ -196,8 +200,8 @@ int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan)
     return run(ka, plan, true, NULL, NULL);
 }
 
-int rc_apply_execute(rc_kadmin *ka, rc_cluster_plan *plan, bool *attempted,
+int rc_apply_execute(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_outcome *outcome,
                      const rc_apply_options *opt)
 {
-    return run(ka, plan, false, attempted, opt);
+    return run(ka, plan, false, outcome, opt);
 }

@@ -8,14 +8,20 @@
  *
  * Return value: the number of topics that failed (>= 0), or a negative
  * RC_KADMIN_E* code when a whole call failed (connection, authorisation,
- * timeout) — then the message is in rc_kadmin_errmsg(ka) and topics not yet
- * reached keep broker_error NULL and are reported as "not attempted" by the
- * caller through rc_topic_plan.attempted. */
+ * timeout) — then the message is in rc_kadmin_errmsg(ka), and the per-topic
+ * outcome array tells the caller which changes landed, which were never sent,
+ * and which were in the failed call (their state is unknown). */
 #ifndef RC_APPLY_H
 #define RC_APPLY_H
 
 #include "kadmin.h"
 #include "model.h"
+
+typedef enum rc_apply_outcome {
+    RC_APPLY_NOT_SENT = 0, /* no request carried this topic */
+    RC_APPLY_DONE,         /* the broker answered: success, or broker_error is set */
+    RC_APPLY_UNKNOWN       /* its request failed as a whole; it may or may not have landed */
+} rc_apply_outcome;
 
 typedef void (*rc_apply_progress_fn)(void *ud, const char *stage, size_t count);
 
@@ -27,9 +33,10 @@ typedef struct rc_apply_options {
 
 /* Ask the broker to validate every change without applying it (validate_only). */
 int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan);
-/* Apply every change. Sets attempted[i] for each topic a request was sent for
- * (attempted has plan->ntopics entries, caller-owned). */
-int rc_apply_execute(rc_kadmin *ka, rc_cluster_plan *plan, bool *attempted,
+/* Apply every change. outcome has plan->ntopics entries (caller-owned,
+ * zeroed by the caller); a topic with several changes (partitions and
+ * configs) is DONE only when every request that carried it was answered. */
+int rc_apply_execute(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_outcome *outcome,
                      const rc_apply_options *opt);
 
 #endif

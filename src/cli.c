@@ -217,7 +217,13 @@ static int load_repo(cli *c, rc_repo *repo, rc_source *src)
 
 static char *kadmin_error(const char *cluster, const char *what, rc_kadmin *ka)
 {
-    return rc_xasprintf("cluster %s: %s: %s", cluster, what, rc_kadmin_errmsg(ka));
+    /* the adapter's messages may already name the cluster */
+    const char *msg = rc_kadmin_errmsg(ka);
+    char *prefix = rc_xasprintf("cluster %s: ", cluster);
+    if (strncmp(msg, prefix, strlen(prefix)) == 0)
+        msg += strlen(prefix);
+    free(prefix);
+    return rc_xasprintf("cluster %s: %s: %s", cluster, what, msg);
 }
 
 /* Connect, observe, diff. On a cluster-level failure plan->error is set and
@@ -375,10 +381,11 @@ static void print_plans(cli *c, const rc_cluster_plan *plans, size_t n)
 
 /* ---- apply report ----------------------------------------------------------- */
 
-static void report_apply(cli *c, const rc_cluster_plan *p, const bool *attempted, int call_rc,
-                         rc_kadmin *ka)
+static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcome *outcome,
+                         int call_rc)
 {
-    size_t created = 0, updated = 0, deleted = 0, failed = 0, refused = 0, skipped = 0;
+    size_t created = 0, updated = 0, deleted = 0, failed = 0, refused = 0, skipped = 0,
+           unknown = 0;
     for (size_t i = 0; i < p->ntopics; i++) {
         const rc_topic_plan *tp = &p->topics[i];
         if (tp->action == RC_ACT_REFUSE) {
@@ -398,14 +405,19 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const bool *attempted
             free(line);
             continue;
         }
-        if (!attempted[i] || call_rc < 0) {
-            /* A whole-call failure leaves the later stages unsent; name each topic
-             * so nobody has to guess what state the cluster is in. */
-            if (!attempted[i]) {
-                skipped++;
-                fprintf(stdout, "- not attempted %s\n", tp->topic);
-                continue;
-            }
+        if (outcome[i] == RC_APPLY_NOT_SENT) {
+            skipped++;
+            fprintf(stdout, "- not attempted %s\n", tp->topic);
+            continue;
+        }
+        if (outcome[i] == RC_APPLY_UNKNOWN) {
+            /* The call that carried this topic failed as a whole: whether
+             * this change landed is unknown, so say so rather than claim
+             * success. */
+            unknown++;
+            fprintf(stdout, "? unknown %s (the request failed; run plan to see the state)\n",
+                    tp->topic);
+            continue;
         }
         switch (tp->action) {
         case RC_ACT_CREATE:
@@ -430,18 +442,14 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const bool *attempted
             break;
         }
     }
-    if (call_rc < 0) {
-        char *msg = rc_xasprintf("cluster %s: apply stopped: %s", p->cluster, rc_kadmin_errmsg(ka));
-        print_masked(c, stderr, "reconcile: ", msg);
-        free(msg);
-    }
-    if (created + updated + deleted + failed + refused + skipped == 0 && call_rc >= 0)
+    if (created + updated + deleted + failed + refused + skipped + unknown == 0 && call_rc >= 0)
         fprintf(stdout, "cluster %s: no changes\n", p->cluster);
     else
         fprintf(stdout,
-                "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused%s\n",
+                "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused%s%s\n",
                 p->cluster, created, updated, deleted, failed, refused,
-                skipped ? ", some changes not attempted" : "");
+                unknown ? ", some in an unknown state" : "",
+                skipped ? ", some not attempted" : "");
 }
 
 /* ---- commands ------------------------------------------------------------------ */
@@ -498,19 +506,21 @@ static int cmd_plan_or_apply(cli *c, bool apply)
                 if (v < 0)
                     p->error = kadmin_error(decl->name, "validation by the broker failed", ka);
             } else {
-                bool *attempted = rc_xcalloc(p->ntopics, sizeof(bool));
+                rc_apply_outcome *outcome = rc_xcalloc(p->ntopics, sizeof(*outcome));
                 rc_apply_options aopt = {0, progress_cb, c};
-                int a = rc_apply_execute(ka, p, attempted, &aopt);
+                int a = rc_apply_execute(ka, p, outcome, &aopt);
                 mask_plan(c, p);
                 if (c->format == FMT_TEXT)
-                    report_apply(c, p, attempted, a, ka);
+                    report_apply(c, p, outcome, a);
                 if (a < 0 && !p->error)
                     p->error = kadmin_error(decl->name, "apply stopped", ka);
-                free(attempted);
+                free(outcome);
             }
         }
         mask_plan(c, p);
-        if (p->error && c->format == FMT_TEXT)
+        /* plan prints cluster errors in its report; apply's text report is
+         * per topic, so the cluster-level failure goes to stderr */
+        if (p->error && apply && c->format == FMT_TEXT)
             print_masked(c, stderr, "reconcile: ", p->error);
         failure |= plan_has_failures(p);
         changes |= rc_cluster_plan_has_changes(p);

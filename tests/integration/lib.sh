@@ -28,7 +28,21 @@ pass() { echo "ok: $*"; passes=$((passes + 1)); }
 # check DESCRIPTION COMMAND... : passes when the command succeeds
 check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
 
-# run_rc VAR CMD...: runs CMD capturing stdout+stderr in $OUT and exit code in $RC
+# eventually DESCRIPTION WANT CMD...: metadata reaches every broker a moment
+# after a change, so a witness polls (up to 20 s) until CMD prints WANT.
+eventually() {
+  local d=$1 want=$2 got="" deadline=$((SECONDS + 20))
+  shift 2
+  while :; do
+    got=$("$@" 2>/dev/null || true)
+    [ "$got" = "$want" ] && { pass "$d"; return 0; }
+    [ $SECONDS -ge $deadline ] && break
+    sleep 0.2
+  done
+  fail "$d: got '$got', want '$want'"
+}
+
+# run CMD...: runs CMD capturing stdout+stderr in $OUT and exit code in $RC
 run() {
   set +e
   OUT=$("$@" 2>&1)

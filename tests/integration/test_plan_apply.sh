@@ -12,7 +12,7 @@ commit "two topics"
 run rc plan --cluster it --detailed-exitcode
 expect_rc 2 "plan with pending creations"
 expect_out "$P.orders" "plan names the topic to create"
-check "plan created nothing" test "$(partitions_of "$P.orders")" = missing
+eventually "plan created nothing" missing partitions_of "$P.orders"
 
 run rc plan --cluster it --format json
 expect_rc 0 "plan --format json"
@@ -31,8 +31,8 @@ assert d["changes_pending"] is True
 run rc apply --cluster it
 expect_rc 0 "apply creates the topics"
 expect_out "+ created $P.orders" "apply reports the creation"
-check "orders has 3 partitions (kcat)" test "$(partitions_of "$P.orders")" = 3
-check "events has 2 partitions (kcat)" test "$(partitions_of "$P.events")" = 2
+eventually "orders has 3 partitions (kcat)" 3 partitions_of "$P.orders"
+eventually "events has 2 partitions (kcat)" 2 partitions_of "$P.events"
 ov=$(overrides_of "$P.orders")
 check "retention.ms=7d stored as 604800000 (ConfigCommand)" grep -qx "retention.ms=604800000" <<<"$ov"
 
@@ -51,7 +51,7 @@ expect_out "3 -> 6" "plan shows partitions old -> new"
 expect_out "retention.ms: 604800000 -> 86400000" "plan shows the config change old -> new"
 run rc apply --cluster it
 expect_rc 0 "apply the update"
-check "orders now has 6 partitions" test "$(partitions_of "$P.orders")" = 6
+eventually "orders now has 6 partitions" 6 partitions_of "$P.orders"
 check "retention.ms changed to 1d" grep -qx "retention.ms=86400000" <<<"$(overrides_of "$P.orders")"
 check "cleanup.policy override kept" grep -qx "cleanup.policy=delete" <<<"$(overrides_of "$P.orders")"
 
@@ -73,16 +73,17 @@ expect_out "cannot" "plan explains the refusal"
 run rc apply --cluster it
 expect_rc 1 "apply with a refused change exits 1"
 expect_out "refused $P.orders" "apply reports the refusal"
-check "orders still has 6 partitions" test "$(partitions_of "$P.orders")" = 6
+eventually "orders still has 6 partitions" 6 partitions_of "$P.orders"
 check "events got its config anyway (the rest still applies)" grep -qx "retention.ms=7200000" <<<"$(overrides_of "$P.events")"
 declare_topic "$P.orders" 6 "config:" "  retention.ms: 1d" "  cleanup.policy: delete"
 
 # ---- unmanaged topics: reported, untouched; --prune only when policy allows
 create_topic_directly "$P.stray" 1
+eventually "the stray topic is visible" 1 partitions_of "$P.stray"
 run rc plan --cluster it
 expect_out "$P.stray" "plan lists the unmanaged topic"
 run rc apply --cluster it --prune
 expect_rc 0 "apply --prune without allow_delete"
-check "unmanaged topic survives apply --prune when policy forbids deletion" test "$(partitions_of "$P.stray")" = 1
+eventually "unmanaged topic survives apply --prune when policy forbids deletion" 1 partitions_of "$P.stray"
 
 finish

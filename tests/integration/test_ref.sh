@@ -21,9 +21,9 @@ expect_no_out "$P.worktree-only" "plan at first commit ignores the working tree"
 
 run rc apply --cluster it --ref HEAD
 expect_rc 0 "apply --ref HEAD"
-check "HEAD's partition count applied" test "$(partitions_of "$P.committed")" = 4
-check "HEAD's second topic created" test "$(partitions_of "$P.uncommitted")" = 1
-check "working-tree-only topic not created" test "$(partitions_of "$P.worktree-only")" = missing
+eventually "HEAD's partition count applied" 4 partitions_of "$P.committed"
+eventually "HEAD's second topic created" 1 partitions_of "$P.uncommitted"
+eventually "working-tree-only topic not created" missing partitions_of "$P.worktree-only"
 
 run rc plan --cluster it --ref no-such-branch
 expect_rc 1 "unknown revision"
@@ -36,6 +36,6 @@ run rc apply --cluster it --ref HEAD
 expect_rc 1 "apply of a commit with invalid declarations"
 expect_out "topics/it/$P.broken.yaml:" "the broken file is named with its position"
 expect_out "nothing was touched" "says nothing was touched"
-check "worktree-only topic still not created" test "$(partitions_of "$P.worktree-only")" = missing
+eventually "worktree-only topic still not created" missing partitions_of "$P.worktree-only"
 
 finish

@@ -163,8 +163,8 @@ static void test_batches_each_kind_in_one_call(void **state)
     fake f = {.base.ops = &fake_ops};
     rc_cluster_plan p;
     build_plan(&p);
-    bool attempted[8] = {0};
-    int rc = rc_apply_execute(&f.base, &p, attempted, NULL);
+    rc_apply_outcome outcome[8] = {0};
+    int rc = rc_apply_execute(&f.base, &p, outcome, NULL);
     assert_int_equal(rc, 0);
     assert_int_equal(f.create_calls, 1);
     assert_int_equal(f.created_n, 3);
@@ -178,9 +178,12 @@ static void test_batches_each_kind_in_one_call(void **state)
     /* created and grown topics are waited for: 3 + 2 */
     assert_int_equal(f.waited_n, 5);
     /* the refused and unchanged topics are never sent */
-    assert_false(attempted[5]);
-    assert_false(attempted[7]);
-    assert_true(attempted[0] && attempted[3] && attempted[4] && attempted[6]);
+    assert_int_equal(outcome[5], RC_APPLY_NOT_SENT);
+    assert_int_equal(outcome[7], RC_APPLY_NOT_SENT);
+    assert_int_equal(outcome[0], RC_APPLY_DONE);
+    assert_int_equal(outcome[3], RC_APPLY_DONE);
+    assert_int_equal(outcome[4], RC_APPLY_DONE);
+    assert_int_equal(outcome[6], RC_APPLY_DONE);
     /* the full override set goes out (non-incremental AlterConfigs), and the
      * drifted key is named as a reset */
     assert_non_null(strstr(f.seen_set.data, "retention.ms;"));
@@ -198,8 +201,8 @@ static void test_per_topic_failure_does_not_stop_others(void **state)
     fake f = {.base.ops = &fake_ops, .fail_topic = "b.create"};
     rc_cluster_plan p;
     build_plan(&p);
-    bool attempted[8] = {0};
-    int rc = rc_apply_execute(&f.base, &p, attempted, NULL);
+    rc_apply_outcome outcome[8] = {0};
+    int rc = rc_apply_execute(&f.base, &p, outcome, NULL);
     assert_int_equal(rc, 1);
     assert_non_null(p.topics[1].broker_error);
     assert_string_equal(p.topics[1].broker_error, "Topic replication factor must be 1 or less");
@@ -220,12 +223,15 @@ static void test_whole_call_failure_stops_and_reports(void **state)
     fake f = {.base.ops = &fake_ops, .fail_call_create = 1};
     rc_cluster_plan p;
     build_plan(&p);
-    bool attempted[8] = {0};
-    int rc = rc_apply_execute(&f.base, &p, attempted, NULL);
+    rc_apply_outcome outcome[8] = {0};
+    int rc = rc_apply_execute(&f.base, &p, outcome, NULL);
     assert_int_equal(rc, RC_KADMIN_ETIMEOUT);
     assert_string_equal(rc_kadmin_errmsg(&f.base), "timed out");
     assert_int_equal(f.part_calls, 0);
-    assert_false(attempted[3]); /* the caller reports these as not attempted */
+    /* the creations were in the failed call: unknown; later stages never sent */
+    assert_int_equal(outcome[0], RC_APPLY_UNKNOWN);
+    assert_int_equal(outcome[2], RC_APPLY_UNKNOWN);
+    assert_int_equal(outcome[3], RC_APPLY_NOT_SENT);
     rc_cluster_plan_free(&p);
 }
 
@@ -253,8 +259,8 @@ static void test_empty_plan_makes_no_calls(void **state)
     rc_cluster_plan p = {0};
     p.cluster = rc_xstrdup("empty");
     add_topic(&p, "same", RC_ACT_UNCHANGED, 1, 1);
-    bool attempted[1] = {0};
-    assert_int_equal(rc_apply_execute(&f.base, &p, attempted, NULL), 0);
+    rc_apply_outcome outcome[1] = {0};
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL), 0);
     assert_int_equal(f.create_calls + f.part_calls + f.cfg_calls + f.delete_calls + f.wait_calls,
                      0);
     rc_cluster_plan_free(&p);

@@ -1,0 +1,85 @@
+/* decl.h — the declarations of a GitOps repository: parse and validate.
+ *
+ * Layout (paths repository-relative, as rc_source gives them):
+ *
+ *   topics/_teams.yaml              teams: {<team>: {chat: ..., escalation: ...}}
+ *   topics/<cluster>/_cluster.yaml  one document: how to connect, defaults, policy, monitoring
+ *   topics/<cluster>/[dir/]x.yaml|.yml  topics, one per YAML document (`---` separates several)
+ *
+ * Files that are not .yaml/.yml are ignored (README.md, .gitkeep), as is any
+ * path with a component starting with '.'. A YAML file directly under topics/
+ * other than _teams.yaml, a `_*.yaml` file inside a cluster other than the
+ * top-level _cluster.yaml, and a cluster directory without _cluster.yaml are
+ * [layout] errors.
+ *
+ * Topic document:
+ *   name: orders.order-placed.v1      required; [a-zA-Z0-9._-], <= 249, not . .. __*
+ *   partitions: 12                    required here or in defaults.partitions
+ *   replication_factor: 3             optional; else defaults, else -1 (broker default)
+ *   owner: checkout                   required; a team of _teams.yaml
+ *   message: shop.orders.v1.OrderPlaced
+ *   description: free text
+ *   config: {retention.ms: 7d, cleanup.policy: [compact, delete]}  values canonicalised
+ *   lag: {max: 5m | 100000, for: 10m, severity: critical}
+ *        max as a duration -> lag_max_seconds; an unquoted integer -> lag_max_offsets
+ *   consumers: [group-a, group-b]
+ *   throughput: {messages_per_second: 20000}
+ *   alerts: {skew: true}
+ *
+ * Cluster file (_cluster.yaml):
+ *   bootstrap: ${RECONCILE_BOOTSTRAP:-127.0.0.1:19092}   required, ${VAR} / ${VAR:-default}
+ *   client: {security.protocol: SASL_SSL, sasl.password: ${PW}}  librdkafka properties;
+ *           keys containing "password"/"secret" (and ssl.key.pem) must use ${VAR}
+ *   cluster_id: <id>                  optional pin, checked by plan
+ *   repository_url: https://git.example.com/platform/topics
+ *   defaults: {partitions, replication_factor, config: {...}, lag: {max (duration), for, severity}}
+ *   policy: {name_pattern (POSIX ERE matched against the WHOLE name), min_replication_factor,
+ *            max_replication_factor, max_partitions, allow_delete, keep_undeclared_overrides,
+ *            guard_older_commits, ignore: [fnmatch globs], allowed_config_keys: [..],
+ *            required_fields: [message, lag.max, ...], partition_messages_per_second}
+ *   monitoring: {metric_source: kafka_exporter|kafka-lag-exporter|kminion|redpanda
+ *                (default kafka_exporter), prometheus_datasource, prometheus_url,
+ *                grafana_url, grafana_folder, labels: {name: value}}
+ *
+ * Rule ids (stable; every diagnostic is positioned at the offending node):
+ *   yaml-syntax, layout, unknown-key, duplicate-key, type, required, env, secret, client,
+ *   topic-name, name-pattern, name-collision, duplicate-topic, unknown-team, team-name,
+ *   partitions, replication-factor, min-insync, unknown-config, config-not-allowed,
+ *   config-value, throughput (warning), lag, consumers, metric-source, label, url,
+ *   ignored-topic (warning).
+ * unknown-config is an error when the catalogue has a close match (a typo) and
+ * a warning otherwise (perhaps a newer broker's key: plan checks it against
+ * the keys the broker reports, see rc_decl_check_cluster_live). A key listed
+ * in policy.allowed_config_keys is the platform team's explicit consent and is
+ * not reported offline at all. */
+#ifndef RC_DECL_H
+#define RC_DECL_H
+
+#include "diag.h"
+#include "model.h"
+#include "source.h"
+
+/* Build *out (zeroed first) from every file in src and append every problem
+ * to diags. Returns 0 when no error-severity diagnostic was added, -1
+ * otherwise; out holds whatever could be parsed either way and the caller
+ * releases it with rc_repo_free. Clusters are sorted by name, topics in each
+ * cluster by name (a duplicate declaration keeps the first one), teams by name.
+ * Topic config values are canonical and include the cluster's defaults.config. */
+int rc_decl_load(rc_repo *out, const rc_source *src, rc_diags *diags);
+
+/* Plan-time checks that need the broker (obs from describe_cluster and
+ * describe_configs): a warning for each topic still to be created whose
+ * replication factor is above the brokers up (metadata lists only live
+ * brokers, so during an outage this must not block the rest: the broker
+ * refuses that creation with its own message), and an error for config keys
+ * unknown to the built-in catalogue that the broker does not report either
+ * (skipped when obs->nconfig_keys is 0). Diagnostics point at the topic's
+ * name (or the cluster file, line 0, for defaults). The cluster id pin
+ * is the caller's check. Returns 0 when no error was added, -1 otherwise. */
+int rc_decl_check_cluster_live(const rc_cluster_decl *c, const rc_cluster_obs *obs,
+                               rc_diags *diags);
+
+/* Kafka's topic name rule. Returns NULL when valid, else a static reason. */
+const char *rc_decl_topic_name_problem(const char *name);
+
+#endif

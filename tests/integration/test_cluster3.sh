@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Against a 3-broker cluster of its own: replication factor 3, a replication
+# factor above the broker count refused before anything is sent, --prune where
+# the policy allows deletion, and a broker outage reported per topic with the
+# broker's message while the rest still applies.
+. "$(dirname "$0")/lib.sh"
+
+K="$RECONCILE_SRC/ci/local-kafka.sh"
+B3=$("$K" start --brokers 3 | tail -n 1)
+trap '"$K" stop --brokers 3 >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+B=$B3 # the witnesses look at this cluster
+export RECONCILE_BOOTSTRAP3=$B3
+
+new_repo "policy:
+  min_replication_factor: 3
+  allow_delete: true"
+sed -i 's/RECONCILE_BOOTSTRAP}/RECONCILE_BOOTSTRAP3}/; s/replication_factor: 1/replication_factor: 3/' \
+  "$REPO/topics/it/_cluster.yaml"
+
+replicas_of() {
+  kcat -b "$B" -L -t "$1" -J -m 10 2>/dev/null | python3 -c '
+import json, sys
+t = [t for t in json.load(sys.stdin)["topics"] if t["topic"] == sys.argv[1]][0]
+print(min(len(p["replicas"]) for p in t["partitions"]))' "$1"
+}
+
+declare_topic "$P.replicated" 3 "config:" "  min.insync.replicas: 2"
+commit "replicated topic"
+run rc apply --cluster it
+expect_rc 0 "apply with replication factor 3"
+eventually "every partition has 3 replicas (kcat)" 3 replicas_of "$P.replicated"
+
+# replication factor 5 on 3 brokers: warned at plan time, refused by the
+# broker for that topic alone; the other change in the same apply goes through
+declare_topic "$P.too-many" 1 "replication_factor: 5"
+declare_topic "$P.replicated" 3 "config:" "  min.insync.replicas: 2" "  retention.ms: 1h"
+run rc plan --cluster it
+expect_rc 1 "plan: replication factor above the broker count"
+expect_out "warning: replication-factor" "plan warns with the rule id"
+expect_out "broker rejected" "plan shows the broker's validate_only verdict"
+run rc apply --cluster it
+expect_rc 1 "apply: replication factor above the broker count"
+expect_out "failed  $P.too-many" "the failed creation is reported"
+expect_out "eplication factor" "with the broker's reason"
+eventually "nothing was created" missing partitions_of "$P.too-many"
+check "the config change on the other topic still went through" \
+  grep -qx "retention.ms=3600000" <<<"$(overrides_of "$P.replicated")"
+rm "$REPO/topics/it/$P.too-many.yaml"
+
+# prune: this cluster is ours alone, and its policy allows deletion
+create_topic_directly "$P.stray" 1
+eventually "the stray topic is visible" 1 partitions_of "$P.stray"
+run rc plan --cluster it
+expect_out "$P.stray" "unmanaged topic listed"
+run rc apply --cluster it
+expect_rc 0 "apply without --prune"
+eventually "without --prune the unmanaged topic stays" 1 partitions_of "$P.stray"
+run rc apply --cluster it --prune
+expect_rc 0 "apply --prune"
+expect_out "deleted $P.stray" "the deletion is reported"
+eventually "the unmanaged topic is gone" missing partitions_of "$P.stray"
+eventually "the declared topic is still there" 3 partitions_of "$P.replicated"
+
+# outage: two of three nodes down, so the controller quorum is lost and the
+# broker cannot serve admin requests. The apply times out with one clear line
+# naming the cluster and the cause, claims nothing, and a later apply
+# converges once the nodes are back.
+node_pid() { cat "${RECONCILE_KAFKA_DIR:-$RECONCILE_SRC/build/kafka/run}3/node$1/pid"; }
+kill -9 "$(node_pid 2)" "$(node_pid 3)"
+declare_topic "$P.during-outage" 1
+run rc apply --cluster it --timeout 5s
+expect_rc 1 "apply while the quorum is lost"
+expect_out "cluster it:" "the error names the cluster"
+expect_out "timed out" "the error names the cause"
+expect_no_out "+ created $P.during-outage" "the creation is not claimed as done"
+"$K" start --brokers 3 >/dev/null
+run rc apply --cluster it
+expect_rc 0 "apply converges once the nodes are back"
+eventually "the topic exists now" 1 partitions_of "$P.during-outage"
+run rc plan --cluster it --detailed-exitcode
+expect_rc 0 "nothing pending after recovery"
+
+finish

@@ -7,11 +7,12 @@ set -euo pipefail
 
 : "${RECONCILE_BIN:?RECONCILE_BIN must point at the reconcile binary}"
 : "${RECONCILE_SRC:?RECONCILE_SRC must point at the source tree}"
-if [ -z "${RECONCILE_BOOTSTRAP:-}" ]; then
+# Tests that need no broker set LIB_NO_KAFKA=1 before sourcing this file.
+if [ -z "${LIB_NO_KAFKA:-}" ] && [ -z "${RECONCILE_BOOTSTRAP:-}" ]; then
   RECONCILE_BOOTSTRAP=$("$RECONCILE_SRC/ci/local-kafka.sh" start | tail -n 1)
   export RECONCILE_BOOTSTRAP
 fi
-B=$RECONCILE_BOOTSTRAP
+B=${RECONCILE_BOOTSTRAP:-}
 TEST_NAME=$(basename "$0" .sh)
 # Topic names unique per test and run, so tests share one broker safely.
 P="it-${TEST_NAME#test_}-$$-$RANDOM"

@@ -38,6 +38,32 @@ run rc plan --cluster it -X sasl.mechanisms=NO-SUCH-MECH --timeout 5s
 expect_rc 1 "invalid -X value"
 expect_no_out "$IT_SECRET" "the password is not printed on a config error"
 
+# real authentication against the broker's SASL/PLAIN listener
+SASL=$("$RECONCILE_SRC/ci/local-kafka.sh" sasl-bootstrap)
+export IT_SASL_BOOTSTRAP=$SASL IT_SASL_PASSWORD="wrong-$$-password"
+cat >"$REPO/topics/it/_cluster.yaml" <<'YAML'
+bootstrap: ${IT_SASL_BOOTSTRAP}
+defaults:
+  partitions: 1
+  replication_factor: 1
+client:
+  security.protocol: SASL_PLAINTEXT
+  sasl.mechanisms: PLAIN
+  sasl.username: reconcile
+  sasl.password: ${IT_SASL_PASSWORD}
+YAML
+run rc plan --cluster it --timeout 10s
+expect_rc 1 "wrong password"
+expect_out "cluster it" "the error names the cluster"
+expect_out "authentication failed" "the error names the cause"
+expect_no_out "$IT_SASL_PASSWORD" "the wrong password is not printed"
+check "one line, not a log dump" test "$(grep -c . <<<"$OUT")" -le 2
+IT_SASL_PASSWORD=${RECONCILE_KAFKA_SASL_PASSWORD:-reconcile-secret}
+run rc apply --cluster it -v
+expect_rc 0 "the right password works (apply over SASL)"
+expect_out "+ created $P.t" "the topic was created over SASL"
+expect_no_out "$IT_SASL_PASSWORD" "the password is not printed, even with -v"
+
 # usage errors exit 64
 run rc plan --no-such-option
 expect_rc 64 "unknown option"

@@ -1,0 +1,93 @@
+#include "links.h"
+
+#include "util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+void rc_links_dashboard_uid(char out[RC_DASHBOARD_UID_MAX + 1], const char *cluster,
+                            const char *topic)
+{
+    /* hash the pair with a separator no name can contain, so ("a", "b-c")
+     * and ("a-b", "c") differ */
+    uint64_t h = fnv1a(0xcbf29ce484222325ULL, cluster, strlen(cluster));
+    h = fnv1a(h, "\n", 1);
+    h = fnv1a(h, topic, strlen(topic));
+
+    char slug[RC_DASHBOARD_UID_MAX + 1];
+    size_t n = 0;
+    const size_t slug_max = RC_DASHBOARD_UID_MAX - 13; /* "-" + 12 hex */
+    char *src = rc_xasprintf("%s-%s", cluster, topic);
+    for (const char *p = src; *p && n < slug_max; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            c = '-';
+        if (c == '-' && (n == 0 || slug[n - 1] == '-'))
+            continue; /* no leading or doubled dashes */
+        slug[n++] = c;
+    }
+    free(src);
+    while (n > 0 && slug[n - 1] == '-')
+        n--;
+    slug[n] = '\0';
+    char hash[16];
+    snprintf(hash, sizeof(hash), "%012llx", (unsigned long long)(h & 0xffffffffffffULL));
+    /* slug is at most 27 bytes: "slug-" + 12 hex always fits in 40 */
+    size_t at = 0;
+    memcpy(out, slug, n);
+    at = n;
+    if (n)
+        out[at++] = '-';
+    memcpy(out + at, hash, 12);
+    out[at + 12] = '\0';
+}
+
+char *rc_links_url_escape(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    rc_buf b = {0};
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            rc_buf_append(&b, (const char *)p, 1);
+        } else {
+            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            rc_buf_append(&b, enc, 3);
+        }
+    }
+    return rc_buf_take(&b);
+}
+
+char *rc_links_dashboard_url(const char *grafana_url, const char *uid, const char *group,
+                             const char *range)
+{
+    size_t len = strlen(grafana_url);
+    while (len > 0 && grafana_url[len - 1] == '/')
+        len--;
+    rc_buf b = {0};
+    rc_buf_append(&b, grafana_url, len);
+    rc_buf_printf(&b, "/d/%s?", uid);
+    if (group) {
+        char *g = rc_links_url_escape(group);
+        rc_buf_printf(&b, "var-group=%s&", g);
+        free(g);
+    }
+    char *r = rc_links_url_escape(range ? range : "6h");
+    rc_buf_printf(&b, "from=now-%s&to=now", r);
+    free(r);
+    return rc_buf_take(&b);
+}

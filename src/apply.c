@@ -57,9 +57,8 @@ static void batches_build(batches *b, const rc_cluster_plan *plan)
         const rc_topic_plan *tp = &plan->topics[i];
         switch (tp->action) {
         case RC_ACT_CREATE:
-            b->creates[b->ncreates] = (rc_new_topic){tp->topic, tp->partitions_to,
-                                                     tp->replication_factor,
-                                                     &tp->desired_overrides};
+            b->creates[b->ncreates] = (rc_new_topic){
+                tp->topic, tp->partitions_to, tp->replication_factor, &tp->desired_overrides};
             b->create_idx[b->ncreates++] = i;
             break;
         case RC_ACT_UPDATE:

@@ -145,12 +145,12 @@ static void print_diags(cli *c, rc_diags *d)
         char *line;
         if (c->format == FMT_GITHUB)
             line = rc_xasprintf("::%s file=%s,line=%d,col=%d,title=%s::%s",
-                                g->severity == RC_SEV_ERROR ? "error" : "warning", g->file,
-                                g->line, g->col, g->rule, g->message);
+                                g->severity == RC_SEV_ERROR ? "error" : "warning", g->file, g->line,
+                                g->col, g->rule, g->message);
         else
-            line = rc_xasprintf("%s:%d:%d: %s%s: %s", g->file, g->line, g->col,
-                                g->severity == RC_SEV_WARNING ? "warning: " : "", g->rule,
-                                g->message);
+            line =
+                rc_xasprintf("%s:%d:%d: %s%s: %s", g->file, g->line, g->col,
+                             g->severity == RC_SEV_WARNING ? "warning: " : "", g->rule, g->message);
         /* validation output is the result of `validate`, so it goes to stdout
          * there; for plan/apply it explains a failure, so stderr */
         print_masked(c, strcmp(c->command, "validate") == 0 ? stdout : stderr, "", line);
@@ -239,8 +239,8 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
     char *bootstrap = NULL;
     if (!decl->bootstrap) {
         plan->cluster = rc_xstrdup(decl->name);
-        plan->error = rc_xasprintf("cluster %s: no bootstrap servers in %s", decl->name,
-                                   decl->file);
+        plan->error =
+            rc_xasprintf("cluster %s: no bootstrap servers in %s", decl->name, decl->file);
         return;
     }
     if (rc_env_expand(&bootstrap, decl->bootstrap, NULL, err, sizeof(err)) != 0) {
@@ -251,8 +251,8 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
     rc_kvlist props = {0};
     for (size_t i = 0; i < decl->client_props.len; i++) {
         char *v = NULL;
-        if (rc_env_expand(&v, decl->client_props.items[i].value, &c->secrets, err,
-                          sizeof(err)) != 0) {
+        if (rc_env_expand(&v, decl->client_props.items[i].value, &c->secrets, err, sizeof(err)) !=
+            0) {
             plan->cluster = rc_xstrdup(decl->name);
             plan->error = rc_xasprintf("cluster %s: client property %s in %s: %s", decl->name,
                                        decl->client_props.items[i].key, decl->file, err);
@@ -384,8 +384,7 @@ static void print_plans(cli *c, const rc_cluster_plan *plans, size_t n)
 static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcome *outcome,
                          int call_rc)
 {
-    size_t created = 0, updated = 0, deleted = 0, failed = 0, refused = 0, skipped = 0,
-           unknown = 0;
+    size_t created = 0, updated = 0, deleted = 0, failed = 0, refused = 0, skipped = 0, unknown = 0;
     for (size_t i = 0; i < p->ntopics; i++) {
         const rc_topic_plan *tp = &p->topics[i];
         if (tp->action == RC_ACT_REFUSE) {
@@ -448,8 +447,7 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
         fprintf(stdout,
                 "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused%s%s\n",
                 p->cluster, created, updated, deleted, failed, refused,
-                unknown ? ", some in an unknown state" : "",
-                skipped ? ", some not attempted" : "");
+                unknown ? ", some in an unknown state" : "", skipped ? ", some not attempted" : "");
 }
 
 /* ---- commands ------------------------------------------------------------------ */
@@ -654,8 +652,8 @@ int rc_cli_main(int argc, char **argv)
             char err[256];
             if (rc_units_parse_duration_ms(&ms, optarg, err, sizeof(err)) != 0 || ms <= 0 ||
                 ms > 3600000) {
-                exit_code = usage_error("--timeout expects a duration such as 30s, got '%s'",
-                                        optarg);
+                exit_code =
+                    usage_error("--timeout expects a duration such as 30s, got '%s'", optarg);
                 goto out;
             }
             c.timeout_ms = (int)ms;

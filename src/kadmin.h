@@ -91,8 +91,8 @@ typedef struct rc_kadmin_config {
     const char *cluster_name; /* for messages */
     const char *bootstrap;
     const rc_kvlist *props;
-    int timeout_ms;   /* per admin request; default 30000 */
-    int batch_size;   /* topics per admin request; default 500 */
+    int timeout_ms; /* per admin request; default 30000 */
+    int batch_size; /* topics per admin request; default 500 */
     bool verbose;
 } rc_kadmin_config;
 

@@ -44,12 +44,12 @@ typedef struct rc_topic_decl {
 } rc_topic_decl;
 
 typedef struct rc_cluster_decl {
-    char *name; /* directory name under topics/ */
-    char *file; /* path of _cluster.yaml */
-    char *bootstrap;         /* may contain ${ENV}; expanded by the command layer */
-    rc_kvlist client_props;  /* librdkafka properties, values may contain ${ENV} */
-    char *cluster_id;        /* optional pin; NULL when not pinned */
-    char *repo_url;          /* optional, for dashboard links back to git */
+    char *name;             /* directory name under topics/ */
+    char *file;             /* path of _cluster.yaml */
+    char *bootstrap;        /* may contain ${ENV}; expanded by the command layer */
+    rc_kvlist client_props; /* librdkafka properties, values may contain ${ENV} */
+    char *cluster_id;       /* optional pin; NULL when not pinned */
+    char *repo_url;         /* optional, for dashboard links back to git */
     /* defaults */
     int default_partitions;
     int default_replication_factor;

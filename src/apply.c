@@ -3,13 +3,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Store a per-topic error on the plan, keeping the first one seen. */
+/* Store a per-topic error on the plan, keeping the first one seen. For
+ * creations, "already exists" is not a failure: the goal state (the topic
+ * exists) holds, and any difference in partitions or configs is the next
+ * plan's business. */
 static size_t record_results(rc_cluster_plan *plan, const size_t *index, rc_topic_result *res,
-                             size_t n)
+                             size_t n, bool creating)
 {
     size_t failed = 0;
     for (size_t i = 0; i < n; i++) {
         if (!res[i].error)
+            continue;
+        if (creating && res[i].error_code == RC_KAFKA_TOPIC_ALREADY_EXISTS)
             continue;
         rc_topic_plan *tp = &plan->topics[index[i]];
         if (!tp->broker_error) {
@@ -128,7 +133,7 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         rc = ka->ops->create_topics(ka, b.creates, b.ncreates, validate_only, &res);
         if (rc < 0)
             goto out;
-        failed += record_results(plan, b.create_idx, res, b.ncreates);
+        failed += record_results(plan, b.create_idx, res, b.ncreates, true);
         mark(outcome, b.create_idx, b.ncreates, RC_APPLY_DONE);
         rc_topic_results_free(res, b.ncreates);
         res = NULL;
@@ -140,7 +145,7 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         rc = ka->ops->create_partitions(ka, b.parts, b.nparts, validate_only, &res);
         if (rc < 0)
             goto out;
-        failed += record_results(plan, b.part_idx, res, b.nparts);
+        failed += record_results(plan, b.part_idx, res, b.nparts, false);
         mark(outcome, b.part_idx, b.nparts, RC_APPLY_DONE);
         rc_topic_results_free(res, b.nparts);
         res = NULL;
@@ -151,7 +156,7 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         rc = ka->ops->alter_configs(ka, b.cfgs, b.ncfgs, validate_only, &res);
         if (rc < 0)
             goto out;
-        failed += record_results(plan, b.cfg_idx, res, b.ncfgs);
+        failed += record_results(plan, b.cfg_idx, res, b.ncfgs, false);
         mark(outcome, b.cfg_idx, b.ncfgs, RC_APPLY_DONE);
         rc_topic_results_free(res, b.ncfgs);
         res = NULL;
@@ -162,7 +167,7 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         rc = ka->ops->delete_topics(ka, b.deletes, b.ndeletes, &res);
         if (rc < 0)
             goto out;
-        failed += record_results(plan, b.delete_idx, res, b.ndeletes);
+        failed += record_results(plan, b.delete_idx, res, b.ndeletes, false);
         mark(outcome, b.delete_idx, b.ndeletes, RC_APPLY_DONE);
         rc_topic_results_free(res, b.ndeletes);
         res = NULL;

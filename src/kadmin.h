@@ -27,6 +27,11 @@ enum {
 
 typedef struct rc_kadmin rc_kadmin;
 
+/* Kafka protocol error code (stable across versions): the topic exists. A
+ * create that meets it lost a race with a concurrent apply (or read stale
+ * metadata from a lagging broker); the next plan shows any remaining diff. */
+#define RC_KAFKA_TOPIC_ALREADY_EXISTS 36
+
 /* Per-topic outcome of a batched call. error is owned by the result array. */
 typedef struct rc_topic_result {
     const char *topic; /* borrowed from the request */

@@ -18,17 +18,23 @@ typedef struct fake {
     int create_calls, part_calls, cfg_calls, delete_calls, wait_calls;
     size_t created_n, parts_n, cfg_n, deleted_n, waited_n;
     bool last_validate_only;
-    const char *fail_topic; /* this topic gets a per-topic error */
-    int fail_call_create;   /* whole create call fails */
+    const char *fail_topic;   /* this topic gets a per-topic error */
+    const char *exists_topic; /* creating it answers TOPIC_ALREADY_EXISTS */
+    int fail_call_create;     /* whole create call fails */
     rc_buf seen_resets;
     rc_buf seen_set;
 } fake;
 
-static rc_topic_result *results_for(const char *const *names, size_t n, const char *fail)
+static rc_topic_result *results_for(const char *const *names, size_t n, const char *fail,
+                                    const char *exists)
 {
     rc_topic_result *r = rc_xcalloc(n, sizeof(*r));
     for (size_t i = 0; i < n; i++) {
         r[i].topic = names[i];
+        if (exists && strcmp(names[i], exists) == 0) {
+            r[i].error = rc_xstrdup("Topic 'x' already exists.");
+            r[i].error_code = RC_KAFKA_TOPIC_ALREADY_EXISTS;
+        }
         if (fail && strcmp(names[i], fail) == 0) {
             r[i].error = rc_xstrdup("Topic replication factor must be 1 or less");
             r[i].error_code = 38;
@@ -51,7 +57,7 @@ static int f_create(rc_kadmin *ka, const rc_new_topic *t, size_t n, bool vo, rc_
     const char **names = rc_xcalloc(n, sizeof(char *));
     for (size_t i = 0; i < n; i++)
         names[i] = t[i].name;
-    *res = results_for(names, n, f->fail_topic);
+    *res = results_for(names, n, f->fail_topic, f->exists_topic);
     free(names);
     return 0;
 }
@@ -66,7 +72,7 @@ static int f_parts(rc_kadmin *ka, const rc_new_partitions *p, size_t n, bool vo,
     const char **names = rc_xcalloc(n, sizeof(char *));
     for (size_t i = 0; i < n; i++)
         names[i] = p[i].name;
-    *res = results_for(names, n, f->fail_topic);
+    *res = results_for(names, n, f->fail_topic, NULL);
     free(names);
     return 0;
 }
@@ -86,7 +92,7 @@ static int f_cfgs(rc_kadmin *ka, const rc_topic_configs *c, size_t n, bool vo,
         for (size_t k = 0; k < c[i].set->len; k++)
             rc_buf_printf(&f->seen_set, "%s;", c[i].set->items[k].key);
     }
-    *res = results_for(names, n, f->fail_topic);
+    *res = results_for(names, n, f->fail_topic, NULL);
     free(names);
     return 0;
 }
@@ -96,7 +102,7 @@ static int f_delete(rc_kadmin *ka, const char *const *t, size_t n, rc_topic_resu
     fake *f = (fake *)ka;
     f->delete_calls++;
     f->deleted_n += n;
-    *res = results_for(t, n, f->fail_topic);
+    *res = results_for(t, n, f->fail_topic, NULL);
     return 0;
 }
 
@@ -217,6 +223,21 @@ static void test_per_topic_failure_does_not_stop_others(void **state)
     rc_cluster_plan_free(&p);
 }
 
+static void test_already_exists_is_not_a_failure(void **state)
+{
+    (void)state;
+    fake f = {.base.ops = &fake_ops, .exists_topic = "a.create"};
+    rc_cluster_plan p;
+    build_plan(&p);
+    rc_apply_outcome outcome[8] = {0};
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL), 0);
+    assert_null(p.topics[0].broker_error);
+    assert_int_equal(outcome[0], RC_APPLY_DONE);
+    rc_buf_free(&f.seen_set);
+    rc_buf_free(&f.seen_resets);
+    rc_cluster_plan_free(&p);
+}
+
 static void test_whole_call_failure_stops_and_reports(void **state)
 {
     (void)state;
@@ -271,6 +292,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_batches_each_kind_in_one_call),
         cmocka_unit_test(test_per_topic_failure_does_not_stop_others),
+        cmocka_unit_test(test_already_exists_is_not_a_failure),
         cmocka_unit_test(test_whole_call_failure_stops_and_reports),
         cmocka_unit_test(test_validate_only_sends_no_delete_and_no_wait),
         cmocka_unit_test(test_empty_plan_makes_no_calls),

@@ -1,9 +1,11 @@
 #include "cli.h"
 
+#include "applied_state.h"
 #include "apply.h"
 #include "decl.h"
 #include "diag.h"
 #include "diff.h"
+#include "git_history.h"
 #include "kadmin.h"
 #include "model.h"
 #include "plan_print.h"
@@ -226,10 +228,23 @@ static char *kadmin_error(const char *cluster, const char *what, rc_kadmin *ka)
     return rc_xasprintf("cluster %s: %s: %s", cluster, what, msg);
 }
 
+/* Expanded connection settings of one cluster; they may hold secrets. */
+typedef struct cluster_conn {
+    char *bootstrap;
+    rc_kvlist props;
+} cluster_conn;
+
+static void cluster_conn_free(cluster_conn *cc)
+{
+    free(cc->bootstrap);
+    rc_kvlist_free(&cc->props);
+    memset(cc, 0, sizeof(*cc));
+}
+
 /* Connect, observe, diff. On a cluster-level failure plan->error is set and
  * *ka may be NULL. The caller destroys *ka. */
 static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *plan,
-                         rc_kadmin **ka_out, rc_cluster_obs *obs)
+                         rc_kadmin **ka_out, rc_cluster_obs *obs, cluster_conn *conn)
 {
     char err[512];
     *ka_out = NULL;
@@ -256,8 +271,8 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
             plan->cluster = rc_xstrdup(decl->name);
             plan->error = rc_xasprintf("cluster %s: client property %s in %s: %s", decl->name,
                                        decl->client_props.items[i].key, decl->file, err);
-            free(bootstrap);
-            rc_kvlist_free(&props);
+            conn->bootstrap = bootstrap;
+            conn->props = props;
             return;
         }
         rc_kvlist_set(&props, decl->client_props.items[i].key, v);
@@ -274,12 +289,12 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
         plan->cluster = rc_xstrdup(decl->name);
         plan->error = rc_xasprintf("cluster %s: %s", decl->name, masked);
         free(masked);
-        free(bootstrap);
-        rc_kvlist_free(&props);
+        conn->bootstrap = bootstrap;
+        conn->props = props;
         return;
     }
-    free(bootstrap);
-    rc_kvlist_free(&props);
+    conn->bootstrap = bootstrap;
+    conn->props = props;
     *ka_out = ka;
 
     if (ka->ops->describe_cluster(ka, obs) != 0) {
@@ -450,6 +465,72 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
                 unknown ? ", some in an unknown state" : "", skipped ? ", some not attempted" : "");
 }
 
+/* ---- the older-commit guard ------------------------------------------------- */
+
+static rc_applied_state_config state_config(cli *c, const rc_cluster_decl *decl,
+                                            const cluster_conn *conn)
+{
+    rc_applied_state_config cfg = {0};
+    cfg.cluster_name = decl->name;
+    cfg.bootstrap = conn->bootstrap;
+    cfg.props = &conn->props;
+    cfg.timeout_ms = c->timeout_ms;
+    cfg.verbose = c->verbose;
+    return cfg;
+}
+
+/* policy.guard_older_commits: refuse a commit older than the last one applied
+ * to this cluster (a late CI job, a re-run of an old pipeline). */
+static void guard_before_apply(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p,
+                               const cluster_conn *conn, const char *commit)
+{
+    char err[512];
+    if (!commit) {
+        p->error = rc_xasprintf("cluster %s: %s sets policy.guard_older_commits, so apply needs "
+                                "--ref REV (the commit to record); refusing to apply the working "
+                                "tree",
+                                decl->name, decl->file);
+        return;
+    }
+    rc_applied_state_config cfg = state_config(c, decl, conn);
+    char *recorded = NULL;
+    if (rc_applied_state_read(&recorded, &cfg, err, sizeof(err)) != 0) {
+        p->error =
+            rc_xasprintf("cluster %s: cannot read the last applied commit: %s", decl->name, err);
+        return;
+    }
+    rc_guard_verdict verdict;
+    char *message = NULL;
+    if (rc_guard_evaluate(&verdict, &message, c->repo_dir, recorded, commit, err, sizeof(err)) !=
+        0) {
+        p->error = rc_xasprintf("cluster %s: cannot compare with the last applied commit: %s",
+                                decl->name, err);
+    } else if (rc_guard_refuses(verdict)) {
+        p->error = rc_xasprintf("cluster %s: %s", decl->name, message ? message : "refused");
+    } else if (message && !c->quiet) {
+        print_masked(c, stderr, "reconcile: warning: ", message);
+    }
+    if (c->verbose && recorded)
+        fprintf(stderr, "reconcile: cluster %s: last applied commit %s\n", decl->name, recorded);
+    free(message);
+    free(recorded);
+}
+
+static void record_applied(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p,
+                           const cluster_conn *conn, const char *commit)
+{
+    char err[512];
+    rc_applied_state_config cfg = state_config(c, decl, conn);
+    if (rc_applied_state_write(&cfg, commit, err, sizeof(err)) != 0) {
+        if (!p->error)
+            p->error = rc_xasprintf("cluster %s: applied, but cannot record commit %s: %s",
+                                    decl->name, commit, err);
+    } else if (c->verbose) {
+        fprintf(stderr, "reconcile: cluster %s: recorded commit %s as applied\n", decl->name,
+                commit);
+    }
+}
+
 /* ---- commands ------------------------------------------------------------------ */
 
 static int cmd_validate(cli *c)
@@ -497,7 +578,10 @@ static int cmd_plan_or_apply(cli *c, bool apply)
         rc_cluster_plan *p = &plans[nplans++];
         rc_cluster_obs obs;
         rc_kadmin *ka = NULL;
-        plan_cluster(c, decl, p, &ka, &obs);
+        cluster_conn conn = {0};
+        plan_cluster(c, decl, p, &ka, &obs, &conn);
+        if (apply && !p->error && decl->guard_older_commits)
+            guard_before_apply(c, decl, p, &conn, src.commit);
         if (!p->error) {
             if (!apply) {
                 int v = rc_apply_validate(ka, p);
@@ -507,6 +591,10 @@ static int cmd_plan_or_apply(cli *c, bool apply)
                 rc_apply_outcome *outcome = rc_xcalloc(p->ntopics, sizeof(*outcome));
                 rc_apply_options aopt = {0, progress_cb, c};
                 int a = rc_apply_execute(ka, p, outcome, &aopt);
+                /* Record even after per-topic failures: what landed must not
+                 * be rolled back by an older commit's late apply. */
+                if (a >= 0 && decl->guard_older_commits)
+                    record_applied(c, decl, p, &conn, src.commit);
                 mask_plan(c, p);
                 if (c->format == FMT_TEXT)
                     report_apply(c, p, outcome, a);
@@ -523,6 +611,7 @@ static int cmd_plan_or_apply(cli *c, bool apply)
         failure |= plan_has_failures(p);
         changes |= rc_cluster_plan_has_changes(p);
         rc_cluster_obs_free(&obs);
+        cluster_conn_free(&conn);
         if (ka)
             ka->ops->destroy(ka);
     }

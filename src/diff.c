@@ -1,6 +1,8 @@
 /* diff.c — declared + observed -> plan. See diff.h for the semantics. */
 #include "diff.h"
 
+#include "applied_state.h"
+
 #include "topic_config.h"
 #include "util.h"
 
@@ -70,7 +72,8 @@ static void change_vec_move(rc_topic_plan *p, change_vec *v)
 
 bool rc_diff_topic_ignored(const rc_cluster_decl *decl, const char *name, bool internal)
 {
-    if (internal || strncmp(name, "__", 2) == 0)
+    /* reconcile's own record of the last applied commit is never managed */
+    if (internal || strncmp(name, "__", 2) == 0 || strcmp(name, RC_APPLIED_STATE_TOPIC) == 0)
         return true;
     for (size_t i = 0; decl && i < decl->nignore_patterns; i++)
         if (decl->ignore_patterns[i] && fnmatch(decl->ignore_patterns[i], name, 0) == 0)

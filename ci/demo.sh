@@ -32,6 +32,10 @@ case $plan_rc in
   *) exit "$plan_rc" ;;
 esac
 
+echo "== reconcile render --cluster local --out build/rendered"
+"$bin" render --cluster local --out "$root/build/rendered"
+promtool check rules "$root/build/rendered/local/rules/topics.rules.yml"
+
 echo "== reconcile plan --cluster local (again)"
 "$bin" plan --cluster local
 echo

@@ -1,7 +1,14 @@
 #include "cli.h"
 
 #include "applied_state.h"
+#include "alerts.h"
 #include "apply.h"
+#include "changeset.h"
+#include "dashboards.h"
+#include "http.h"
+#include "pr_report.h"
+#include "publish.h"
+#include "render.h"
 #include "decl.h"
 #include "diag.h"
 #include "diff.h"
@@ -20,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_GITHUB } out_format;
@@ -38,6 +46,10 @@ typedef struct cli {
     bool quiet;
     bool detailed_exitcode;
     bool prune;
+    bool dry_run;
+    const char *base;
+    const char *out_dir;
+    int retry_delay_ms;
     int timeout_ms;
     rc_secrets secrets;
 } cli;
@@ -53,10 +65,14 @@ static const char usage_main[] =
     "  validate   check every declaration under topics/ offline; report every problem\n"
     "  plan       diff the declarations against the live cluster(s); change nothing\n"
     "  apply      create topics, add partitions and change configs to match\n"
+    "  diff       what a change (--base REV -> head) does to the declarations; offline\n"
+    "  render     write Prometheus lag alerts and Grafana dashboards (--out DIR)\n"
+    "  publish    push rendered dashboards to Grafana, reload Prometheus rules\n"
     "\n"
     "global options:\n"
     "  -C DIR              repository to read (default: current directory)\n"
     "  --ref REV           read declarations from this commit instead of the working tree\n"
+    "  --base REV          (plan, diff) compare with the declarations at this commit\n"
     "  --cluster NAME      only this cluster (repeatable; default: all)\n"
     "  -X key=value        librdkafka client property, overrides the cluster file (repeatable)\n"
     "  --format FORMAT     text (default), json, markdown or github\n"
@@ -78,8 +94,8 @@ static const char usage_validate[] =
     "(--format github prints GitHub workflow annotations). Exit 1 if any error.\n";
 
 static const char usage_plan[] =
-    "usage: reconcile plan [-C DIR] [--ref REV] [--cluster NAME] [-X key=value]\n"
-    "                      [--format text|json|markdown] [--detailed-exitcode]\n"
+    "usage: reconcile plan [-C DIR] [--ref REV] [--base REV] [--cluster NAME] [-X key=value]\n"
+    "                      [--format text|json|markdown|github] [--detailed-exitcode]\n"
     "\n"
     "Validate the declarations, read each cluster through the admin API, and print\n"
     "what apply would do: create, add partitions, config changes (including\n"
@@ -87,7 +103,43 @@ static const char usage_plan[] =
     "Every change is checked by the broker with validate_only. Nothing is changed.\n"
     "\n"
     "  --detailed-exitcode  exit 0 when there are no changes, 2 when changes are\n"
-    "                       pending, 1 on error\n";
+    "                       pending, 1 on error\n"
+    "  --base REV           also show what the change from REV does to the\n"
+    "                       declarations (a pull request's plan); markdown gives a\n"
+    "                       comment, github gives annotations\n";
+
+static const char usage_diff[] =
+    "usage: reconcile diff --base REV [--ref REV] [-C DIR] [--format text|markdown|github]\n"
+    "                      [--detailed-exitcode]\n"
+    "\n"
+    "Compare the declarations at --base (e.g. the pull request's target branch) with\n"
+    "the head (--ref, or the working tree): files added, modified, removed; topics\n"
+    "added, changed (field by field, old -> new), and no longer managed (a removed\n"
+    "declaration never deletes a topic). Never contacts a cluster. Problems are\n"
+    "reported for the head only. --detailed-exitcode: 2 when topics change.\n";
+
+static const char usage_render[] =
+    "usage: reconcile render --out DIR [-C DIR] [--ref REV] [--cluster NAME]\n"
+    "\n"
+    "For every declared topic write, per cluster:\n"
+    "  DIR/<cluster>/rules/topics.rules.yml      Prometheus high-lag, absent-consumer\n"
+    "                                            (and skew) alerts routed to the owner\n"
+    "  DIR/<cluster>/dashboards/<topic>.json     a Grafana dashboard per topic\n"
+    "  DIR/<cluster>/grafana-provisioning.yaml   a Grafana file provider for them\n"
+    "Templates come from alert-templates/ and dashboards/ of the repository (-C).\n"
+    "Output is deterministic; unchanged files are not rewritten; dashboards of\n"
+    "topics no longer declared are removed.\n";
+
+static const char usage_publish[] =
+    "usage: reconcile publish --out DIR [-C DIR] [--ref REV] [--cluster NAME] [--dry-run]\n"
+    "                         [--timeout 30s] [--retry-delay 200ms]\n"
+    "\n"
+    "Push the dashboards rendered in DIR to Grafana (POST /api/dashboards/db,\n"
+    "overwrite, into the cluster's monitoring.grafana_folder; token from\n"
+    "GRAFANA_TOKEN) and make Prometheus reload its rules (POST /-/reload, then\n"
+    "check /api/v1/rules). 5xx and connection errors are retried with backoff\n"
+    "starting at --retry-delay; 4xx errors are reported. --dry-run prints the\n"
+    "requests instead of sending them.\n";
 
 static const char usage_apply[] =
     "usage: reconcile apply [-C DIR] [--ref REV] [--cluster NAME] [-X key=value]\n"
@@ -99,8 +151,9 @@ static const char usage_apply[] =
     "broker's message while the others still go through (exit 1). Refused changes\n"
     "(partition decrease, replication factor change) are never sent.\n"
     "\n"
-    "  --prune   delete unmanaged topics, only where the cluster policy sets\n"
-    "            allow_delete: true\n";
+    "  --prune    delete unmanaged topics, only where the cluster policy sets\n"
+    "             allow_delete: true\n"
+    "  --out DIR  after a successful apply, render alerts and dashboards to DIR\n";
 
 static const char *usage_for(const char *command)
 {
@@ -112,6 +165,12 @@ static const char *usage_for(const char *command)
         return usage_plan;
     if (strcmp(command, "apply") == 0)
         return usage_apply;
+    if (strcmp(command, "diff") == 0)
+        return usage_diff;
+    if (strcmp(command, "render") == 0)
+        return usage_render;
+    if (strcmp(command, "publish") == 0)
+        return usage_publish;
     return usage_main;
 }
 
@@ -555,24 +614,194 @@ static int cmd_validate(cli *c)
     return rc;
 }
 
-static int cmd_plan_or_apply(cli *c, bool apply)
+/* ---- render and publish ---------------------------------------------------- */
+
+/* Monitoring URLs may name environment variables (a Grafana reached through a
+ * per-environment address); expand them in place before they are used. */
+static int expand_monitoring(cli *c, rc_cluster_decl *decl)
+{
+    char **fields[] = {&decl->grafana_url, &decl->prometheus_url, &decl->repo_url};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        if (!*fields[i])
+            continue;
+        char err[512], *v = NULL;
+        if (rc_env_expand(&v, *fields[i], NULL, err, sizeof(err)) != 0) {
+            fprintf(stderr, "reconcile: cluster %s: monitoring in %s: %s\n", decl->name, decl->file,
+                    err);
+            return -1;
+        }
+        free(*fields[i]);
+        *fields[i] = v;
+    }
+    (void)c;
+    return 0;
+}
+
+/* Where templates come from: the managed repository's own alert-templates/
+ * and dashboards/ when it has them (a platform team's customised shapes),
+ * else $RECONCILE_DATA_DIR, else the copies installed with the binary, else
+ * (a build tree) the source tree's. Heap string. */
+static char *data_dir(const cli *c, const char *name)
+{
+    const char *candidates[] = {c->repo_dir, getenv("RECONCILE_DATA_DIR"),
+                                RECONCILE_INSTALL_DATA_DIR, RECONCILE_SOURCE_DIR};
+    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+        if (!candidates[i] || !*candidates[i])
+            continue;
+        char *path = rc_xasprintf("%s/%s", candidates[i], name);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            return path;
+        free(path);
+    }
+    return rc_xasprintf("%s/%s", c->repo_dir, name); /* the error names the expected place */
+}
+
+/* Render every selected cluster to c->out_dir. Returns 0 or -1 (printed). */
+static int render_all(cli *c, rc_repo *repo, const char *commit)
+{
+    char err[512];
+    char *dash_dir = data_dir(c, "dashboards");
+    char *tmpl_dir = data_dir(c, "alert-templates");
+    rc_dashboards *dashboards = NULL;
+    int rc = 0;
+    if (rc_dashboards_load(&dashboards, dash_dir, err, sizeof(err)) != 0) {
+        fprintf(stderr, "reconcile: %s\n", err);
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < repo->nclusters; i++) {
+        rc_cluster_decl *decl = &repo->clusters[i];
+        if (!cluster_selected(c, decl->name))
+            continue;
+        if (expand_monitoring(c, decl) != 0) {
+            rc = -1;
+            break;
+        }
+        /* one profile per cluster: loading is cheap next to rendering */
+        rc_alerts_profile *profile = NULL;
+        if (rc_alerts_profile_load(&profile, tmpl_dir, decl->metric_source, err, sizeof(err)) !=
+            0) {
+            fprintf(stderr, "reconcile: cluster %s: %s\n", decl->name, err);
+            rc = -1;
+            break;
+        }
+        rc_render_stats st = {0};
+        if (rc_render_cluster(&st, repo, decl, profile, dashboards, c->out_dir, err, sizeof(err)) !=
+            0) {
+            fprintf(stderr, "reconcile: cluster %s: %s\n", decl->name, err);
+            rc = -1;
+        } else if (!c->quiet) {
+            printf("rendered cluster %s: %zu topics (%s) -> %s/%s: %zu files written, %zu "
+                   "unchanged, %zu removed\n",
+                   decl->name, st.topics, rc_alerts_profile_name(profile), c->out_dir, decl->name,
+                   st.written, st.unchanged, st.removed);
+        }
+        rc_alerts_profile_free(profile);
+    }
+    if (rc == 0 && c->verbose)
+        fprintf(stderr, "reconcile: rendered from %s\n", commit ? commit : "the working tree");
+    rc_dashboards_free(dashboards);
+    free(dash_dir);
+    free(tmpl_dir);
+    return rc;
+}
+
+static int cmd_render(cli *c)
 {
     rc_repo repo = {0};
     rc_source src = {0};
     int rc = load_repo(c, &repo, &src);
-    if (rc != 0) {
-        rc_repo_free(&repo);
-        rc_source_free(&src);
-        return rc;
-    }
-    if (c->verbose && src.commit)
-        fprintf(stderr, "reconcile: declarations from commit %s\n", src.commit);
+    if (rc == 0)
+        rc = render_all(c, &repo, src.commit) == 0 ? RC_EXIT_OK : RC_EXIT_FAILURE;
+    rc_repo_free(&repo);
+    rc_source_free(&src);
+    return rc;
+}
 
-    rc_cluster_plan *plans = rc_xcalloc(repo.nclusters, sizeof(*plans));
-    size_t nplans = 0;
-    bool failure = false, changes = false;
+static void http_log(void *ctx, const char *line)
+{
+    print_masked(ctx, stderr, "reconcile: http: ", line);
+}
+
+static int cmd_publish(cli *c)
+{
+    rc_repo repo = {0};
+    rc_source src = {0};
+    int rc = load_repo(c, &repo, &src);
+    if (rc != 0)
+        goto out;
+    const char *token = getenv("GRAFANA_TOKEN");
+    if (token)
+        rc_secrets_add(&c->secrets, token);
+    rc_http *h = NULL;
+    if (!c->dry_run) {
+        char err[512];
+        rc_http_config hc = {0};
+        hc.timeout_ms = c->timeout_ms;
+        if (c->verbose) {
+            hc.log = http_log;
+            hc.log_ctx = c;
+        }
+        if (rc_http_curl_new(&h, &hc, err, sizeof(err)) != 0) {
+            fprintf(stderr, "reconcile: %s\n", err);
+            rc = RC_EXIT_FAILURE;
+            goto out;
+        }
+    }
     for (size_t i = 0; i < repo.nclusters; i++) {
-        const rc_cluster_decl *decl = &repo.clusters[i];
+        rc_cluster_decl *decl = &repo.clusters[i];
+        if (!cluster_selected(c, decl->name))
+            continue;
+        if (expand_monitoring(c, decl) != 0) {
+            rc = RC_EXIT_FAILURE;
+            continue;
+        }
+        char *dash_dir = rc_xasprintf("%s/%s/dashboards", c->out_dir, decl->name);
+        char *rules_dir = rc_xasprintf("%s/%s/rules", c->out_dir, decl->name);
+        rc_publish_options opt = {0};
+        opt.cluster = decl->name;
+        opt.grafana_url = decl->grafana_url;
+        opt.grafana_folder = decl->grafana_folder;
+        opt.grafana_token = token;
+        opt.dashboards_dir = dash_dir;
+        opt.prometheus_url = decl->prometheus_url;
+        opt.rules_dir = rules_dir;
+        opt.commit = src.commit;
+        opt.dry_run = c->dry_run;
+        opt.base_delay_ms = c->retry_delay_ms;
+        rc_publish_report rep;
+        rc_publish_report_init(&rep);
+        if (rc_publish_cluster(&rep, h, &opt) != 0)
+            rc = RC_EXIT_FAILURE;
+        rc_buf text = {0};
+        rc_publish_report_format(&text, &rep, c->verbose);
+        if (text.data) {
+            char *masked = rc_secrets_mask(&c->secrets, text.data);
+            fputs(masked, stdout);
+            free(masked);
+        }
+        rc_buf_free(&text);
+        rc_publish_report_free(&rep);
+        free(dash_dir);
+        free(rules_dir);
+    }
+    if (h)
+        h->ops->destroy(h);
+out:
+    rc_repo_free(&repo);
+    rc_source_free(&src);
+    return rc;
+}
+
+/* Plan (and with apply, execute) every selected cluster. Returns the plans
+ * (caller frees each and the array); *failure and *changes summarise them. */
+static rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *commit, bool apply,
+                                     size_t *nplans_out, bool *failure, bool *changes)
+{
+    rc_cluster_plan *plans = rc_xcalloc(repo->nclusters, sizeof(*plans));
+    size_t nplans = 0;
+    for (size_t i = 0; i < repo->nclusters; i++) {
+        const rc_cluster_decl *decl = &repo->clusters[i];
         if (!cluster_selected(c, decl->name))
             continue;
         rc_cluster_plan *p = &plans[nplans++];
@@ -581,7 +810,7 @@ static int cmd_plan_or_apply(cli *c, bool apply)
         cluster_conn conn = {0};
         plan_cluster(c, decl, p, &ka, &obs, &conn);
         if (apply && !p->error && decl->guard_older_commits)
-            guard_before_apply(c, decl, p, &conn, src.commit);
+            guard_before_apply(c, decl, p, &conn, commit);
         if (!p->error) {
             if (!apply) {
                 int v = rc_apply_validate(ka, p);
@@ -594,7 +823,7 @@ static int cmd_plan_or_apply(cli *c, bool apply)
                 /* Record even after per-topic failures: what landed must not
                  * be rolled back by an older commit's late apply. */
                 if (a >= 0 && decl->guard_older_commits)
-                    record_applied(c, decl, p, &conn, src.commit);
+                    record_applied(c, decl, p, &conn, commit);
                 mask_plan(c, p);
                 if (c->format == FMT_TEXT)
                     report_apply(c, p, outcome, a);
@@ -608,25 +837,124 @@ static int cmd_plan_or_apply(cli *c, bool apply)
          * per topic, so the cluster-level failure goes to stderr */
         if (p->error && apply && c->format == FMT_TEXT)
             print_masked(c, stderr, "reconcile: ", p->error);
-        failure |= plan_has_failures(p);
-        changes |= rc_cluster_plan_has_changes(p);
+        *failure |= plan_has_failures(p);
+        *changes |= rc_cluster_plan_has_changes(p);
         rc_cluster_obs_free(&obs);
         cluster_conn_free(&conn);
         if (ka)
             ka->ops->destroy(ka);
     }
+    *nplans_out = nplans;
+    return plans;
+}
 
-    if (!apply || c->format != FMT_TEXT)
-        print_plans(c, plans, nplans);
-
-    for (size_t i = 0; i < nplans; i++)
+static void free_plans(rc_cluster_plan *plans, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
         rc_cluster_plan_free(&plans[i]);
     free(plans);
+}
+
+static int cmd_plan_or_apply(cli *c, bool apply)
+{
+    rc_repo repo = {0};
+    rc_source src = {0};
+    int rc = load_repo(c, &repo, &src);
+    if (rc != 0) {
+        rc_repo_free(&repo);
+        rc_source_free(&src);
+        return rc;
+    }
+    if (c->verbose && src.commit)
+        fprintf(stderr, "reconcile: declarations from commit %s\n", src.commit);
+
+    bool failure = false, changes = false;
+    size_t nplans = 0;
+    rc_cluster_plan *plans = run_clusters(c, &repo, src.commit, apply, &nplans, &failure, &changes);
+    if (!apply || c->format != FMT_TEXT)
+        print_plans(c, plans, nplans);
+    if (apply && c->out_dir && !failure)
+        failure |= render_all(c, &repo, src.commit) != 0;
+
+    free_plans(plans, nplans);
     rc_repo_free(&repo);
     rc_source_free(&src);
     if (failure)
         return RC_EXIT_FAILURE;
     if (!apply && c->detailed_exitcode && changes)
+        return RC_EXIT_CHANGES;
+    return RC_EXIT_OK;
+}
+
+/* plan --base REV and diff --base REV: what the change (base -> head) does to
+ * the declarations, and (plan only) to the clusters. The base's own problems
+ * are never printed: each problem is reported once, on the side under review. */
+static int cmd_base(cli *c, bool is_diff)
+{
+    char err[512];
+    rc_source base_src = {0}, head_src = {0};
+    if (rc_source_load(&base_src, c->repo_dir, c->base, err, sizeof(err)) != 0) {
+        /* the first pull request of a new repository has no topics/ at base */
+        if (!strstr(err, "no topics/ directory")) {
+            fprintf(stderr, "reconcile: base: %s\n", err);
+            return RC_EXIT_FAILURE;
+        }
+    }
+    if (rc_source_load(&head_src, c->repo_dir, c->ref, err, sizeof(err)) != 0) {
+        fprintf(stderr, "reconcile: %s\n", err);
+        rc_source_free(&base_src);
+        return RC_EXIT_FAILURE;
+    }
+    rc_repo base = {0}, head = {0};
+    rc_diags base_diags = {0}, head_diags = {0};
+    rc_decl_load(&base, &base_src, &base_diags);
+    rc_decl_load(&head, &head_src, &head_diags);
+    rc_changeset cs;
+    rc_changeset_compute(&cs, &base_src, &base, &head_src, &head);
+    rc_changeset_use_diags(&cs, &base_diags, &head_diags);
+    size_t nerr = rc_diags_errors(&head_diags);
+
+    bool skipped = is_diff || nerr > 0;
+    bool failure = nerr > 0, changes = false;
+    size_t nplans = 0;
+    rc_cluster_plan *plans = NULL;
+    if (!skipped)
+        plans = run_clusters(c, &head, head_src.commit, false, &nplans, &failure, &changes);
+
+    rc_diags_sort(&head_diags);
+    switch (c->format) {
+    case FMT_MARKDOWN:
+        rc_pr_print_markdown(stdout, &cs, plans, nplans, skipped, &head_diags, 0);
+        break;
+    case FMT_GITHUB:
+        rc_pr_print_github(stdout, &head_diags, &cs);
+        break;
+    default:
+        if (head_diags.len > 0) {
+            print_diags(c, &head_diags);
+            if (nerr > 0)
+                fprintf(stderr,
+                        "reconcile: %zu problem%s in the declarations; no cluster was contacted\n",
+                        nerr, nerr == 1 ? "" : "s");
+        }
+        rc_pr_print_text(stdout, &cs);
+        rc_pr_print_text_plans(stdout, plans, nplans, skipped, &head_diags, c->color);
+        break;
+    }
+    if (is_diff)
+        changes = cs.ntopics > 0;
+
+    free_plans(plans, nplans);
+    rc_changeset_free(&cs);
+    rc_repo_free(&base);
+    rc_repo_free(&head);
+    rc_diags_free(&base_diags);
+    rc_diags_free(&head_diags);
+    rc_source_free(&base_src);
+    rc_source_free(&head_src);
+    if (failure)
+        return RC_EXIT_FAILURE;
+    if (c->detailed_exitcode && changes)
         return RC_EXIT_CHANGES;
     return RC_EXIT_OK;
 }
@@ -642,6 +970,10 @@ enum {
     OPT_DETAILED,
     OPT_PRUNE,
     OPT_TIMEOUT,
+    OPT_BASE,
+    OPT_OUT,
+    OPT_DRY_RUN,
+    OPT_RETRY_DELAY,
 };
 
 static const struct option long_opts[] = {
@@ -656,12 +988,21 @@ static const struct option long_opts[] = {
     {"detailed-exitcode", no_argument, NULL, OPT_DETAILED},
     {"prune", no_argument, NULL, OPT_PRUNE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"base", required_argument, NULL, OPT_BASE},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"retry-delay", required_argument, NULL, OPT_RETRY_DELAY},
     {NULL, 0, NULL, 0},
 };
 
 static bool known_command(const char *s)
 {
-    return strcmp(s, "validate") == 0 || strcmp(s, "plan") == 0 || strcmp(s, "apply") == 0;
+    static const char *const commands[] = {"validate", "plan",   "apply",
+                                           "diff",     "render", "publish"};
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(s, commands[i]) == 0)
+            return true;
+    return false;
 }
 
 int rc_cli_main(int argc, char **argv)
@@ -748,6 +1089,27 @@ int rc_cli_main(int argc, char **argv)
             c.timeout_ms = (int)ms;
             break;
         }
+        case OPT_BASE:
+            c.base = optarg;
+            break;
+        case OPT_OUT:
+            c.out_dir = optarg;
+            break;
+        case OPT_DRY_RUN:
+            c.dry_run = true;
+            break;
+        case OPT_RETRY_DELAY: {
+            long long ms = 0;
+            char err[256];
+            if (rc_units_parse_duration_ms(&ms, optarg, err, sizeof(err)) != 0 || ms < 0 ||
+                ms > 600000) {
+                exit_code =
+                    usage_error("--retry-delay expects a duration such as 200ms, got '%s'", optarg);
+                goto out;
+            }
+            c.retry_delay_ms = (int)ms;
+            break;
+        }
         case ':':
             exit_code = usage_error("option '%s' needs a value", argv[optind - 1]);
             goto out;
@@ -781,32 +1143,67 @@ int rc_cli_main(int argc, char **argv)
         goto out;
     }
     bool is_validate = strcmp(c.command, "validate") == 0;
+    bool is_plan = strcmp(c.command, "plan") == 0;
     bool is_apply = strcmp(c.command, "apply") == 0;
-    if (c.detailed_exitcode && strcmp(c.command, "plan") != 0) {
-        exit_code = usage_error("--detailed-exitcode belongs to %s", "plan");
+    bool is_diff = strcmp(c.command, "diff") == 0;
+    bool is_render = strcmp(c.command, "render") == 0;
+    bool is_publish = strcmp(c.command, "publish") == 0;
+    if (c.detailed_exitcode && !is_plan && !is_diff) {
+        exit_code = usage_error("--detailed-exitcode belongs to %s", "plan and diff");
         goto out;
     }
     if (c.prune && !is_apply) {
         exit_code = usage_error("--prune belongs to %s", "apply");
         goto out;
     }
-    if (is_validate && (c.format == FMT_JSON || c.format == FMT_MARKDOWN)) {
-        exit_code = usage_error("validate prints text or github annotations, not %s",
-                                c.format == FMT_JSON ? "json" : "markdown");
+    if (c.base && !is_plan && !is_diff) {
+        exit_code = usage_error("--base belongs to %s", "plan and diff");
         goto out;
     }
-    if (!is_validate && c.format == FMT_GITHUB) {
-        exit_code = usage_error("--format github is for %s", "validate");
+    if (is_diff && !c.base) {
+        exit_code = usage_error("%s needs --base REV", "diff");
         goto out;
     }
-    if (is_apply && c.format == FMT_MARKDOWN) {
-        exit_code = usage_error("apply prints text or json, not %s", "markdown");
+    if (c.out_dir && !is_render && !is_publish && !is_apply) {
+        exit_code = usage_error("--out belongs to %s", "render, publish and apply");
+        goto out;
+    }
+    if ((is_render || is_publish) && !c.out_dir) {
+        exit_code = usage_error("%s needs --out DIR", c.command);
+        goto out;
+    }
+    if ((c.dry_run || c.retry_delay_ms) && !is_publish) {
+        exit_code = usage_error("--dry-run and --retry-delay belong to %s", "publish");
+        goto out;
+    }
+    bool with_base = c.base != NULL;
+    if ((is_validate || (with_base && (is_plan || is_diff))) && c.format == FMT_JSON) {
+        exit_code = usage_error("%s prints text, markdown or github here, not json", c.command);
+        goto out;
+    }
+    if (is_validate && c.format == FMT_MARKDOWN) {
+        exit_code = usage_error("validate prints text or github annotations, not %s", "markdown");
+        goto out;
+    }
+    if (c.format == FMT_GITHUB && !is_validate && !with_base) {
+        exit_code = usage_error("--format github is for validate, plan --base and %s", "diff");
+        goto out;
+    }
+    if ((is_apply || is_render || is_publish) && c.format != FMT_TEXT &&
+        !(is_apply && c.format == FMT_JSON)) {
+        exit_code = usage_error("%s prints text only (apply also json)", c.command);
         goto out;
     }
     c.color = !c.no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO);
 
     if (is_validate)
         exit_code = cmd_validate(&c);
+    else if (with_base)
+        exit_code = cmd_base(&c, is_diff);
+    else if (is_render)
+        exit_code = cmd_render(&c);
+    else if (is_publish)
+        exit_code = cmd_publish(&c);
     else
         exit_code = cmd_plan_or_apply(&c, is_apply);
 out:

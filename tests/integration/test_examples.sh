@@ -29,4 +29,17 @@ for c in json.load(sys.stdin)["clusters"]:
   done)
 check "the example declares several topics" test "$passes" -ge 6
 
+# apply --out renders the monitoring files after a successful apply
+run rc apply --cluster local --out "$WORK/out"
+expect_rc 0 "apply --out"
+expect_out "rendered cluster local" "apply reports the rendering"
+check "promtool accepts the rendered rules" promtool check rules "$WORK/out/local/rules/topics.rules.yml"
+check "one dashboard per declared topic" test "$(ls "$WORK/out/local/dashboards" | wc -l)" -eq 5
+check "a Grafana provisioning file" grep -q "path: $WORK/out/local/dashboards" "$WORK/out/local/grafana-provisioning.yaml"
+before=$(cd "$WORK/out" && find . -type f | sort | xargs sha256sum)
+run rc render --cluster local --out "$WORK/out"
+expect_rc 0 "render again"
+expect_out "0 files written" "nothing rewritten"
+check "byte-identical output" test "$before" = "$(cd "$WORK/out" && find . -type f | sort | xargs sha256sum)"
+
 finish

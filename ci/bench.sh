@@ -5,6 +5,7 @@
 #   validate N topic files      < 1 s and < 100 MB   (N = 10,000)
 #   plan N existing topics      < 5 s
 #   apply: create C topics       program CPU a small fraction of wall time (C = 2,000)
+#   render N topics              < 2 s
 # Usage: ci/bench.sh [N] [C] [RUNS]      (defaults 10000 2000 5)
 # Needs a build (ci/build.sh); not part of the test suite: numbers, not asserts.
 set -euo pipefail
@@ -76,6 +77,11 @@ gen_repo "$work/big" "$N" "bench"
 : >"$work/t"
 for _ in $(seq "$RUNS"); do timed "$bin" -C "$work/big" validate; done
 report "validate $N files" 1 100
+
+# render: a fresh output directory each run, so every file is written
+for r in $(seq "$RUNS"); do timed "$bin" -C "$work/big" render --out "$work/rendered$r"; done
+report "render $N topics (rules+dashboards)" 2
+rm -rf "$work"/rendered*
 
 echo "bench: creating $N topics (one apply) for the plan benchmark" >&2
 timed "$bin" -C "$work/big" apply -q

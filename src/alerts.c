@@ -13,10 +13,12 @@
 #include "units.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     S_TIME_GROUP,
@@ -527,14 +529,23 @@ static void set_topic_vars(rc_tmpl_vars *v, const rc_alerts_profile *p, const rc
     free(text);
 }
 
+/* One worker's share of a cluster: topics [from, to), rendered into its own
+ * buffer with its own variables, so workers share nothing but read-only
+ * declarations and the profile. */
 typedef struct render_ctx {
     const rc_alerts_profile *p;
+    const rc_repo *repo;
     const rc_cluster_decl *c;
-    const rc_topic_decl *t;
+    size_t from, to;
+    const rc_topic_decl *t; /* the topic being rendered */
     rc_tmpl_vars vars;
     json_t *extra; /* cluster labels, already inert for Go templating */
-    char *errbuf;
-    size_t errlen;
+    char **urls;   /* dashboard_url per declared group of t */
+    size_t nurls;
+    rc_buf out;
+    bool open_ended; /* out ended with libyaml's "..." (stripped) */
+    int rc;
+    char err[512];
 } render_ctx;
 
 static int add_rule(render_ctx *x, json_t *rules, int shape)
@@ -542,7 +553,7 @@ static int add_rule(render_ctx *x, json_t *rules, int shape)
     char err[512];
     json_t *r = rc_tmpl_expand(x->p->shape[shape], &x->vars, err, sizeof(err));
     if (!r)
-        return fail(x->errbuf, x->errlen, "cluster %s, topic %s: %s: %s: %s", x->c->name,
+        return fail(x->err, sizeof(x->err), "cluster %s, topic %s: %s: %s: %s", x->c->name,
                     x->t->name, x->p->file, shape_names[shape], err);
     json_t *labels = json_object_get(r, "labels");
     const char *k;
@@ -560,64 +571,71 @@ static int add_rule(render_ctx *x, json_t *rules, int shape)
     return 0;
 }
 
-static void set_dashboard(render_ctx *x, const char *uid, const char *group)
+static void set_group(render_ctx *x, const char *group, const char *url)
 {
-    char *url = rc_links_dashboard_url(x->c->grafana_url ? x->c->grafana_url : "", uid, group,
-                                       x->p->range);
-    rc_tmpl_vars_set(&x->vars, "dashboard_url", url);
-    free(url);
     rc_tmpl_vars_set(&x->vars, "group", group);
+    rc_tmpl_vars_set(&x->vars, "dashboard_url", url);
 }
 
-static int render_topic(render_ctx *x, const rc_repo *repo, json_t *groups, json_t *names)
+static char *dashboard_url(const render_ctx *x, const char *uid, const char *group)
+{
+    return rc_links_dashboard_url(x->c->grafana_url ? x->c->grafana_url : "", uid, group,
+                                  x->p->range);
+}
+
+/* Expand every rule of one topic into a rule group and hand it to the
+ * emitter; the group is released right away, so memory stays flat. */
+static int render_topic(render_ctx *x, rc_tmpl_yaml_list *list)
 {
     const rc_topic_decl *t = x->t;
-    if (!t->name)
-        return fail(x->errbuf, x->errlen, "cluster %s: a topic has no name", x->c->name);
     rc_alerts_lag lag;
     rc_alerts_topic_lag(&lag, x->p, x->c, t);
     char uid[RC_DASHBOARD_UID_MAX + 1];
     rc_links_dashboard_uid(uid, x->c->name, t->name);
-    set_topic_vars(&x->vars, x->p, repo, x->c, t, &lag, uid);
+    set_topic_vars(&x->vars, x->p, x->repo, x->c, t, &lag, uid);
 
-    char *gname = rc_xasprintf("reconcile/%s/%s", x->c->name, t->name);
-    if (json_object_get(names, gname)) {
-        fail(x->errbuf, x->errlen,
-             "cluster %s: rule group \"%s\" would be written twice (topic declared twice?)",
-             x->c->name, gname);
-        free(gname);
-        return -1;
-    }
-    json_object_set_new(names, gname, json_true());
     json_t *group = json_object();
+    char *gname = rc_xasprintf("reconcile/%s/%s", x->c->name, t->name);
     json_object_set_new(group, "name", json_string(gname));
     free(gname);
     json_t *rules = json_array();
     json_object_set_new(group, "rules", rules);
-    json_array_append_new(groups, group);
 
+    /* each declared group's link serves its lag and its absent rule */
+    if (t->nconsumers > x->nurls) {
+        x->urls = rc_xrealloc(x->urls, t->nconsumers * sizeof(*x->urls));
+        x->nurls = t->nconsumers;
+    }
+    for (size_t i = 0; i < t->nconsumers; i++)
+        x->urls[i] = dashboard_url(x, uid, t->consumers[i]);
+    char *topic_url = dashboard_url(x, uid, NULL);
+
+    int rc = 0;
     int base = lag.time ? S_TIME_GROUP : S_OFFSET_GROUP;
     if (t->nconsumers == 0) {
-        set_dashboard(x, uid, NULL);
-        if (add_rule(x, rules, base + 1) < 0)
-            return -1;
+        set_group(x, NULL, topic_url);
+        rc = add_rule(x, rules, base + 1);
     }
-    for (size_t i = 0; i < t->nconsumers; i++) {
-        set_dashboard(x, uid, t->consumers[i]);
-        if (add_rule(x, rules, base) < 0)
-            return -1;
+    for (size_t i = 0; i < t->nconsumers && rc == 0; i++) {
+        set_group(x, t->consumers[i], x->urls[i]);
+        rc = add_rule(x, rules, base);
     }
-    for (size_t i = 0; i < t->nconsumers; i++) {
-        set_dashboard(x, uid, t->consumers[i]);
-        if (add_rule(x, rules, S_ABSENT) < 0)
-            return -1;
+    for (size_t i = 0; i < t->nconsumers && rc == 0; i++) {
+        set_group(x, t->consumers[i], x->urls[i]);
+        rc = add_rule(x, rules, S_ABSENT);
     }
-    if (t->skew_alert) {
-        set_dashboard(x, uid, NULL);
-        if (add_rule(x, rules, S_SKEW) < 0)
-            return -1;
+    if (t->skew_alert && rc == 0) {
+        set_group(x, NULL, topic_url);
+        rc = add_rule(x, rules, S_SKEW);
     }
-    return 0;
+    if (rc == 0 && rc_tmpl_yaml_list_add(list, group) < 0)
+        rc = fail(x->err, sizeof(x->err), "cluster %s, topic %s: the YAML emitter failed",
+                  x->c->name, t->name);
+    for (size_t i = 0; i < t->nconsumers; i++)
+        free(x->urls[i]);
+    free(topic_url);
+    json_decref(group);
+    return rc;
 }
 
 /* monitoring.labels, validated (decl does too; this keeps a bad struct from
@@ -655,39 +673,127 @@ bad:
     return NULL;
 }
 
+/* Render topics [from, to) as a bare YAML sequence of rule groups. */
+static void *render_chunk(void *arg)
+{
+    render_ctx *x = arg;
+    for (size_t i = 0; i < x->p->vars.len; i++)
+        rc_tmpl_vars_set(&x->vars, x->p->vars.items[i].key, x->p->vars.items[i].value);
+    rc_tmpl_vars_set(&x->vars, "cluster", x->c->name);
+    rc_tmpl_yaml_list *list = rc_tmpl_yaml_list_begin(&x->out, NULL);
+    if (!list) {
+        x->rc = fail(x->err, sizeof(x->err), "cluster %s: cannot start the YAML emitter",
+                     x->c->name);
+        return NULL;
+    }
+    for (size_t i = x->from; i < x->to && x->rc == 0; i++) {
+        x->t = &x->c->topics[i];
+        x->rc = render_topic(x, list);
+    }
+    if (rc_tmpl_yaml_list_end(list) < 0 && x->rc == 0)
+        x->rc = fail(x->err, sizeof(x->err), "cluster %s: the YAML emitter failed", x->c->name);
+    x->open_ended = rc_tmpl_yaml_strip_end(&x->out);
+    return NULL;
+}
+
+/* Workers: the YAML emitter dominates the cost (about 1 KB of output per
+ * rule), so large clusters are split over the CPUs. Below this many topics
+ * per worker a thread costs more than it saves. */
+#define TOPICS_PER_WORKER 512
+#define MAX_WORKERS 8
+
+static size_t worker_count(size_t ntopics)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = ntopics / TOPICS_PER_WORKER;
+    if (cpus > 0 && n > (size_t)cpus)
+        n = (size_t)cpus;
+    if (n > MAX_WORKERS)
+        n = MAX_WORKERS;
+    return n ? n : 1;
+}
+
 int rc_alerts_render_profile(rc_buf *out, const rc_alerts_profile *p, const rc_repo *repo,
                              const rc_cluster_decl *cluster, char *errbuf, size_t errlen)
 {
-    render_ctx x = {.p = p, .c = cluster, .errbuf = errbuf, .errlen = errlen};
-    x.extra = extra_labels(cluster, errbuf, errlen);
-    if (!x.extra)
-        return -1;
-    for (size_t i = 0; i < p->vars.len; i++)
-        rc_tmpl_vars_set(&x.vars, p->vars.items[i].key, p->vars.items[i].value);
-    rc_tmpl_vars_set(&x.vars, "cluster", cluster->name);
-    json_t *groups = json_array();
+    /* Names first: a duplicate would make Prometheus refuse the whole file. */
     json_t *names = json_object();
-    int rc = 0;
-    for (size_t i = 0; i < cluster->ntopics && rc == 0; i++) {
-        x.t = &cluster->topics[i];
-        rc = render_topic(&x, repo, groups, names);
+    for (size_t i = 0; i < cluster->ntopics; i++) {
+        const rc_topic_decl *t = &cluster->topics[i];
+        if (!t->name || !t->owner) {
+            json_decref(names);
+            return fail(errbuf, errlen, "cluster %s: topic %zu has no name or owner",
+                        cluster->name, i + 1);
+        }
+        char *gname = rc_xasprintf("reconcile/%s/%s", cluster->name, t->name);
+        bool dup = json_object_get(names, gname) != NULL;
+        json_object_set_new(names, gname, json_true());
+        if (dup) {
+            fail(errbuf, errlen,
+                 "cluster %s: rule group \"%s\" would be written twice (topic declared twice?)",
+                 cluster->name, gname);
+            free(gname);
+            json_decref(names);
+            return -1;
+        }
+        free(gname);
     }
-    if (rc == 0) {
-        json_t *root = json_object();
-        json_object_set(root, "groups", groups);
-        /* No names in the comment: a comment cannot be quoted. */
-        rc_buf_printf(out,
-                      "# Generated by reconcile from the declarations under topics/ with the\n"
-                      "# %s alert profile. Do not edit: change the declarations instead.\n",
-                      p->name);
-        if (rc_tmpl_emit_yaml(out, root) < 0)
-            rc = fail(errbuf, errlen, "cluster %s: the YAML emitter failed", cluster->name);
-        json_decref(root);
-    }
-    json_decref(groups);
     json_decref(names);
-    json_decref(x.extra);
-    rc_tmpl_vars_free(&x.vars);
+
+    size_t nw = worker_count(cluster->ntopics);
+    render_ctx *w = rc_xcalloc(nw, sizeof(*w));
+    pthread_t *tids = rc_xcalloc(nw, sizeof(*tids));
+    bool *started = rc_xcalloc(nw, sizeof(*started));
+    int rc = 0;
+    for (size_t i = 0; i < nw; i++) {
+        w[i].p = p;
+        w[i].repo = repo;
+        w[i].c = cluster;
+        w[i].from = cluster->ntopics * i / nw;
+        w[i].to = cluster->ntopics * (i + 1) / nw;
+        /* each worker its own copy: jansson reference counts are not shared */
+        w[i].extra = extra_labels(cluster, errbuf, errlen);
+        if (!w[i].extra)
+            rc = -1;
+    }
+    for (size_t i = 1; i < nw && rc == 0; i++)
+        started[i] = pthread_create(&tids[i], NULL, render_chunk, &w[i]) == 0;
+    for (size_t i = 0; i < nw && rc == 0; i++)
+        if (!started[i])
+            render_chunk(&w[i]); /* the first chunk, or a thread that did not start */
+    for (size_t i = 1; i < nw; i++)
+        if (started[i])
+            pthread_join(tids[i], NULL);
+
+    rc_buf file = {0};
+    /* No names in the comment: a comment cannot be quoted. */
+    rc_buf_printf(&file,
+                  "# Generated by reconcile from the declarations under topics/ with the\n"
+                  "# %s alert profile. Do not edit: change the declarations instead.\n",
+                  p->name);
+    /* The chunks are bare sequences of groups, joined under the key exactly
+     * as one emitter would have written them (see rc_tmpl_yaml_list_begin). */
+    rc_buf_puts(&file, cluster->ntopics ? "groups:\n" : "groups: []\n");
+    bool open_ended = false;
+    for (size_t i = 0; i < nw; i++) {
+        if (rc == 0 && w[i].rc != 0)
+            rc = fail(errbuf, errlen, "%s", w[i].err); /* the first failing topic */
+        if (rc == 0)
+            rc_buf_append(&file, w[i].out.data, w[i].out.len);
+        open_ended = open_ended || w[i].open_ended;
+        rc_buf_free(&w[i].out);
+        rc_tmpl_vars_free(&w[i].vars);
+        json_decref(w[i].extra);
+        free(w[i].urls);
+    }
+    if (open_ended)
+        rc_buf_puts(&file, "...\n");
+    if (rc == 0)
+        rc_buf_append(out, file.data, file.len);
+    rc_buf_free(&file);
+    free(w);
+    free(tids);
+    free(started);
     return rc;
 }
 

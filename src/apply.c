@@ -186,7 +186,11 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         }
         if (nwait > 0) {
             progress(opt, "waiting for metadata", nwait);
-            int timeout = opt && opt->wait_timeout_ms > 0 ? opt->wait_timeout_ms : 60000;
+            /* metadata shows new topics in chunks, seconds apart, on a busy
+             * broker: the default deadline grows with the batch */
+            int timeout = opt && opt->wait_timeout_ms > 0
+                              ? opt->wait_timeout_ms
+                              : 60000 + (int)(nwait < 100000 ? nwait : 100000) * 20;
             rc = ka->ops->wait_topics(ka, wait, nwait, timeout);
         }
         free(wait);

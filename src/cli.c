@@ -495,10 +495,13 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
         switch (tp->action) {
         case RC_ACT_CREATE:
             created++;
-            fprintf(stdout, "+ created %s (%d partitions)\n", tp->topic, tp->partitions_to);
+            if (!c->quiet)
+                fprintf(stdout, "+ created %s (%d partitions)\n", tp->topic, tp->partitions_to);
             break;
         case RC_ACT_UPDATE:
             updated++;
+            if (c->quiet)
+                break;
             fprintf(stdout, "~ updated %s", tp->topic);
             if (tp->partitions_to > tp->partitions_from)
                 fprintf(stdout, " (partitions %d -> %d)", tp->partitions_from, tp->partitions_to);
@@ -509,7 +512,8 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
             break;
         case RC_ACT_DELETE:
             deleted++;
-            fprintf(stdout, "- deleted %s\n", tp->topic);
+            if (!c->quiet)
+                fprintf(stdout, "- deleted %s\n", tp->topic);
             break;
         default:
             break;
@@ -618,7 +622,7 @@ static int cmd_validate(cli *c)
 
 /* Monitoring URLs may name environment variables (a Grafana reached through a
  * per-environment address); expand them in place before they are used. */
-static int expand_monitoring(cli *c, rc_cluster_decl *decl)
+static int expand_monitoring(rc_cluster_decl *decl)
 {
     char **fields[] = {&decl->grafana_url, &decl->prometheus_url, &decl->repo_url};
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -633,7 +637,6 @@ static int expand_monitoring(cli *c, rc_cluster_decl *decl)
         free(*fields[i]);
         *fields[i] = v;
     }
-    (void)c;
     return 0;
 }
 
@@ -673,7 +676,7 @@ static int render_all(cli *c, rc_repo *repo, const char *commit)
         rc_cluster_decl *decl = &repo->clusters[i];
         if (!cluster_selected(c, decl->name))
             continue;
-        if (expand_monitoring(c, decl) != 0) {
+        if (expand_monitoring(decl) != 0) {
             rc = -1;
             break;
         }
@@ -752,7 +755,7 @@ static int cmd_publish(cli *c)
         rc_cluster_decl *decl = &repo.clusters[i];
         if (!cluster_selected(c, decl->name))
             continue;
-        if (expand_monitoring(c, decl) != 0) {
+        if (expand_monitoring(decl) != 0) {
             rc = RC_EXIT_FAILURE;
             continue;
         }

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,13 +38,33 @@ static int mkdir_p(const char *path, char *errbuf, size_t errlen)
     return rc;
 }
 
-/* Write data to path unless it already holds exactly these bytes. */
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Write data to path unless it already holds exactly these bytes. A file that
+ * exists is replaced through a temporary file and rename, so a reader (Grafana,
+ * Prometheus) never sees half of it; a new file is written in place, since no
+ * reader can be using it yet and rename is the costliest step when thousands
+ * of dashboards are rendered for the first time. */
 static int write_if_changed(rc_render_stats *st, const char *path, const char *data, size_t len,
                             char *errbuf, size_t errlen)
 {
     char *old = NULL;
     size_t old_len = 0;
-    if (rc_read_file(&old, &old_len, path) == 0) {
+    int rd = rc_read_file(&old, &old_len, path);
+    if (rd == 0) {
         bool same = old_len == len && memcmp(old, data, len) == 0;
         free(old);
         if (same) {
@@ -51,18 +72,19 @@ static int write_if_changed(rc_render_stats *st, const char *path, const char *d
             return 0;
         }
     }
-    char *tmp = rc_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
+    bool exists = rd != -ENOENT;
+    char *tmp = exists ? rc_xasprintf("%s.tmp.%ld", path, (long)getpid()) : rc_xstrdup(path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int rc = 0;
-    if (!f || fwrite(data, 1, len, f) != len) {
+    if (fd < 0 || write_all(fd, data, len) != 0) {
         snprintf(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
         rc = -1;
     }
-    if (f && fclose(f) != 0 && rc == 0) {
+    if (fd >= 0 && close(fd) != 0 && rc == 0) {
         snprintf(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
         rc = -1;
     }
-    if (rc == 0 && rename(tmp, path) != 0) {
+    if (rc == 0 && exists && rename(tmp, path) != 0) {
         snprintf(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
         rc = -1;
     }

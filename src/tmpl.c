@@ -598,6 +598,9 @@ static json_t *expand_node(xctx *x, const json_t *t, const xpath *up, const char
         json_t *o = json_object();
         const char *k;
         json_t *v;
+        /* Template keys are unique; only a substituted key can collide. */
+        bool dynamic_keys = false;
+        json_object_foreach((json_t *)t, k, v) if (strchr(k, '$')) dynamic_keys = true;
         json_object_foreach((json_t *)t, k, v)
         {
             const char *nk = k;
@@ -613,7 +616,7 @@ static json_t *expand_node(xctx *x, const json_t *t, const xpath *up, const char
                     goto fail_obj;
                 }
             }
-            if (json_object_get(o, nk)) {
+            if (dynamic_keys && json_object_get(o, nk)) {
                 xfail(x, p, "substitution makes key \"%s\" a duplicate", nk);
                 free(owned);
                 goto fail_obj;
@@ -832,25 +835,90 @@ static int y_write(void *data, unsigned char *buffer, size_t size)
     return 1;
 }
 
+static bool y_begin(yemit *y, rc_buf *out)
+{
+    if (!yaml_emitter_initialize(&y->e))
+        return false;
+    yaml_emitter_set_output(&y->e, y_write, out);
+    yaml_emitter_set_unicode(&y->e, 1);
+    yaml_emitter_set_width(&y->e, -1); /* never fold long expressions */
+    yaml_emitter_set_indent(&y->e, 2);
+    yaml_event_t ev;
+    y_emit(y, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
+    y_emit(y, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
+    return true;
+}
+
+static int y_end(yemit *y)
+{
+    yaml_event_t ev;
+    y_emit(y, &ev, yaml_document_end_event_initialize(&ev, 1));
+    y_emit(y, &ev, yaml_stream_end_event_initialize(&ev));
+    if (!y->failed && !yaml_emitter_flush(&y->e))
+        y->failed = true;
+    yaml_emitter_delete(&y->e);
+    return y->failed ? -1 : 0;
+}
+
 int rc_tmpl_emit_yaml(rc_buf *out, const json_t *tree)
 {
     yemit y = {0};
-    if (!yaml_emitter_initialize(&y.e))
+    if (!y_begin(&y, out))
         return -1;
-    yaml_emitter_set_output(&y.e, y_write, out);
-    yaml_emitter_set_unicode(&y.e, 1);
-    yaml_emitter_set_width(&y.e, -1); /* never fold long expressions */
-    yaml_emitter_set_indent(&y.e, 2);
-    yaml_event_t ev;
-    y_emit(&y, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
-    y_emit(&y, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
     y_node(&y, tree);
-    y_emit(&y, &ev, yaml_document_end_event_initialize(&ev, 1));
-    y_emit(&y, &ev, yaml_stream_end_event_initialize(&ev));
-    if (!y.failed && !yaml_emitter_flush(&y.e))
-        y.failed = true;
-    yaml_emitter_delete(&y.e);
-    return y.failed ? -1 : 0;
+    return y_end(&y);
+}
+
+struct rc_tmpl_yaml_list {
+    yemit y;
+    bool keyed;
+};
+
+rc_tmpl_yaml_list *rc_tmpl_yaml_list_begin(rc_buf *out, const char *key)
+{
+    rc_tmpl_yaml_list *l = rc_xcalloc(1, sizeof(*l));
+    if (!y_begin(&l->y, out)) {
+        free(l);
+        return NULL;
+    }
+    yaml_event_t ev;
+    l->keyed = key != NULL;
+    if (key) {
+        y_emit(&l->y, &ev,
+               yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE));
+        y_string(&l->y, key, strlen(key));
+    }
+    y_emit(&l->y, &ev,
+           yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+    return l;
+}
+
+int rc_tmpl_yaml_list_add(rc_tmpl_yaml_list *l, const json_t *item)
+{
+    y_node(&l->y, item);
+    return l->y.failed ? -1 : 0;
+}
+
+int rc_tmpl_yaml_list_end(rc_tmpl_yaml_list *l)
+{
+    yaml_event_t ev;
+    y_emit(&l->y, &ev, yaml_sequence_end_event_initialize(&ev));
+    if (l->keyed)
+        y_emit(&l->y, &ev, yaml_mapping_end_event_initialize(&ev));
+    int rc = y_end(&l->y);
+    free(l);
+    return rc;
+}
+
+bool rc_tmpl_yaml_strip_end(rc_buf *b)
+{
+    if (b->len >= 4 && !memcmp(b->data + b->len - 4, "...\n", 4) &&
+        (b->len == 4 || b->data[b->len - 5] == '\n')) {
+        b->len -= 4;
+        b->data[b->len] = '\0';
+        return true;
+    }
+    return false;
 }
 
 /* ---- JSON out -------------------------------------------------------------- */

@@ -47,6 +47,7 @@
 #include "util.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef struct rc_tmpl_vars {
@@ -82,6 +83,27 @@ char *rc_tmpl_expand_string(const char *s, const rc_tmpl_vars *vars, char *errbu
 /* Emit as YAML (block style, keys in tree order, strings quoted whenever a
  * plain scalar would read back as something else). Deterministic. */
 int rc_tmpl_emit_yaml(rc_buf *out, const json_t *tree);
+/* Emit a YAML document `<key>: [items...]` (or, with key NULL, the bare
+ * sequence `[items...]`) one item at a time, for files too large to hold as
+ * one tree (a rule file with 10,000 groups): the output is byte-identical to
+ * rc_tmpl_emit_yaml of {key: [items...]} (or [items...]), but each item may
+ * be released as soon as it is added. A bare sequence is written as "- "
+ * items at column 0, exactly as they appear under a top-level key, so
+ * sequences emitted separately can be joined under "<key>:\n" — minus a
+ * final "...\n" document-end line, which libyaml adds after a value ending in
+ * kept blank lines (see rc_tmpl_yaml_strip_end). begin returns NULL if libyaml
+ * cannot start; after any failure, add and end return -1 (end always releases
+ * the list). Output goes to out as the emitter produces it. */
+typedef struct rc_tmpl_yaml_list rc_tmpl_yaml_list;
+rc_tmpl_yaml_list *rc_tmpl_yaml_list_begin(rc_buf *out, const char *key);
+int rc_tmpl_yaml_list_add(rc_tmpl_yaml_list *l, const json_t *item);
+int rc_tmpl_yaml_list_end(rc_tmpl_yaml_list *l);
+/* Remove a trailing "...\n" document-end marker from b; true when there was
+ * one. libyaml writes it at the end of a document that holds a value ending
+ * in kept blank lines anywhere, so a joined file ends with "...\n" again
+ * when any part had it (then the join equals one rc_tmpl_emit_yaml). */
+bool rc_tmpl_yaml_strip_end(rc_buf *b);
+
 /* Emit as JSON, 2-space indent, keys in insertion order, reals with 15
  * significant digits (0.1 stays "0.1"), trailing newline. */
 int rc_tmpl_emit_json(rc_buf *out, const json_t *tree);

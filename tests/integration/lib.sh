@@ -18,7 +18,7 @@ TEST_NAME=$(basename "$0" .sh)
 P="it-${TEST_NAME#test_}-$$-$RANDOM"
 P=${P//_/-}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/reconcile-it.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 export NO_COLOR=1
 failures=0
 passes=0

@@ -376,6 +376,65 @@ static void test_emit_yaml_format(void **state)
     rc_buf_free(&longexpr);
 }
 
+/* Items emitted one at a time, keyed or as bare sequences joined under the
+ * key, give exactly the bytes of one emission of the whole tree, including
+ * libyaml's closing "..." after a value that ends in kept blank lines. */
+static void test_emit_yaml_list(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 2; variant++) {
+        json_t *items = json_array();
+        for (int i = 0; i < 5; i++)
+            json_array_append_new(items,
+                                  json_pack("{s:s,s:[s,i]}", "name", i == 2 ? "yes" : "g",
+                                            "rules", variant && i == 1 ? "kept\n\n" : "x", i));
+        json_t *whole = json_pack("{s:O}", "groups", items);
+        char *want = emit_yaml(whole);
+        assert_int_equal(strstr(want, "...\n") != NULL, variant);
+
+        rc_buf keyed = {0};
+        rc_tmpl_yaml_list *l = rc_tmpl_yaml_list_begin(&keyed, "groups");
+        assert_non_null(l);
+        for (size_t i = 0; i < json_array_size(items); i++)
+            assert_int_equal(rc_tmpl_yaml_list_add(l, json_array_get(items, i)), 0);
+        assert_int_equal(rc_tmpl_yaml_list_end(l), 0);
+        assert_string_equal(keyed.data, want);
+        rc_buf_free(&keyed);
+
+        /* two bare sequences: [0, 1] and [2, 3, 4] */
+        rc_buf joined = {0};
+        rc_buf_puts(&joined, "groups:\n");
+        bool open_ended = false;
+        for (size_t part = 0; part < 2; part++) {
+            rc_buf b = {0};
+            l = rc_tmpl_yaml_list_begin(&b, NULL);
+            for (size_t i = part ? 2 : 0; i < (part ? 5u : 2u); i++)
+                assert_int_equal(rc_tmpl_yaml_list_add(l, json_array_get(items, i)), 0);
+            assert_int_equal(rc_tmpl_yaml_list_end(l), 0);
+            assert_int_equal(strncmp(b.data, "- name: ", 8), 0);
+            open_ended = rc_tmpl_yaml_strip_end(&b) || open_ended;
+            rc_buf_append(&joined, b.data, b.len);
+            rc_buf_free(&b);
+        }
+        if (open_ended)
+            rc_buf_puts(&joined, "...\n");
+        assert_string_equal(joined.data, want);
+        rc_buf_free(&joined);
+        free(want);
+        json_decref(whole);
+        json_decref(items);
+    }
+    rc_buf b = {0};
+    rc_buf_puts(&b, "a: |+\n  x\n\n...\n");
+    assert_true(rc_tmpl_yaml_strip_end(&b));
+    assert_string_equal(b.data, "a: |+\n  x\n\n");
+    assert_false(rc_tmpl_yaml_strip_end(&b));
+    rc_buf_free(&b);
+    rc_buf_puts(&b, "a: b...\n");
+    assert_false(rc_tmpl_yaml_strip_end(&b));
+    rc_buf_free(&b);
+}
+
 static void test_emit_json(void **state)
 {
     (void)state;
@@ -510,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_expand_tree_and_keys),
         cmocka_unit_test(test_expand_errors),
         cmocka_unit_test(test_emit_yaml_format),
+        cmocka_unit_test(test_emit_yaml_list),
         cmocka_unit_test(test_emit_json),
         cmocka_unit_test(test_emit_quotes_ambiguous_strings),
         cmocka_unit_test(test_hostile_values_round_trip),

@@ -20,19 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 
-enum {
-    S_TIME_GROUP,
-    S_TIME_ALL,
-    S_OFFSET_GROUP,
-    S_OFFSET_ALL,
-    S_ABSENT,
-    S_SKEW,
-    NSHAPES
-};
+enum { S_TIME_GROUP, S_TIME_ALL, S_OFFSET_GROUP, S_OFFSET_ALL, S_ABSENT, S_SKEW, NSHAPES };
 
 static const char *const shape_names[NSHAPES] = {
-    "rules.lag_time.group",   "rules.lag_time.all_groups", "rules.lag_offset.group",
-    "rules.lag_offset.all_groups", "rules.absent",         "rules.skew"};
+    "rules.lag_time.group",   "rules.lag_time.all_groups",
+    "rules.lag_offset.group", "rules.lag_offset.all_groups",
+    "rules.absent",           "rules.skew"};
 
 struct rc_alerts_profile {
     char *name;
@@ -48,10 +41,9 @@ struct rc_alerts_profile {
 
 /* Every variable the C side sets; profile `vars` may not reuse these names. */
 static const char *const builtin_vars[] = {
-    "cluster",     "topic",        "group",         "owner",       "chat",
-    "escalation",  "severity",     "lag_kind",      "lag_max",     "lag_max_text",
-    "for",         "dashboard_uid", "dashboard_url", "runbook_url", "description",
-    "message",     "partitions",   "file"};
+    "cluster",       "topic",       "group",       "owner",        "chat",       "escalation",
+    "severity",      "lag_kind",    "lag_max",     "lag_max_text", "for",        "dashboard_uid",
+    "dashboard_url", "runbook_url", "description", "message",      "partitions", "file"};
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -164,7 +156,8 @@ static int check_shape(const json_t *s, const char *file, const char *where, cha
                     where);
     if (check_keys(s, fields, ARRAY_LEN(fields), file, where, errbuf, errlen) < 0)
         return -1;
-    if (!json_is_string(json_object_get(s, "alert")) || !json_string_length(json_object_get(s, "alert")))
+    if (!json_is_string(json_object_get(s, "alert")) ||
+        !json_string_length(json_object_get(s, "alert")))
         return fail(errbuf, errlen, "%s: %s.alert: required string", file, where);
     if (!json_is_string(json_object_get(s, "expr")))
         return fail(errbuf, errlen, "%s: %s.expr: required string", file, where);
@@ -267,8 +260,7 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
         return fail(errbuf, errlen, "%s: defaults: required mapping (%s, %s, %s, %s, %s)", file,
                     default_keys[0], default_keys[1], default_keys[2], default_keys[3],
                     default_keys[4]);
-    if (check_keys(d, default_keys, ARRAY_LEN(default_keys), file, "defaults", errbuf, errlen) <
-        0)
+    if (check_keys(d, default_keys, ARRAY_LEN(default_keys), file, "defaults", errbuf, errlen) < 0)
         return -1;
     if (parse_duration(&p->lag_max_s, json_object_get(d, "lag_max"), file, "defaults.lag_max",
                        errbuf, errlen) < 0 ||
@@ -279,17 +271,16 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
         return fail(errbuf, errlen, "%s: defaults.lag_max: must be at least 1s", file);
     const json_t *off = json_object_get(d, "lag_max_offsets");
     if (!json_is_integer(off) || json_integer_value(off) < 1)
-        return fail(errbuf, errlen, "%s: defaults.lag_max_offsets: expected an integer >= 1",
-                    file);
+        return fail(errbuf, errlen, "%s: defaults.lag_max_offsets: expected an integer >= 1", file);
     p->lag_max_offsets = (long long)json_integer_value(off);
     const json_t *sev = json_object_get(d, "severity");
     const json_t *range = json_object_get(d, "dashboard_range");
     if (!json_is_string(sev) || !word_ok(json_string_value(sev), true))
-        return fail(errbuf, errlen, "%s: defaults.severity: expected a word such as warning",
-                    file);
+        return fail(errbuf, errlen, "%s: defaults.severity: expected a word such as warning", file);
     if (!json_is_string(range) || !word_ok(json_string_value(range), false))
-        return fail(errbuf, errlen, "%s: defaults.dashboard_range: expected a Grafana range such "
-                                    "as 6h",
+        return fail(errbuf, errlen,
+                    "%s: defaults.dashboard_range: expected a Grafana range such "
+                    "as 6h",
                     file);
     p->severity = rc_xstrdup(json_string_value(sev));
     p->range = rc_xstrdup(json_string_value(range));
@@ -326,8 +317,8 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
     const json_t *annotations = json_object_get(root, "annotations");
     if (labels && check_string_map(labels, file, "labels", true, errbuf, errlen) < 0)
         return -1;
-    if (annotations && check_string_map(annotations, file, "annotations", false, errbuf, errlen) <
-                           0)
+    if (annotations &&
+        check_string_map(annotations, file, "annotations", false, errbuf, errlen) < 0)
         return -1;
 
     const json_t *rules = json_object_get(root, "rules");
@@ -494,9 +485,10 @@ static void set_topic_vars(rc_tmpl_vars *v, const rc_alerts_profile *p, const rc
     rc_tmpl_vars_set(v, "owner", t->owner);
     rc_tmpl_vars_set(v, "chat", team ? team->chat : NULL);
     rc_tmpl_vars_set(v, "escalation", team ? team->escalation : NULL);
-    rc_tmpl_vars_set(v, "severity", t->severity           ? t->severity
-                                    : c->default_severity ? c->default_severity
-                                                          : p->severity);
+    rc_tmpl_vars_set(v, "severity",
+                     t->severity           ? t->severity
+                     : c->default_severity ? c->default_severity
+                                           : p->severity);
     rc_tmpl_vars_set(v, "description",
                      t->description && *t->description ? t->description
                                                        : "(no description declared)");
@@ -682,8 +674,8 @@ static void *render_chunk(void *arg)
     rc_tmpl_vars_set(&x->vars, "cluster", x->c->name);
     rc_tmpl_yaml_list *list = rc_tmpl_yaml_list_begin(&x->out, NULL);
     if (!list) {
-        x->rc = fail(x->err, sizeof(x->err), "cluster %s: cannot start the YAML emitter",
-                     x->c->name);
+        x->rc =
+            fail(x->err, sizeof(x->err), "cluster %s: cannot start the YAML emitter", x->c->name);
         return NULL;
     }
     for (size_t i = x->from; i < x->to && x->rc == 0; i++) {
@@ -722,8 +714,8 @@ int rc_alerts_render_profile(rc_buf *out, const rc_alerts_profile *p, const rc_r
         const rc_topic_decl *t = &cluster->topics[i];
         if (!t->name || !t->owner) {
             json_decref(names);
-            return fail(errbuf, errlen, "cluster %s: topic %zu has no name or owner",
-                        cluster->name, i + 1);
+            return fail(errbuf, errlen, "cluster %s: topic %zu has no name or owner", cluster->name,
+                        i + 1);
         }
         char *gname = rc_xasprintf("reconcile/%s/%s", cluster->name, t->name);
         bool dup = json_object_get(names, gname) != NULL;

@@ -86,7 +86,11 @@ void rc_alerts_topic_lag(rc_alerts_lag *out, const rc_alerts_profile *p,
                          const rc_cluster_decl *cluster, const rc_topic_decl *topic);
 
 /* Append the rule file for every topic of cluster to out (out keeps what it
- * held before). Deterministic: the same declarations give the same bytes. */
+ * held before; nothing is appended on failure). Deterministic: the same
+ * declarations give the same bytes. Large clusters are rendered by several
+ * threads (one per CPU, at most 8, at least 512 topics each) whose parts are
+ * joined in topic order, so the bytes do not depend on the thread count;
+ * p, repo and cluster are only read. */
 int rc_alerts_render_profile(rc_buf *out, const rc_alerts_profile *p, const rc_repo *repo,
                              const rc_cluster_decl *cluster, char *errbuf, size_t errlen);
 

@@ -100,8 +100,7 @@ static bool is_core_float(const char *s)
  * and stay strings. */
 static json_t *resolve_plain(const char *s, size_t n)
 {
-    if (n == 0 || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
-        !strcmp(s, "NULL"))
+    if (n == 0 || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL"))
         return json_null();
     if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
         return json_true();
@@ -391,8 +390,7 @@ static filter_fn filter_lookup(const char *name, size_t n)
     static const struct {
         const char *name;
         filter_fn fn;
-    } filters[] = {
-        {"promql", f_promql}, {"regex", f_regex}, {"url", f_url}, {"gotmpl", f_gotmpl}};
+    } filters[] = {{"promql", f_promql}, {"regex", f_regex}, {"url", f_url}, {"gotmpl", f_gotmpl}};
     for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
         if (strlen(filters[i].name) == n && !memcmp(filters[i].name, name, n))
             return filters[i].fn;
@@ -429,7 +427,8 @@ static void path_format(rc_buf *b, const xpath *p)
         rc_buf_printf(b, "[%zu]", p->index);
 }
 
-static void xfail(xctx *x, const xpath *p, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void xfail(xctx *x, const xpath *p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void xfail(xctx *x, const xpath *p, const char *fmt, ...)
 {
@@ -588,11 +587,11 @@ static json_t *expand_string_node(xctx *x, const json_t *t, const xpath *p)
     return v;
 }
 
-static json_t *expand_node(xctx *x, const json_t *t, const xpath *up, const char *key,
-                           size_t index)
+static json_t *expand_node(xctx *x, const json_t *t, const xpath *up, const char *key, size_t index)
 {
     xpath here = {up, key, index};
-    const xpath *p = (key || up) ? &here : (index != (size_t)-1 ? &here : NULL);
+    /* the root (no key, no index) has no path of its own */
+    const xpath *p = (key || up || index != (size_t)-1) ? &here : NULL;
     switch (json_typeof(t)) {
     case JSON_OBJECT: {
         json_t *o = json_object();
@@ -692,8 +691,8 @@ char *rc_tmpl_expand_string(const char *s, const rc_tmpl_vars *vars, char *errbu
  * possible (indicators, ": ", " #", leading spaces, ...). */
 static bool plain_ambiguous(const char *s, size_t n)
 {
-    static const char *const words[] = {"y",     "n",    "yes", "no", "on", "off",
-                                        "true",  "false", "null", "~",  "<<", "="};
+    static const char *const words[] = {"y",    "n",     "yes",  "no", "on", "off",
+                                        "true", "false", "null", "~",  "<<", "="};
     if (n == 0)
         return true;
     if (n <= 5) {
@@ -765,8 +764,8 @@ static void y_string(yemit *y, const char *s, size_t n)
     yaml_scalar_style_t style = multiline ? YAML_LITERAL_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE;
     int plain_ok = !multiline && !plain_ambiguous(s, n);
     yaml_event_t ev;
-    int ok = yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)n, plain_ok, 1,
-                                          style);
+    int ok =
+        yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)n, plain_ok, 1, style);
     y_emit(y, &ev, ok);
 }
 
@@ -798,8 +797,7 @@ static void y_node(yemit *y, const json_t *n)
     }
     case JSON_ARRAY: {
         y_emit(y, &ev,
-               yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-                                                    YAML_BLOCK_SEQUENCE_STYLE));
+               yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
         size_t i;
         json_t *v;
         json_array_foreach(n, i, v) y_node(y, v);

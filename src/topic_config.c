@@ -448,8 +448,8 @@ static int enum_fail(const cat_entry *e, const char *item, size_t len, char *err
 
 static int canon_enum(char **out, const cat_entry *e, const char *v, char *errbuf, size_t errlen)
 {
-    const char *s;
-    size_t n;
+    const char *s = NULL;
+    size_t n = 0;
     if (!e->key.list) {
         int i = enum_index(e->key.allowed, v, strlen(v));
         if (i < 0)

@@ -155,8 +155,7 @@ static char *dashboard_range(const char *base, const char *cluster, const char *
 }
 
 /* the shipped profiles link the last 6 hours */
-static char *dashboard(const char *base, const char *cluster, const char *topic,
-                       const char *group)
+static char *dashboard(const char *base, const char *cluster, const char *topic, const char *group)
 {
     return dashboard_range(base, cluster, topic, group, "6h");
 }
@@ -248,9 +247,8 @@ static void test_kafka_exporter_rules(void **state)
     assert_non_null(strstr(str(ann, "description"), "Topic: An order. Message: shop.v1.Order."));
 
     rule = json_array_get(rules, 2);
-    assert_string_equal(str(rule, "expr"),
-                        "absent(kafka_consumergroup_lag{topic=\"orders.v1\", "
-                        "consumergroup=\"fulfilment\"})");
+    assert_string_equal(str(rule, "expr"), "absent(kafka_consumergroup_lag{topic=\"orders.v1\", "
+                                           "consumergroup=\"fulfilment\"})");
     assert_string_equal(str(rule, "for"), "15m");
     assert_string_equal(str(json_object_get(rule, "labels"), "group"), "fulfilment");
 
@@ -491,13 +489,14 @@ static void test_hostile_declarations(void **state)
         assert_string_equal(str(l, "env"), "{{ \"{{\" }} $labels.x }}\n---\n- alert: Evil");
         json_t *ann = json_object_get(lagr, "annotations");
         const char *d = str(ann, "description");
-        assert_non_null(strstr(d, "\"quoted\" {{ \"{{\" }} .Value }} {{ \"{{\" }} template \"x\" "
-                                  "}}\n---\n- alert: Injected\n  expr: vector(1)\n...\n{{ \"{\" }}"));
+        assert_non_null(strstr(d,
+                               "\"quoted\" {{ \"{{\" }} .Value }} {{ \"{{\" }} template \"x\" "
+                               "}}\n---\n- alert: Injected\n  expr: vector(1)\n...\n{{ \"{\" }}"));
         assert_null(strstr(d, "{{ .Value"));
         assert_non_null(strstr(d, "Message: a: b\n# c."));
         /* the link: the group URL-escaped, the base verbatim (it is data) */
-        assert_non_null(strstr(str(ann, "dashboard_url"),
-                               "https://g/\"\n- alert: Evil\n  expr: vector(1)/d/"));
+        assert_non_null(
+            strstr(str(ann, "dashboard_url"), "https://g/\"\n- alert: Evil\n  expr: vector(1)/d/"));
         assert_non_null(strstr(str(ann, "dashboard_url"),
                                "var-group=g%22%7D%29%20or%20vector%281%29%20%23%20%7B%7B%20."
                                "Value%20%7D%7D&"));

@@ -183,7 +183,8 @@ static void test_placeholders(void **state)
     assert_xs("a ${topic} b ${group}${group} c", &v, "a orders.v1 b gg c");
     assert_xs("[${empty}]", &v, "[]");
     /* "$${" is a literal "${"; other uses of $ are left alone */
-    assert_xs("$${datasource} $group $1 {{ $value }} $", &v, "${datasource} $group $1 {{ $value }} $");
+    assert_xs("$${datasource} $group $1 {{ $value }} $", &v,
+              "${datasource} $group $1 {{ $value }} $");
     /* left to right: a lone "$", then the escape */
     assert_xs("$$${topic}", &v, "$${topic}");
     /* a value is never scanned again */
@@ -199,10 +200,13 @@ static void test_filters(void **state)
 {
     (void)state;
     rc_tmpl_vars v = {0};
-    rc_tmpl_vars_set(&v, "q", "a\"b\\c\nd\te\x01" "f'");
+    rc_tmpl_vars_set(&v, "q",
+                     "a\"b\\c\nd\te\x01"
+                     "f'");
     assert_xs("${q|promql}", &v, "a\\\"b\\\\c\\nd\\te\\x01f'");
     rc_tmpl_vars_set(&v, "re", "a.b+c(d)|[e]{f}^$\\");
-    assert_xs("${re|regex}", &v, "a\\\\.b\\\\+c\\\\(d\\\\)\\\\|\\\\[e\\\\]\\\\{f\\\\}\\\\^\\\\$\\\\\\\\");
+    assert_xs("${re|regex}", &v,
+              "a\\\\.b\\\\+c\\\\(d\\\\)\\\\|\\\\[e\\\\]\\\\{f\\\\}\\\\^\\\\$\\\\\\\\");
     rc_tmpl_vars_set(&v, "u", "a b/c?d=e&f~g-h_i.j%\xc3\xa9");
     assert_xs("${u|url}", &v, "a%20b%2Fc%3Fd%3De%26f~g-h_i.j%25%C3%A9");
 
@@ -290,7 +294,8 @@ static void test_expand_tree_and_keys(void **state)
     assert_true(json_is_null(json_object_get(l, "z")));
     /* the template itself is untouched */
     r = json_array_get(json_object_get(t, "rules"), 0);
-    assert_string_equal(json_string_value(json_object_get(r, "expr")), "up{topic=\"${name|promql}\"}");
+    assert_string_equal(json_string_value(json_object_get(r, "expr")),
+                        "up{topic=\"${name|promql}\"}");
     json_decref(x);
 
     /* a substituted key that collides is an error, not a silent overwrite */
@@ -386,8 +391,8 @@ static void test_emit_yaml_list(void **state)
         json_t *items = json_array();
         for (int i = 0; i < 5; i++)
             json_array_append_new(items,
-                                  json_pack("{s:s,s:[s,i]}", "name", i == 2 ? "yes" : "g",
-                                            "rules", variant && i == 1 ? "kept\n\n" : "x", i));
+                                  json_pack("{s:s,s:[s,i]}", "name", i == 2 ? "yes" : "g", "rules",
+                                            variant && i == 1 ? "kept\n\n" : "x", i));
         json_t *whole = json_pack("{s:O}", "groups", items);
         char *want = emit_yaml(whole);
         assert_int_equal(strstr(want, "...\n") != NULL, variant);
@@ -441,7 +446,8 @@ static void test_emit_json(void **state)
     json_t *t = json_pack("{s:i,s:[f,b],s:{}}", "z", 1, "a", 0.1, 1, "e");
     rc_buf b = {0};
     assert_int_equal(rc_tmpl_emit_json(&b, t), 0);
-    assert_string_equal(b.data, "{\n  \"z\": 1,\n  \"a\": [\n    0.1,\n    true\n  ],\n  \"e\": {}\n}\n");
+    assert_string_equal(b.data,
+                        "{\n  \"z\": 1,\n  \"a\": [\n    0.1,\n    true\n  ],\n  \"e\": {}\n}\n");
     rc_buf_free(&b);
     json_decref(t);
 }
@@ -451,15 +457,65 @@ static void test_emit_json(void **state)
 static void test_emit_quotes_ambiguous_strings(void **state)
 {
     (void)state;
-    static const char *const values[] = {
-        "",       "yes",     "No",      "ON",      "off",    "y",      "n",     "true",
-        "False",  "null",    "~",       "12",      "-1",     "+5",     "1e3",   "0x1F",
-        "0o17",   "1_000",   "12:30",   "2001-12-14", ".inf", "-.inf",  ".NaN",  ".5",
-        "<<",     "=",       "#x",      "a: b",    "a #b",   "- x",    "-",     "[x]",
-        "{x}",    "*x",      "&x",      "!x",      "|",      ">",      "%x",    "@x",
-        "`x",     "'x'",     "\"x\"",   " lead",   "trail ", "a\nb",   "a\n",   "\n",
-        "a\n\nb\n\n", "  \n x", "tab\there", "cr\rhere", "\x1b[31m", "---", "...", "--- x",
-        "é ü 日本", "{{ $labels.x }}", "- alert: injected"};
+    static const char *const values[] = {"",
+                                         "yes",
+                                         "No",
+                                         "ON",
+                                         "off",
+                                         "y",
+                                         "n",
+                                         "true",
+                                         "False",
+                                         "null",
+                                         "~",
+                                         "12",
+                                         "-1",
+                                         "+5",
+                                         "1e3",
+                                         "0x1F",
+                                         "0o17",
+                                         "1_000",
+                                         "12:30",
+                                         "2001-12-14",
+                                         ".inf",
+                                         "-.inf",
+                                         ".NaN",
+                                         ".5",
+                                         "<<",
+                                         "=",
+                                         "#x",
+                                         "a: b",
+                                         "a #b",
+                                         "- x",
+                                         "-",
+                                         "[x]",
+                                         "{x}",
+                                         "*x",
+                                         "&x",
+                                         "!x",
+                                         "|",
+                                         ">",
+                                         "%x",
+                                         "@x",
+                                         "`x",
+                                         "'x'",
+                                         "\"x\"",
+                                         " lead",
+                                         "trail ",
+                                         "a\nb",
+                                         "a\n",
+                                         "\n",
+                                         "a\n\nb\n\n",
+                                         "  \n x",
+                                         "tab\there",
+                                         "cr\rhere",
+                                         "\x1b[31m",
+                                         "---",
+                                         "...",
+                                         "--- x",
+                                         "é ü 日本",
+                                         "{{ $labels.x }}",
+                                         "- alert: injected"};
     size_t n = sizeof(values) / sizeof(values[0]);
     json_t *t = json_object();
     json_t *arr = json_array();
@@ -475,9 +531,9 @@ static void test_emit_quotes_ambiguous_strings(void **state)
         fail_msg("round trip changed the tree:\n%s", y);
     /* our reader is YAML 1.2; Prometheus' go-yaml also knows YAML 1.1
      * booleans, sexagesimals and underscores: those must be quoted too */
-    static const char *const quoted[] = {"- 'yes'\n", "- 'y'\n",     "- 'ON'\n",
-                                         "- '12:30'\n", "- '1_000'\n", "- '0o17'\n",
-                                         "- '2001-12-14'\n", "- '<<'\n", "- '~'\n"};
+    static const char *const quoted[] = {"- 'yes'\n",        "- 'y'\n",     "- 'ON'\n",
+                                         "- '12:30'\n",      "- '1_000'\n", "- '0o17'\n",
+                                         "- '2001-12-14'\n", "- '<<'\n",    "- '~'\n"};
     for (size_t i = 0; i < sizeof(quoted) / sizeof(quoted[0]); i++)
         if (!strstr(y, quoted[i]))
             fail_msg("expected %s in:\n%s", quoted[i], y);

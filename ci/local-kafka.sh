@@ -24,8 +24,9 @@
 #
 # --brokers 1 (default): one combined broker+controller, node.id=1. Besides
 #   the PLAINTEXT listener (the bootstrap address) it has a SASL_PLAINTEXT
-#   listener, mechanism PLAIN, one user "reconcile" (password: see
-#   RECONCILE_KAFKA_SASL_PASSWORD; no authorizer), e.g.
+#   listener, mechanism PLAIN, a user "reconcile" (password: see
+#   RECONCILE_KAFKA_SASL_PASSWORD; a super user) and a user "noacl" (password
+#   noacl-secret) that the StandardAuthorizer denies everything, e.g.
 #       kcat -b "$(ci/local-kafka.sh sasl-bootstrap)" -X security.protocol=SASL_PLAINTEXT \
 #         -X sasl.mechanisms=PLAIN -X sasl.username=reconcile \
 #         -X sasl.password=reconcile-secret -L
@@ -77,6 +78,8 @@ STOP_TIMEOUT=${RECONCILE_KAFKA_STOP_TIMEOUT:-30}
 HEAP_OPTS=${RECONCILE_KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}
 PROBE=${RECONCILE_KAFKA_PROBE:-auto}
 SASL_USER=reconcile
+SASL_NOACL_USER=noacl
+SASL_NOACL_PASSWORD=noacl-secret
 SASL_PASSWORD=${RECONCILE_KAFKA_SASL_PASSWORD:-reconcile-secret}
 PORTS_LOCK=${TMPDIR:-/tmp}/reconcile-local-kafka-ports.lock
 POLL_INTERVAL=0.3
@@ -353,9 +356,14 @@ write_server_properties() {
     protocols+=",SASL_PLAINTEXT:SASL_PLAINTEXT"
     pw=$(jaas_properties_quote "$SASL_PASSWORD")
     sasl_conf="
-# SASL_PLAINTEXT listener for clients: PLAIN, one user, no authorizer.
+# SASL_PLAINTEXT listener for clients: PLAIN. "$SASL_USER" is a super user
+# (like the PLAINTEXT listener's ANONYMOUS); "$SASL_NOACL_USER" has no ACLs, so
+# every request it makes is denied: tests of authorisation errors use it.
 sasl.enabled.mechanisms=PLAIN
-listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER=\"$pw\";"
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER=\"$pw\" user_$SASL_NOACL_USER=\"$SASL_NOACL_PASSWORD\";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS;User:$SASL_USER
+allow.everyone.if.no.acl.found=false"
   fi
   mkdir -p "$nd/data"
   cat >"$nd/server.properties" <<EOF

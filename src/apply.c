@@ -1,5 +1,6 @@
 #include "apply.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,21 @@ static size_t record_results(rc_cluster_plan *plan, const size_t *index, rc_topi
         }
     }
     return failed;
+}
+
+/* A principal without the ACL gets the same refusal for every topic: that is
+ * one cause, so besides the per-topic errors the stage fails as a whole with
+ * one message, and the later stages (which would be denied too) are not sent. */
+static bool all_denied(rc_kadmin *ka, const rc_topic_result *res, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (res[i].error_code != RC_KAFKA_TOPIC_AUTHORIZATION_FAILED &&
+            res[i].error_code != RC_KAFKA_CLUSTER_AUTHORIZATION_FAILED)
+            return false;
+    if (n > 0)
+        snprintf(ka->errmsg, sizeof(ka->errmsg), "not authorised: %s",
+                 res[0].error ? res[0].error : "authorization failed");
+    return n > 0;
 }
 
 typedef struct batches {
@@ -133,10 +149,15 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         rc = ka->ops->create_topics(ka, b.creates, b.ncreates, validate_only, &res);
         if (rc < 0)
             goto out;
+        bool denied = all_denied(ka, res, b.ncreates);
         failed += record_results(plan, b.create_idx, res, b.ncreates, true);
         mark(outcome, b.create_idx, b.ncreates, RC_APPLY_DONE);
         rc_topic_results_free(res, b.ncreates);
         res = NULL;
+        if (denied) {
+            rc = RC_KADMIN_EACCESS;
+            goto out;
+        }
     }
     if (b.nparts > 0) {
         progress(opt, validate_only ? "validating partition additions" : "adding partitions",
@@ -145,10 +166,15 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         rc = ka->ops->create_partitions(ka, b.parts, b.nparts, validate_only, &res);
         if (rc < 0)
             goto out;
+        bool denied = all_denied(ka, res, b.nparts);
         failed += record_results(plan, b.part_idx, res, b.nparts, false);
         mark(outcome, b.part_idx, b.nparts, RC_APPLY_DONE);
         rc_topic_results_free(res, b.nparts);
         res = NULL;
+        if (denied) {
+            rc = RC_KADMIN_EACCESS;
+            goto out;
+        }
     }
     if (b.ncfgs > 0) {
         progress(opt, validate_only ? "validating config changes" : "changing configs", b.ncfgs);
@@ -156,10 +182,15 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         rc = ka->ops->alter_configs(ka, b.cfgs, b.ncfgs, validate_only, &res);
         if (rc < 0)
             goto out;
+        bool denied = all_denied(ka, res, b.ncfgs);
         failed += record_results(plan, b.cfg_idx, res, b.ncfgs, false);
         mark(outcome, b.cfg_idx, b.ncfgs, RC_APPLY_DONE);
         rc_topic_results_free(res, b.ncfgs);
         res = NULL;
+        if (denied) {
+            rc = RC_KADMIN_EACCESS;
+            goto out;
+        }
     }
     if (!validate_only && b.ndeletes > 0) {
         progress(opt, "deleting topics", b.ndeletes);
@@ -167,10 +198,15 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         rc = ka->ops->delete_topics(ka, b.deletes, b.ndeletes, &res);
         if (rc < 0)
             goto out;
+        bool denied = all_denied(ka, res, b.ndeletes);
         failed += record_results(plan, b.delete_idx, res, b.ndeletes, false);
         mark(outcome, b.delete_idx, b.ndeletes, RC_APPLY_DONE);
         rc_topic_results_free(res, b.ndeletes);
         res = NULL;
+        if (denied) {
+            rc = RC_KADMIN_EACCESS;
+            goto out;
+        }
     }
     if (!validate_only) {
         /* Wait for what succeeded to be visible, so the next command (or a

@@ -201,22 +201,14 @@ static void print_masked(cli *c, FILE *out, const char *prefix, const char *msg)
 static void print_diags(cli *c, rc_diags *d)
 {
     rc_diags_sort(d);
-    for (size_t i = 0; i < d->len; i++) {
-        const rc_diag *g = &d->items[i];
-        char *line;
-        if (c->format == FMT_GITHUB)
-            line = rc_xasprintf("::%s file=%s,line=%d,col=%d,title=%s::%s",
-                                g->severity == RC_SEV_ERROR ? "error" : "warning", g->file, g->line,
-                                g->col, g->rule, g->message);
-        else
-            line =
-                rc_xasprintf("%s:%d:%d: %s%s: %s", g->file, g->line, g->col,
-                             g->severity == RC_SEV_WARNING ? "warning: " : "", g->rule, g->message);
-        /* validation output is the result of `validate`, so it goes to stdout
-         * there; for plan/apply it explains a failure, so stderr */
-        print_masked(c, strcmp(c->command, "validate") == 0 ? stdout : stderr, "", line);
-        free(line);
-    }
+    /* validation output is the result of `validate`, so it goes to stdout
+     * there; for plan/apply it explains a failure, so stderr. Diagnostics
+     * never quote secret values (decl.c's `secret` rule names the key only). */
+    FILE *out = strcmp(c->command, "validate") == 0 ? stdout : stderr;
+    if (c->format == FMT_GITHUB)
+        rc_pr_print_github(out, d, NULL);
+    else
+        rc_diags_print(d, out);
 }
 
 static void progress_cb(void *ud, const char *stage, size_t count)

@@ -31,6 +31,9 @@ typedef struct rc_kadmin rc_kadmin;
  * create that meets it lost a race with a concurrent apply (or read stale
  * metadata from a lagging broker); the next plan shows any remaining diff. */
 #define RC_KAFKA_TOPIC_ALREADY_EXISTS 36
+/* Kafka protocol error codes for a principal without the ACL. */
+#define RC_KAFKA_TOPIC_AUTHORIZATION_FAILED 29
+#define RC_KAFKA_CLUSTER_AUTHORIZATION_FAILED 31
 
 /* Per-topic outcome of a batched call. error is owned by the result array. */
 typedef struct rc_topic_result {

@@ -64,6 +64,33 @@ expect_rc 0 "the right password works (apply over SASL)"
 expect_out "+ created $P.t" "the topic was created over SASL"
 expect_no_out "$IT_SASL_PASSWORD" "the password is not printed, even with -v"
 
+# authorisation denied: a principal without ACLs (the StandardAuthorizer of
+# the local broker denies user "noacl" everything)
+sed -i 's/sasl.username: reconcile/sasl.username: noacl/' "$REPO/topics/it/_cluster.yaml"
+IT_SASL_PASSWORD=noacl-secret
+declare_topic "$P.denied" 1
+run rc apply --cluster it --timeout 10s
+expect_rc 1 "apply without the ACL"
+expect_out "cluster it: apply stopped: not authorised" "one line names the cluster and the cause"
+expect_out "x failed  $P.denied: Authorization failed" "the topic's failure is reported"
+eventually "nothing was created" missing partitions_of "$P.denied"
+rm "$REPO/topics/it/$P.denied.yaml"
+
+# a pinned cluster id that does not match: refused before anything is read
+cat >"$REPO/topics/it/_cluster.yaml" <<'YAML'
+bootstrap: ${RECONCILE_BOOTSTRAP}
+cluster_id: AAAAAAAAAAAAAAAAAAAAAA
+defaults:
+  partitions: 1
+  replication_factor: 1
+YAML
+declare_topic "$P.pinned" 1
+run rc apply --cluster it
+expect_rc 1 "a different cluster than the pinned one"
+expect_out "pins AAAAAAAAAAAAAAAAAAAAAA" "the error names the pin"
+eventually "nothing was created on the wrong cluster" missing partitions_of "$P.pinned"
+rm "$REPO/topics/it/$P.pinned.yaml"
+
 # usage errors exit 64
 run rc plan --no-such-option
 expect_rc 64 "unknown option"

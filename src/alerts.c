@@ -47,20 +47,6 @@ static const char *const builtin_vars[] = {
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-static int fail(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    if (errbuf && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errbuf, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 const char *rc_alerts_profile_name(const rc_alerts_profile *p)
 {
     return p->name;
@@ -117,8 +103,8 @@ static int check_keys(const json_t *obj, const char *const *allowed, size_t n, c
             rc_buf known = {0};
             for (size_t j = 0; j < n; j++)
                 rc_buf_printf(&known, "%s%s", j ? ", " : "", allowed[j]);
-            fail(errbuf, errlen, "%s: %s%sunknown key \"%s\" (known: %s)", file, where,
-                 *where ? ": " : "", k, known.data);
+            rc_errorf(-1, errbuf, errlen, "%s: %s%sunknown key \"%s\" (known: %s)", file, where,
+                      *where ? ": " : "", k, known.data);
             rc_buf_free(&known);
             return -1;
         }
@@ -130,17 +116,17 @@ static int check_string_map(const json_t *m, const char *file, const char *where
                             char *errbuf, size_t errlen)
 {
     if (!json_is_object(m))
-        return fail(errbuf, errlen, "%s: %s must be a mapping", file, where);
+        return rc_errorf(-1, errbuf, errlen, "%s: %s must be a mapping", file, where);
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)m, k, v)
     {
         if (!json_is_string(v))
-            return fail(errbuf, errlen, "%s: %s.%s must be a string (quote numbers)", file, where,
-                        k);
+            return rc_errorf(-1, errbuf, errlen, "%s: %s.%s must be a string (quote numbers)", file,
+                             where, k);
         if (labels && !label_name_ok(k))
-            return fail(errbuf, errlen, "%s: %s: \"%s\" is not a valid Prometheus label name", file,
-                        where, k);
+            return rc_errorf(-1, errbuf, errlen,
+                             "%s: %s: \"%s\" is not a valid Prometheus label name", file, where, k);
     }
     return 0;
 }
@@ -152,18 +138,18 @@ static int check_shape(const json_t *s, const char *file, const char *where, cha
 {
     static const char *const fields[] = {"alert", "expr", "for", "labels", "annotations"};
     if (!json_is_object(s))
-        return fail(errbuf, errlen, "%s: %s must be a mapping (a Prometheus alerting rule)", file,
-                    where);
+        return rc_errorf(-1, errbuf, errlen,
+                         "%s: %s must be a mapping (a Prometheus alerting rule)", file, where);
     if (check_keys(s, fields, ARRAY_LEN(fields), file, where, errbuf, errlen) < 0)
         return -1;
     if (!json_is_string(json_object_get(s, "alert")) ||
         !json_string_length(json_object_get(s, "alert")))
-        return fail(errbuf, errlen, "%s: %s.alert: required string", file, where);
+        return rc_errorf(-1, errbuf, errlen, "%s: %s.alert: required string", file, where);
     if (!json_is_string(json_object_get(s, "expr")))
-        return fail(errbuf, errlen, "%s: %s.expr: required string", file, where);
+        return rc_errorf(-1, errbuf, errlen, "%s: %s.expr: required string", file, where);
     json_t *f = json_object_get(s, "for");
     if (f && !json_is_string(f))
-        return fail(errbuf, errlen, "%s: %s.for must be a string", file, where);
+        return rc_errorf(-1, errbuf, errlen, "%s: %s.for must be a string", file, where);
     char sub[96];
     json_t *m;
     if ((m = json_object_get(s, "labels"))) {
@@ -222,9 +208,9 @@ static int parse_duration(long long *out, const json_t *n, const char *file, con
 {
     char err[160];
     if (!json_is_string(n))
-        return fail(errbuf, errlen, "%s: %s: expected a duration such as 5m", file, where);
+        return rc_errorf(-1, errbuf, errlen, "%s: %s: expected a duration such as 5m", file, where);
     if (rc_units_parse_duration_s(out, json_string_value(n), err, sizeof(err)) < 0)
-        return fail(errbuf, errlen, "%s: %s: %s", file, where, err);
+        return rc_errorf(-1, errbuf, errlen, "%s: %s: %s", file, where, err);
     return 0;
 }
 
@@ -248,18 +234,19 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
     static const char *const lag_keys[] = {"group", "all_groups"};
     const char *file = p->file;
     if (!json_is_object(root))
-        return fail(errbuf, errlen, "%s: expected a mapping at the top", file);
+        return rc_errorf(-1, errbuf, errlen, "%s: expected a mapping at the top", file);
     if (check_keys(root, top_keys, ARRAY_LEN(top_keys), file, "", errbuf, errlen) < 0)
         return -1;
     const json_t *name = json_object_get(root, "profile");
     if (!json_is_string(name) || strcmp(json_string_value(name), p->name) != 0)
-        return fail(errbuf, errlen, "%s: profile: must be \"%s\" (the file's name)", file, p->name);
+        return rc_errorf(-1, errbuf, errlen, "%s: profile: must be \"%s\" (the file's name)", file,
+                         p->name);
 
     const json_t *d = json_object_get(root, "defaults");
     if (!json_is_object(d))
-        return fail(errbuf, errlen, "%s: defaults: required mapping (%s, %s, %s, %s, %s)", file,
-                    default_keys[0], default_keys[1], default_keys[2], default_keys[3],
-                    default_keys[4]);
+        return rc_errorf(-1, errbuf, errlen, "%s: defaults: required mapping (%s, %s, %s, %s, %s)",
+                         file, default_keys[0], default_keys[1], default_keys[2], default_keys[3],
+                         default_keys[4]);
     if (check_keys(d, default_keys, ARRAY_LEN(default_keys), file, "defaults", errbuf, errlen) < 0)
         return -1;
     if (parse_duration(&p->lag_max_s, json_object_get(d, "lag_max"), file, "defaults.lag_max",
@@ -268,37 +255,40 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
                        errbuf, errlen) < 0)
         return -1;
     if (p->lag_max_s < 1)
-        return fail(errbuf, errlen, "%s: defaults.lag_max: must be at least 1s", file);
+        return rc_errorf(-1, errbuf, errlen, "%s: defaults.lag_max: must be at least 1s", file);
     const json_t *off = json_object_get(d, "lag_max_offsets");
     if (!json_is_integer(off) || json_integer_value(off) < 1)
-        return fail(errbuf, errlen, "%s: defaults.lag_max_offsets: expected an integer >= 1", file);
+        return rc_errorf(-1, errbuf, errlen,
+                         "%s: defaults.lag_max_offsets: expected an integer >= 1", file);
     p->lag_max_offsets = (long long)json_integer_value(off);
     const json_t *sev = json_object_get(d, "severity");
     const json_t *range = json_object_get(d, "dashboard_range");
     if (!json_is_string(sev) || !word_ok(json_string_value(sev), true))
-        return fail(errbuf, errlen, "%s: defaults.severity: expected a word such as warning", file);
+        return rc_errorf(-1, errbuf, errlen,
+                         "%s: defaults.severity: expected a word such as warning", file);
     if (!json_is_string(range) || !word_ok(json_string_value(range), false))
-        return fail(errbuf, errlen,
-                    "%s: defaults.dashboard_range: expected a Grafana range such "
-                    "as 6h",
-                    file);
+        return rc_errorf(-1, errbuf, errlen,
+                         "%s: defaults.dashboard_range: expected a Grafana range such "
+                         "as 6h",
+                         file);
     p->severity = rc_xstrdup(json_string_value(sev));
     p->range = rc_xstrdup(json_string_value(range));
 
     const json_t *vars = json_object_get(root, "vars");
     if (vars) {
         if (!json_is_object(vars))
-            return fail(errbuf, errlen, "%s: vars: expected a mapping", file);
+            return rc_errorf(-1, errbuf, errlen, "%s: vars: expected a mapping", file);
         const char *k;
         json_t *v;
         json_object_foreach((json_t *)vars, k, v)
         {
             for (size_t i = 0; i < ARRAY_LEN(builtin_vars); i++)
                 if (!strcmp(builtin_vars[i], k))
-                    return fail(errbuf, errlen, "%s: vars.%s: the name is set by reconcile", file,
-                                k);
+                    return rc_errorf(-1, errbuf, errlen,
+                                     "%s: vars.%s: the name is set by reconcile", file, k);
             if (!word_ok(k, false))
-                return fail(errbuf, errlen, "%s: vars: \"%s\" is not a variable name", file, k);
+                return rc_errorf(-1, errbuf, errlen, "%s: vars: \"%s\" is not a variable name",
+                                 file, k);
             char num[64];
             if (json_is_string(v))
                 rc_kvlist_set(&p->vars, k, json_string_value(v));
@@ -309,7 +299,8 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
                 snprintf(num, sizeof(num), "%.15g", json_real_value(v));
                 rc_kvlist_set(&p->vars, k, num);
             } else
-                return fail(errbuf, errlen, "%s: vars.%s: expected a string or a number", file, k);
+                return rc_errorf(-1, errbuf, errlen, "%s: vars.%s: expected a string or a number",
+                                 file, k);
         }
     }
 
@@ -323,7 +314,7 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
 
     const json_t *rules = json_object_get(root, "rules");
     if (!json_is_object(rules))
-        return fail(errbuf, errlen, "%s: rules: required mapping", file);
+        return rc_errorf(-1, errbuf, errlen, "%s: rules: required mapping", file);
     if (check_keys(rules, rule_keys, ARRAY_LEN(rule_keys), file, "rules", errbuf, errlen) < 0)
         return -1;
     const json_t *raw[NSHAPES] = {0};
@@ -335,22 +326,23 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
         char where[64];
         snprintf(where, sizeof(where), "rules.%s", key);
         if (!json_is_object(lag))
-            return fail(errbuf, errlen, "%s: %s: expected a mapping with group and all_groups",
-                        file, where);
+            return rc_errorf(-1, errbuf, errlen,
+                             "%s: %s: expected a mapping with group and all_groups", file, where);
         if (check_keys(lag, lag_keys, ARRAY_LEN(lag_keys), file, where, errbuf, errlen) < 0)
             return -1;
         raw[kind * 2] = json_object_get(lag, "group");
         raw[kind * 2 + 1] = json_object_get(lag, "all_groups");
         if (!raw[kind * 2] || !raw[kind * 2 + 1])
-            return fail(errbuf, errlen, "%s: %s: both group and all_groups are required", file,
-                        where);
+            return rc_errorf(-1, errbuf, errlen, "%s: %s: both group and all_groups are required",
+                             file, where);
     }
     if (!raw[S_TIME_GROUP] && !raw[S_OFFSET_GROUP])
-        return fail(errbuf, errlen, "%s: rules: needs lag_time or lag_offset (or both)", file);
+        return rc_errorf(-1, errbuf, errlen, "%s: rules: needs lag_time or lag_offset (or both)",
+                         file);
     raw[S_ABSENT] = json_object_get(rules, "absent");
     raw[S_SKEW] = json_object_get(rules, "skew");
     if (!raw[S_ABSENT] || !raw[S_SKEW])
-        return fail(errbuf, errlen, "%s: rules: absent and skew are required", file);
+        return rc_errorf(-1, errbuf, errlen, "%s: rules: absent and skew are required", file);
 
     rc_tmpl_vars dv = {0};
     dummy_vars(&dv, p);
@@ -366,7 +358,7 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
         char err[256];
         json_t *t = rc_tmpl_expand(p->shape[i], &dv, err, sizeof(err));
         if (!t)
-            rc = fail(errbuf, errlen, "%s: %s: %s", file, shape_names[i], err);
+            rc = rc_errorf(-1, errbuf, errlen, "%s: %s: %s", file, shape_names[i], err);
         json_decref(t);
     }
     rc_tmpl_vars_free(&dv);
@@ -380,7 +372,7 @@ int rc_alerts_profile_load(rc_alerts_profile **out, const char *templates_dir,
     const char *name = metric_source ? metric_source : "kafka_exporter";
     /* the name becomes a path: no separators, no dots */
     if (!word_ok(name, true))
-        return fail(errbuf, errlen, "metric source \"%s\" is not a profile name", name);
+        return rc_errorf(-1, errbuf, errlen, "metric source \"%s\" is not a profile name", name);
     rc_alerts_profile *p = rc_xcalloc(1, sizeof(*p));
     p->name = rc_xstrdup(name);
     p->file = rc_xasprintf("%s/%s.yaml", templates_dir, name);
@@ -388,8 +380,8 @@ int rc_alerts_profile_load(rc_alerts_profile **out, const char *templates_dir,
     size_t len = 0;
     int rc = rc_read_file(&text, &len, p->file);
     if (rc < 0) {
-        fail(errbuf, errlen, "%s: cannot read the alert profile for metric source %s: %s", p->file,
-             name, strerror(-rc));
+        rc_errorf(-1, errbuf, errlen, "%s: cannot read the alert profile for metric source %s: %s",
+                  p->file, name, strerror(-rc));
         rc_alerts_profile_free(p);
         return -1;
     }
@@ -545,8 +537,8 @@ static int add_rule(render_ctx *x, json_t *rules, int shape)
     char err[512];
     json_t *r = rc_tmpl_expand(x->p->shape[shape], &x->vars, err, sizeof(err));
     if (!r)
-        return fail(x->err, sizeof(x->err), "cluster %s, topic %s: %s: %s: %s", x->c->name,
-                    x->t->name, x->p->file, shape_names[shape], err);
+        return rc_errorf(-1, x->err, sizeof(x->err), "cluster %s, topic %s: %s: %s: %s", x->c->name,
+                         x->t->name, x->p->file, shape_names[shape], err);
     json_t *labels = json_object_get(r, "labels");
     const char *k;
     json_t *v;
@@ -621,8 +613,8 @@ static int render_topic(render_ctx *x, rc_tmpl_yaml_list *list)
         rc = add_rule(x, rules, S_SKEW);
     }
     if (rc == 0 && rc_tmpl_yaml_list_add(list, group) < 0)
-        rc = fail(x->err, sizeof(x->err), "cluster %s, topic %s: the YAML emitter failed",
-                  x->c->name, t->name);
+        rc = rc_errorf(-1, x->err, sizeof(x->err), "cluster %s, topic %s: the YAML emitter failed",
+                       x->c->name, t->name);
     for (size_t i = 0; i < t->nconsumers; i++)
         free(x->urls[i]);
     free(topic_url);
@@ -639,8 +631,9 @@ static json_t *extra_labels(const rc_cluster_decl *c, char *errbuf, size_t errle
     for (size_t i = 0; i < c->alert_labels.len; i++) {
         const rc_kv *kv = &c->alert_labels.items[i];
         if (!label_name_ok(kv->key)) {
-            fail(errbuf, errlen, "cluster %s: monitoring.labels: \"%s\" is not a valid label name",
-                 c->name, kv->key);
+            rc_errorf(-1, errbuf, errlen,
+                      "cluster %s: monitoring.labels: \"%s\" is not a valid label name", c->name,
+                      kv->key);
             goto bad;
         }
         if (!kv->value || !*kv->value)
@@ -651,8 +644,9 @@ static json_t *extra_labels(const rc_cluster_decl *c, char *errbuf, size_t errle
         json_t *s = val ? json_string(val) : NULL;
         free(val);
         if (!s) {
-            fail(errbuf, errlen, "cluster %s: monitoring.labels.%s: value is not valid UTF-8",
-                 c->name, kv->key);
+            rc_errorf(-1, errbuf, errlen,
+                      "cluster %s: monitoring.labels.%s: value is not valid UTF-8", c->name,
+                      kv->key);
             goto bad;
         }
         json_object_set_new(m, kv->key, s);
@@ -674,8 +668,8 @@ static void *render_chunk(void *arg)
     rc_tmpl_vars_set(&x->vars, "cluster", x->c->name);
     rc_tmpl_yaml_list *list = rc_tmpl_yaml_list_begin(&x->out, NULL);
     if (!list) {
-        x->rc =
-            fail(x->err, sizeof(x->err), "cluster %s: cannot start the YAML emitter", x->c->name);
+        x->rc = rc_errorf(-1, x->err, sizeof(x->err), "cluster %s: cannot start the YAML emitter",
+                          x->c->name);
         return NULL;
     }
     for (size_t i = x->from; i < x->to && x->rc == 0; i++) {
@@ -683,7 +677,8 @@ static void *render_chunk(void *arg)
         x->rc = render_topic(x, list);
     }
     if (rc_tmpl_yaml_list_end(list) < 0 && x->rc == 0)
-        x->rc = fail(x->err, sizeof(x->err), "cluster %s: the YAML emitter failed", x->c->name);
+        x->rc = rc_errorf(-1, x->err, sizeof(x->err), "cluster %s: the YAML emitter failed",
+                          x->c->name);
     x->open_ended = rc_tmpl_yaml_strip_end(&x->out);
     return NULL;
 }
@@ -714,16 +709,17 @@ int rc_alerts_render_profile(rc_buf *out, const rc_alerts_profile *p, const rc_r
         const rc_topic_decl *t = &cluster->topics[i];
         if (!t->name || !t->owner) {
             json_decref(names);
-            return fail(errbuf, errlen, "cluster %s: topic %zu has no name or owner", cluster->name,
-                        i + 1);
+            return rc_errorf(-1, errbuf, errlen, "cluster %s: topic %zu has no name or owner",
+                             cluster->name, i + 1);
         }
         char *gname = rc_xasprintf("reconcile/%s/%s", cluster->name, t->name);
         bool dup = json_object_get(names, gname) != NULL;
         json_object_set_new(names, gname, json_true());
         if (dup) {
-            fail(errbuf, errlen,
-                 "cluster %s: rule group \"%s\" would be written twice (topic declared twice?)",
-                 cluster->name, gname);
+            rc_errorf(
+                -1, errbuf, errlen,
+                "cluster %s: rule group \"%s\" would be written twice (topic declared twice?)",
+                cluster->name, gname);
             free(gname);
             json_decref(names);
             return -1;
@@ -769,7 +765,7 @@ int rc_alerts_render_profile(rc_buf *out, const rc_alerts_profile *p, const rc_r
     bool open_ended = false;
     for (size_t i = 0; i < nw; i++) {
         if (rc == 0 && w[i].rc != 0)
-            rc = fail(errbuf, errlen, "%s", w[i].err); /* the first failing topic */
+            rc = rc_errorf(-1, errbuf, errlen, "%s", w[i].err); /* the first failing topic */
         if (rc == 0)
             rc_buf_append(&file, w[i].out.data, w[i].out.len);
         open_ended = open_ended || w[i].open_ended;

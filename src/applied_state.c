@@ -9,17 +9,19 @@
  * connection is named when the deadline passes.
  *
  * Secrets: property values are never echoed; values of secret-looking keys
- * are masked in every message and verbose log line (same rule as
- * kadmin_rdkafka.c). */
+ * are masked in every message and verbose log line (rdkafka_conf.h, shared
+ * with kadmin_rdkafka.c). */
 #include "applied_state.h"
 
 #include "kadmin.h" /* RC_KADMIN_E* return codes */
+#include "rdkafka_conf.h"
 
 #include <jansson.h>
 #include <librdkafka/rdkafka.h>
 
 #include <pwd.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,18 +36,13 @@
 typedef struct as_ctx {
     const char *cluster;
     const char *topic;
-    char *bootstrap; /* for messages (addresses are not secret) */
-    bool verbose;
-    char **secrets; /* values masked in messages */
-    size_t nsecrets;
+    char *bootstrap;    /* for messages (addresses are not secret) */
     long long deadline; /* CLOCK_MONOTONIC ms */
     int timeout_ms;
     rd_kafka_t *rk;
     char *errbuf;
     size_t errlen;
-    /* what error_cb saw */
-    rd_kafka_resp_err_t conn_err, auth_err, fatal_err;
-    char conn_reason[512], auth_reason[512], fatal_reason[512];
+    rc_rk_watch w; /* secrets, and what error_cb saw; rk's opaque */
     /* delivery report of the one record written */
     int dr_count;
     rd_kafka_resp_err_t dr_err;
@@ -54,19 +51,9 @@ typedef struct as_ctx {
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int remaining_ms(const as_ctx *c)
 {
-    long long r = c->deadline - now_ms();
-    if (r <= 0)
-        return 0;
-    return r > 0x7fffffff ? 0x7fffffff : (int)r;
+    return rc_rk_remaining_ms(c->deadline);
 }
 
 static int slice_ms(const as_ctx *c, int slice)
@@ -80,85 +67,14 @@ static int next_slice(int slice)
     return slice * 2 > AS_SLICE_MAX_MS ? AS_SLICE_MAX_MS : slice * 2;
 }
 
-static bool key_is_secret(const char *key)
-{
-    static const char *const marks[] = {"password",    "secret", "token", "jaas",
-                                        "oauthbearer", "key",    "pem",   "username"};
-    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-        if (strstr(key, marks[i]))
-            return true;
-    return false;
-}
-
-static void add_secret(as_ctx *c, const char *value)
-{
-    if (!value || strlen(value) < 3)
-        return; /* masking "1" everywhere would garble every message */
-    c->secrets = rc_xrealloc(c->secrets, (c->nsecrets + 1) * sizeof(*c->secrets));
-    c->secrets[c->nsecrets++] = rc_xstrdup(value);
-}
-
-/* Heap copy of src with every one of values[0..n) replaced by "***". */
-static char *mask_values(const char *src, char *const *values, size_t n)
-{
-    rc_buf b = {0};
-    rc_buf_puts(&b, "");
-    for (const char *p = src; *p;) {
-        size_t skip = 0;
-        for (size_t i = 0; i < n && !skip; i++) {
-            size_t len = strlen(values[i]);
-            if (len > 0 && strncmp(p, values[i], len) == 0)
-                skip = len;
-        }
-        if (skip) {
-            rc_buf_puts(&b, "***");
-            p += skip;
-        } else {
-            rc_buf_append(&b, p, 1);
-            p++;
-        }
-    }
-    return rc_buf_take(&b);
-}
-
-static void copy_redacted(const as_ctx *c, char *dst, size_t dstlen, const char *src)
-{
-    char *r = mask_values(src ? src : "", c->secrets, c->nsecrets);
-    snprintf(dst, dstlen, "%s", r);
-    free(r);
-}
-
 /* Set errbuf to "cluster NAME: ..." (redacted) and return code. */
 __attribute__((format(printf, 3, 4))) static int fail(as_ctx *c, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = rc_xvasprintf(fmt, ap);
+    rc_rk_vfail(&c->w, c->errbuf, c->errlen, code, fmt, ap);
     va_end(ap);
-    char *full = rc_xasprintf("cluster %s: %s", c->cluster, msg);
-    if (c->errlen)
-        copy_redacted(c, c->errbuf, c->errlen, full);
-    free(full);
-    free(msg);
     return code;
-}
-
-static bool is_auth_error(rd_kafka_resp_err_t err)
-{
-    return err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL ||
-           err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED;
-}
-
-static bool is_conn_error(rd_kafka_resp_err_t err)
-{
-    return err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE ||
-           err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
-}
-
-static bool is_access_error(rd_kafka_resp_err_t err)
-{
-    return err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
-           err == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED;
 }
 
 /* Errors worth waiting out: the broker is electing a leader, moving one, or
@@ -171,58 +87,19 @@ static bool is_transient(rd_kafka_resp_err_t err)
            err == RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH ||
            err == RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH ||
            err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION || err == RD_KAFKA_RESP_ERR__WAIT_COORD ||
-           err == RD_KAFKA_RESP_ERR__IN_PROGRESS || is_conn_error(err);
+           err == RD_KAFKA_RESP_ERR__IN_PROGRESS || rc_rk_is_conn_error(err);
 }
 
 /* ---- librdkafka callbacks ------------------------------------------------ */
 
-static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-    const as_ctx *c = rd_kafka_opaque(rk);
-    if (!c || !c->verbose)
-        return;
-    char *r = mask_values(buf, c->secrets, c->nsecrets);
-    fprintf(stderr, "reconcile: kafka %s: %d %s: %s\n", c->cluster, level, fac, r);
-    free(r);
-}
-
-static void error_cb(rd_kafka_t *rk, int err_, const char *reason, void *opaque)
-{
-    as_ctx *c = opaque;
-    rd_kafka_resp_err_t err = (rd_kafka_resp_err_t)err_;
-    if (c->verbose) {
-        char *r = mask_values(reason ? reason : "", c->secrets, c->nsecrets);
-        fprintf(stderr, "reconcile: kafka %s: error: %s: %s\n", c->cluster, rd_kafka_err2name(err),
-                r);
-        free(r);
-    }
-    if (is_auth_error(err)) {
-        c->auth_err = err;
-        copy_redacted(c, c->auth_reason, sizeof(c->auth_reason), reason);
-    } else if (err == RD_KAFKA_RESP_ERR__FATAL) {
-        char buf[512];
-        rd_kafka_resp_err_t orig = rd_kafka_fatal_error(rk, buf, sizeof(buf));
-        c->fatal_err = orig ? orig : err;
-        copy_redacted(c, c->fatal_reason, sizeof(c->fatal_reason), orig ? buf : reason);
-    } else if (is_conn_error(err)) {
-        /* keep "Connection refused" rather than the "1/1 brokers are down"
-         * that follows it */
-        if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && c->conn_err &&
-            c->conn_err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
-            return;
-        c->conn_err = err;
-        copy_redacted(c, c->conn_reason, sizeof(c->conn_reason), reason);
-    }
-}
-
 static void dr_msg_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     (void)rk;
-    as_ctx *c = opaque;
+    as_ctx *c = (as_ctx *)((char *)opaque - offsetof(as_ctx, w)); /* opaque is &c->w */
     c->dr_count++;
     c->dr_err = m->err;
     if (m->err)
-        copy_redacted(c, c->dr_reason, sizeof(c->dr_reason), rd_kafka_message_errstr(m));
+        rc_rk_copy_redacted(&c->w, c->dr_reason, sizeof(c->dr_reason), rd_kafka_message_errstr(m));
 }
 
 /* Serve error_cb (and delivery reports on a producer). */
@@ -234,11 +111,7 @@ static void serve(as_ctx *c)
 /* A failure error_cb reported that ends the call at once, or 0. */
 static int seen_fatal(as_ctx *c)
 {
-    if (c->auth_err)
-        return fail(c, RC_KADMIN_EAUTH, "authentication failed: %s", c->auth_reason);
-    if (c->fatal_err)
-        return fail(c, RC_KADMIN_EOTHER, "fatal client error: %s", c->fatal_reason);
-    return 0;
+    return rc_rk_seen_fatal(&c->w, c->errbuf, c->errlen);
 }
 
 /* The deadline passed while doing `what`. */
@@ -248,9 +121,9 @@ static int deadline_failure(as_ctx *c, const char *what)
     int rc = seen_fatal(c);
     if (rc)
         return rc;
-    if (c->conn_err)
+    if (c->w.conn_err)
         return fail(c, RC_KADMIN_ECONNECT, "%s: cannot connect to %s: %s", what, c->bootstrap,
-                    c->conn_reason);
+                    c->w.conn_reason);
     return fail(c, RC_KADMIN_ETIMEOUT, "%s timed out after %d ms (bootstrap %s)", what,
                 c->timeout_ms, c->bootstrap);
 }
@@ -260,32 +133,15 @@ static int broker_failure(as_ctx *c, rd_kafka_resp_err_t err, const char *errstr
 {
     if (!errstr || !*errstr)
         errstr = rd_kafka_err2str(err);
-    if (is_auth_error(err))
+    if (rc_rk_is_auth_error(err))
         return fail(c, RC_KADMIN_EAUTH, "authentication failed: %s", errstr);
-    if (is_access_error(err))
+    if (rc_rk_is_access_error(err))
         return fail(c, RC_KADMIN_EACCESS, "%s: not authorised on topic %s: %s", what, c->topic,
                     errstr);
     return fail(c, RC_KADMIN_EOTHER, "%s (topic %s) failed: %s", what, c->topic, errstr);
 }
 
 /* ---- client setup -------------------------------------------------------- */
-
-static int conf_set(as_ctx *c, rd_kafka_conf_t *conf, const char *key, const char *value)
-{
-    char errstr[512];
-    rd_kafka_conf_res_t r = rd_kafka_conf_set(conf, key, value, errstr, sizeof(errstr));
-    if (r == RD_KAFKA_CONF_OK)
-        return 0;
-    if (r == RD_KAFKA_CONF_INVALID) {
-        /* librdkafka quotes the rejected value: mask it, whatever its length */
-        char *one[1] = {(char *)value};
-        char *masked = mask_values(errstr, one, value && *value ? 1 : 0);
-        int rc = fail(c, RC_KADMIN_EOTHER, "invalid client property \"%s\": %s", key, masked);
-        free(masked);
-        return rc;
-    }
-    return fail(c, RC_KADMIN_EOTHER, "%s", errstr);
-}
 
 static int ctx_init(as_ctx *c, const rc_applied_state_config *cfg, char *errbuf, size_t errlen)
 {
@@ -296,20 +152,10 @@ static int ctx_init(as_ctx *c, const rc_applied_state_config *cfg, char *errbuf,
         errbuf[0] = '\0';
     c->cluster = cfg->cluster_name && *cfg->cluster_name ? cfg->cluster_name : "(unnamed)";
     c->topic = cfg->topic && *cfg->topic ? cfg->topic : RC_APPLIED_STATE_TOPIC;
-    c->verbose = cfg->verbose;
     c->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : AS_DEFAULT_TIMEOUT_MS;
-    c->deadline = now_ms() + c->timeout_ms;
-    c->bootstrap = rc_xstrdup(cfg->bootstrap ? cfg->bootstrap : "");
-    for (size_t i = 0; cfg->props && i < cfg->props->len; i++) {
-        const rc_kv *kv = &cfg->props->items[i];
-        if (key_is_secret(kv->key))
-            add_secret(c, kv->value);
-        if (strcmp(kv->key, "bootstrap.servers") == 0 ||
-            strcmp(kv->key, "metadata.broker.list") == 0) {
-            free(c->bootstrap);
-            c->bootstrap = rc_xstrdup(kv->value);
-        }
-    }
+    c->deadline = rc_rk_now_ms() + c->timeout_ms;
+    rc_rk_watch_init(&c->w, c->cluster, cfg->verbose, cfg->props);
+    c->bootstrap = rc_rk_bootstrap(cfg->bootstrap, cfg->props);
     if (!cfg->cluster_name || !*cfg->cluster_name)
         return fail(c, RC_KADMIN_EOTHER, "no cluster name: the record key is the cluster name");
     if (!*c->bootstrap)
@@ -322,31 +168,24 @@ static void ctx_free(as_ctx *c)
     if (c->rk)
         rd_kafka_destroy(c->rk);
     c->rk = NULL;
-    for (size_t i = 0; i < c->nsecrets; i++)
-        free(c->secrets[i]);
-    free(c->secrets);
-    c->secrets = NULL;
-    c->nsecrets = 0;
+    rc_rk_watch_free(&c->w);
     free(c->bootstrap);
     c->bootstrap = NULL;
+}
+
+static int conf_set(as_ctx *c, rd_kafka_conf_t *conf, const char *key, const char *value)
+{
+    return rc_rk_conf_set(&c->w, conf, key, value, c->errbuf, c->errlen);
 }
 
 /* Create c->rk. User properties go first; the properties this module relies
  * on are set after them and win. */
 static int make_client(as_ctx *c, rd_kafka_type_t type, const rc_applied_state_config *cfg)
 {
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    int rc = 0;
-    if ((rc = conf_set(c, conf, "client.id", "reconcile")) ||
-        (rc = conf_set(c, conf, "log.connection.close", "false")) ||
-        (rc = conf_set(c, conf, "allow.auto.create.topics", "false")))
-        goto fail;
-    if (cfg->bootstrap && *cfg->bootstrap &&
-        (rc = conf_set(c, conf, "bootstrap.servers", cfg->bootstrap)))
-        goto fail;
-    for (size_t i = 0; cfg->props && i < cfg->props->len; i++)
-        if ((rc = conf_set(c, conf, cfg->props->items[i].key, cfg->props->items[i].value)))
-            goto fail;
+    rd_kafka_conf_t *conf = NULL;
+    int rc = rc_rk_conf_new(&conf, &c->w, cfg->bootstrap, cfg->props, c->errbuf, c->errlen);
+    if (rc)
+        return rc;
     if (type == RD_KAFKA_PRODUCER) {
         char tmo[32];
         snprintf(tmo, sizeof(tmo), "%d", c->timeout_ms);
@@ -365,16 +204,7 @@ static int make_client(as_ctx *c, rd_kafka_type_t type, const rc_applied_state_c
             (rc = conf_set(c, conf, "auto.offset.reset", "earliest")))
             goto fail;
     }
-    rd_kafka_conf_set_opaque(conf, c);
-    rd_kafka_conf_set_log_cb(conf, log_cb);
-    rd_kafka_conf_set_error_cb(conf, error_cb);
-    char errstr[512];
-    c->rk = rd_kafka_new(type, conf, errstr, sizeof(errstr));
-    if (!c->rk) {
-        rc = fail(c, RC_KADMIN_EOTHER, "cannot create Kafka client: %s", errstr);
-        goto fail;
-    }
-    return 0; /* conf is owned by rk now */
+    return rc_rk_client_new(&c->rk, &c->w, type, conf, c->errbuf, c->errlen);
 fail:
     rd_kafka_conf_destroy(conf);
     return rc;
@@ -400,7 +230,7 @@ static int topic_metadata(as_ctx *c, rd_kafka_topic_t *rkt, bool wait_ready, top
         const rd_kafka_metadata_t *md = NULL;
         rd_kafka_resp_err_t err = rd_kafka_metadata(c->rk, 0, rkt, &md, slice_ms(c, slice));
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            c->conn_err = RD_KAFKA_RESP_ERR_NO_ERROR;
+            c->w.conn_err = RD_KAFKA_RESP_ERR_NO_ERROR;
             out->brokers = md->broker_cnt;
             rd_kafka_resp_err_t terr = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
             bool leader0 = false;
@@ -725,7 +555,8 @@ static int scan(as_ctx *c, rd_kafka_topic_t *rkt, int64_t hi, char **last, size_
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             done = m->offset >= hi;
         } else if (m->err) {
-            if (is_auth_error(m->err) || is_access_error(m->err) || !is_transient(m->err))
+            if (rc_rk_is_auth_error(m->err) || rc_rk_is_access_error(m->err) ||
+                !is_transient(m->err))
                 rc = broker_failure(c, m->err, rd_kafka_message_errstr(m),
                                     "reading the state topic");
         } else {

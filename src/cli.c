@@ -990,6 +990,20 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* A duration option in [min_ms, max_ms]; prints the usage error itself. */
+static int parse_ms_option(int *out, const char *option, const char *example, const char *arg,
+                           long long min_ms, long long max_ms)
+{
+    long long ms = 0;
+    char err[256];
+    if (rc_units_parse_duration_ms(&ms, arg, err, sizeof(err)) != 0 || ms < min_ms || ms > max_ms) {
+        usage_error("%s expects a duration such as %s, got '%s'", option, example, arg);
+        return -1;
+    }
+    *out = (int)ms;
+    return 0;
+}
+
 static bool known_command(const char *s)
 {
     static const char *const commands[] = {"validate", "plan",   "apply",
@@ -1072,18 +1086,12 @@ int rc_cli_main(int argc, char **argv)
         case OPT_PRUNE:
             c.prune = true;
             break;
-        case OPT_TIMEOUT: {
-            long long ms = 0;
-            char err[256];
-            if (rc_units_parse_duration_ms(&ms, optarg, err, sizeof(err)) != 0 || ms <= 0 ||
-                ms > 3600000) {
-                exit_code =
-                    usage_error("--timeout expects a duration such as 30s, got '%s'", optarg);
+        case OPT_TIMEOUT:
+            if (parse_ms_option(&c.timeout_ms, "--timeout", "30s", optarg, 1, 3600000) != 0) {
+                exit_code = RC_EXIT_USAGE;
                 goto out;
             }
-            c.timeout_ms = (int)ms;
             break;
-        }
         case OPT_BASE:
             c.base = optarg;
             break;
@@ -1093,18 +1101,13 @@ int rc_cli_main(int argc, char **argv)
         case OPT_DRY_RUN:
             c.dry_run = true;
             break;
-        case OPT_RETRY_DELAY: {
-            long long ms = 0;
-            char err[256];
-            if (rc_units_parse_duration_ms(&ms, optarg, err, sizeof(err)) != 0 || ms < 0 ||
-                ms > 600000) {
-                exit_code =
-                    usage_error("--retry-delay expects a duration such as 200ms, got '%s'", optarg);
+        case OPT_RETRY_DELAY:
+            if (parse_ms_option(&c.retry_delay_ms, "--retry-delay", "200ms", optarg, 0, 600000) !=
+                0) {
+                exit_code = RC_EXIT_USAGE;
                 goto out;
             }
-            c.retry_delay_ms = (int)ms;
             break;
-        }
         case ':':
             exit_code = usage_error("option '%s' needs a value", argv[optind - 1]);
             goto out;

@@ -58,20 +58,6 @@ static const char *const topic_vars[] = {
     "has_lag_max_offsets",
 };
 
-static int fail(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    if (errbuf && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errbuf, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* ---- loading -------------------------------------------------------------------- */
 
 static bool var_name_ok(const char *s)
@@ -102,51 +88,54 @@ static int load_profile(profile *p, const char *dir, const char *fname, char *er
     size_t len = 0;
     int rc = rc_read_file(&text, &len, p->file);
     if (rc < 0)
-        return fail(errbuf, errlen, "%s: %s", p->file, strerror(-rc));
+        return rc_errorf(-1, errbuf, errlen, "%s: %s", p->file, strerror(-rc));
     json_t *root = NULL;
     char perr[512];
     rc = rc_tmpl_parse_yaml(&root, text, len, p->file, perr, sizeof(perr));
     free(text);
     if (rc < 0)
-        return fail(errbuf, errlen, "%s", perr);
+        return rc_errorf(-1, errbuf, errlen, "%s", perr);
     rc = -1;
     const char *key;
     json_t *val;
     if (!json_is_object(root)) {
-        fail(errbuf, errlen, "%s: expected a mapping with `vars`", p->file);
+        rc_errorf(-1, errbuf, errlen, "%s: expected a mapping with `vars`", p->file);
         goto out;
     }
     json_object_foreach(root, key, val)
     {
         if (!strcmp(key, "description")) {
             if (!json_is_string(val)) {
-                fail(errbuf, errlen, "%s: description: expected a string", p->file);
+                rc_errorf(-1, errbuf, errlen, "%s: description: expected a string", p->file);
                 goto out;
             }
         } else if (strcmp(key, "vars")) {
-            fail(errbuf, errlen, "%s: unknown key `%s` (expected description, vars)", p->file, key);
+            rc_errorf(-1, errbuf, errlen, "%s: unknown key `%s` (expected description, vars)",
+                      p->file, key);
             goto out;
         }
     }
     json_t *vars = json_object_get(root, "vars");
     if (!json_is_object(vars) || json_object_size(vars) == 0) {
-        fail(errbuf, errlen, "%s: `vars` must be a non-empty mapping of names to strings", p->file);
+        rc_errorf(-1, errbuf, errlen, "%s: `vars` must be a non-empty mapping of names to strings",
+                  p->file);
         goto out;
     }
     json_object_foreach(vars, key, val)
     {
         if (!var_name_ok(key)) {
-            fail(errbuf, errlen, "%s: vars.%s: a var name is letters, digits and '_'", p->file,
-                 key);
+            rc_errorf(-1, errbuf, errlen, "%s: vars.%s: a var name is letters, digits and '_'",
+                      p->file, key);
             goto out;
         }
         if (is_topic_var(key)) {
-            fail(errbuf, errlen, "%s: vars.%s: shadows the topic variable of that name", p->file,
-                 key);
+            rc_errorf(-1, errbuf, errlen, "%s: vars.%s: shadows the topic variable of that name",
+                      p->file, key);
             goto out;
         }
         if (!json_is_string(val)) {
-            fail(errbuf, errlen, "%s: vars.%s: expected a string (quote it)", p->file, key);
+            rc_errorf(-1, errbuf, errlen, "%s: vars.%s: expected a string (quote it)", p->file,
+                      key);
             goto out;
         }
         rc_kvlist_set(&p->vars, key, json_string_value(val));
@@ -168,7 +157,7 @@ static int load_profiles(rc_dashboards *d, const char *dir, char *errbuf, size_t
     DIR *dh = opendir(pdir);
     if (!dh) {
         int e = errno;
-        fail(errbuf, errlen, "%s: %s", pdir, strerror(e));
+        rc_errorf(-1, errbuf, errlen, "%s: %s", pdir, strerror(e));
         free(pdir);
         return -1;
     }
@@ -185,7 +174,7 @@ static int load_profiles(rc_dashboards *d, const char *dir, char *errbuf, size_t
     closedir(dh);
     int rc = 0;
     if (n == 0)
-        rc = fail(errbuf, errlen, "%s: no profiles (<metric_source>.yaml)", pdir);
+        rc = rc_errorf(-1, errbuf, errlen, "%s: no profiles (<metric_source>.yaml)", pdir);
     if (n)
         qsort(names, n, sizeof(*names), name_cmp);
     d->profiles = rc_xcalloc(n, sizeof(*d->profiles));
@@ -336,7 +325,7 @@ static int resolve_when(json_t *node, char *errbuf, size_t errlen)
                     continue;
                 }
                 if (!json_is_true(w))
-                    return fail(errbuf, errlen, "\"$when\" must be true or false");
+                    return rc_errorf(-1, errbuf, errlen, "\"$when\" must be true or false");
                 json_object_del(e, "$when");
             }
             if (resolve_when(e, errbuf, errlen) < 0)
@@ -356,7 +345,8 @@ static int resolve_when(json_t *node, char *errbuf, size_t errlen)
                     continue;
                 }
                 if (!json_is_true(w))
-                    return fail(errbuf, errlen, "%s: \"$when\" must be true or false", key);
+                    return rc_errorf(-1, errbuf, errlen, "%s: \"$when\" must be true or false",
+                                     key);
                 json_object_del(e, "$when");
             }
             if (resolve_when(e, errbuf, errlen) < 0)
@@ -394,8 +384,9 @@ static int make_vars(rc_tmpl_vars *vars, const rc_dashboards *d, const rc_repo *
         rc_buf have = {0};
         for (size_t i = 0; i < d->nprofiles; i++)
             rc_buf_printf(&have, "%s%s", i ? ", " : "", d->profiles[i].name);
-        fail(errbuf, errlen, "cluster %s: no dashboard profile for metric source \"%s\" (have: %s)",
-             c->name, source, have.data ? have.data : "none");
+        rc_errorf(-1, errbuf, errlen,
+                  "cluster %s: no dashboard profile for metric source \"%s\" (have: %s)", c->name,
+                  source, have.data ? have.data : "none");
         rc_buf_free(&have);
         return -1;
     }
@@ -404,7 +395,8 @@ static int make_vars(rc_tmpl_vars *vars, const rc_dashboards *d, const rc_repo *
     for (size_t i = 0; i < p->vars.len; i++) {
         char *val = rc_tmpl_expand_string(p->vars.items[i].value, vars, err, sizeof(err));
         if (!val)
-            return fail(errbuf, errlen, "%s: vars.%s: %s", p->file, p->vars.items[i].key, err);
+            return rc_errorf(-1, errbuf, errlen, "%s: vars.%s: %s", p->file, p->vars.items[i].key,
+                             err);
         rc_tmpl_vars_set(vars, p->vars.items[i].key, val);
         free(val);
     }
@@ -419,11 +411,11 @@ static json_t *build_tree(const rc_dashboards *d, const rc_tmpl_vars *vars, char
     char err[512];
     json_t *tree = rc_tmpl_expand(d->tmpl, vars, err, sizeof(err));
     if (!tree) {
-        fail(errbuf, errlen, "%s: %s", d->tmpl_file, err);
+        rc_errorf(-1, errbuf, errlen, "%s: %s", d->tmpl_file, err);
         return NULL;
     }
     if (resolve_when(tree, err, sizeof(err)) < 0) {
-        fail(errbuf, errlen, "%s: %s", d->tmpl_file, err);
+        rc_errorf(-1, errbuf, errlen, "%s: %s", d->tmpl_file, err);
         json_decref(tree);
         return NULL;
     }
@@ -543,12 +535,13 @@ static cnode *compile(const json_t *t, role r, char *errbuf, size_t errlen)
         json_object_foreach((json_t *)t, key, v)
         {
             if (strstr(key, "${")) {
-                fail(errbuf, errlen, "placeholders in keys are not supported (\"%s\")", key);
+                rc_errorf(-1, errbuf, errlen, "placeholders in keys are not supported (\"%s\")",
+                          key);
                 goto err;
             }
             if (!strcmp(key, "$when")) {
                 if (!json_is_string(v) && !json_is_boolean(v)) {
-                    fail(errbuf, errlen, "\"$when\" must be true or false");
+                    rc_errorf(-1, errbuf, errlen, "\"$when\" must be true or false");
                     goto err;
                 }
                 n->when = compile(v, ROLE_PLAIN, errbuf, errlen);
@@ -704,11 +697,11 @@ static int f_string(fctx *x, const cnode *n)
     char err[512];
     char *s = rc_tmpl_expand_string(n->text, x->vars, err, sizeof(err));
     if (!s)
-        return fail(x->errbuf, x->errlen, "%s", err);
+        return rc_errorf(-1, x->errbuf, x->errlen, "%s", err);
     int rc = put_json_string(x->out, s);
     free(s);
     if (rc < 0)
-        return fail(x->errbuf, x->errlen, "substituted value is not valid UTF-8");
+        return rc_errorf(-1, x->errbuf, x->errlen, "substituted value is not valid UTF-8");
     return 0;
 }
 
@@ -727,14 +720,14 @@ static int f_present(fctx *x, const cnode *n)
         char err[512];
         char *s = rc_tmpl_expand_string(w->text, x->vars, err, sizeof(err));
         if (!s)
-            return fail(x->errbuf, x->errlen, "%s", err);
+            return rc_errorf(-1, x->errbuf, x->errlen, "%s", err);
         free(s);
     }
     if (val && !strcmp(val, "true"))
         return 1;
     if (val && !strcmp(val, "false"))
         return 0;
-    return fail(x->errbuf, x->errlen, "\"$when\" must be true or false");
+    return rc_errorf(-1, x->errbuf, x->errlen, "\"$when\" must be true or false");
 }
 
 static int f_node(fctx *x, const cnode *n, int depth)
@@ -823,12 +816,12 @@ static int check_panels(const json_t *panels, const char *file, char *errbuf, si
         if (!json_is_object(p) || !json_is_integer(json_object_get(g, "x")) ||
             !json_is_integer(json_object_get(g, "y")) ||
             !json_is_integer(json_object_get(g, "w")) || !json_is_integer(json_object_get(g, "h")))
-            return fail(errbuf, errlen, "%s: panel \"%s\": needs gridPos {x, y, w, h} integers",
-                        file, title);
+            return rc_errorf(-1, errbuf, errlen,
+                             "%s: panel \"%s\": needs gridPos {x, y, w, h} integers", file, title);
         if (x < 0 || y < 0 || w < 1 || h < 1 || x + w > GRID_COLUMNS)
-            return fail(errbuf, errlen,
-                        "%s: panel \"%s\": gridPos x=%lld w=%lld is outside the %d columns", file,
-                        title, x, w, GRID_COLUMNS);
+            return rc_errorf(-1, errbuf, errlen,
+                             "%s: panel \"%s\": gridPos x=%lld w=%lld is outside the %d columns",
+                             file, title, x, w, GRID_COLUMNS);
         json_t *nested = json_object_get(p, "panels");
         if (json_is_array(nested) && check_panels(nested, file, errbuf, errlen) < 0)
             return -1;
@@ -848,7 +841,7 @@ static int render_reference(rc_buf *out, const rc_dashboards *d, const rc_tmpl_v
         if (out->data)
             out->data[mark] = '\0';
         json_decref(tree);
-        return fail(errbuf, errlen, "%s: cannot emit the dashboard JSON", d->tmpl_file);
+        return rc_errorf(-1, errbuf, errlen, "%s: cannot emit the dashboard JSON", d->tmpl_file);
     }
     if (tree_out)
         *tree_out = tree;
@@ -887,23 +880,24 @@ static int probe(const rc_dashboards *d, const profile *p, bool full, char *errb
     if (rc == 0 && render_reference(&ref, d, &vars, &tree, errbuf, errlen) < 0) {
         /* name the profile: a var the template uses may be missing from it */
         char *msg = rc_xstrdup(errlen ? errbuf : "");
-        rc = fail(errbuf, errlen, "%s (with profile %s)", msg, p->file);
+        rc = rc_errorf(-1, errbuf, errlen, "%s (with profile %s)", msg, p->file);
         free(msg);
     }
     if (rc == 0) {
         json_t *panels = json_object_get(tree, "panels");
         if (!json_is_object(tree) || !json_is_array(panels))
-            rc = fail(errbuf, errlen, "%s: expected an object with a `panels` array", d->tmpl_file);
+            rc = rc_errorf(-1, errbuf, errlen, "%s: expected an object with a `panels` array",
+                           d->tmpl_file);
         else
             rc = check_panels(panels, d->tmpl_file, errbuf, errlen);
     }
     if (rc == 0)
         rc = render_fast(&fast, d, &vars, errbuf, errlen);
     if (rc == 0 && (fast.len != ref.len || memcmp(fast.data, ref.data, ref.len) != 0))
-        rc = fail(errbuf, errlen,
-                  "%s (profile %s): internal error: the compiled template renders differently "
-                  "from the reference",
-                  d->tmpl_file, p->name);
+        rc = rc_errorf(-1, errbuf, errlen,
+                       "%s (profile %s): internal error: the compiled template renders differently "
+                       "from the reference",
+                       d->tmpl_file, p->name);
     json_decref(tree);
     rc_buf_free(&ref);
     rc_buf_free(&fast);
@@ -921,7 +915,7 @@ int rc_dashboards_load(rc_dashboards **out, const char *dashboards_dir, char *er
     char err[512];
     int rc = rc_read_file(&text, &len, d->tmpl_file);
     if (rc < 0) {
-        fail(errbuf, errlen, "%s: %s", d->tmpl_file, strerror(-rc));
+        rc_errorf(-1, errbuf, errlen, "%s: %s", d->tmpl_file, strerror(-rc));
         goto err;
     }
     rc = rc_tmpl_parse_json(&d->tmpl, text, len, d->tmpl_file, errbuf, errlen);
@@ -929,19 +923,20 @@ int rc_dashboards_load(rc_dashboards **out, const char *dashboards_dir, char *er
     if (rc < 0)
         goto err;
     if (!json_is_object(d->tmpl) || !json_is_array(json_object_get(d->tmpl, "panels"))) {
-        fail(errbuf, errlen, "%s: expected a dashboard object with a `panels` array", d->tmpl_file);
+        rc_errorf(-1, errbuf, errlen, "%s: expected a dashboard object with a `panels` array",
+                  d->tmpl_file);
         goto err;
     }
     if (json_object_get(d->tmpl, "$when")) {
-        fail(errbuf, errlen,
-             "%s: \"$when\" is for array elements and member objects, not the "
-             "dashboard itself",
-             d->tmpl_file);
+        rc_errorf(-1, errbuf, errlen,
+                  "%s: \"$when\" is for array elements and member objects, not the "
+                  "dashboard itself",
+                  d->tmpl_file);
         goto err;
     }
     d->compiled = compile(d->tmpl, ROLE_ROOT, err, sizeof(err));
     if (!d->compiled) {
-        fail(errbuf, errlen, "%s: %s", d->tmpl_file, err);
+        rc_errorf(-1, errbuf, errlen, "%s: %s", d->tmpl_file, err);
         goto err;
     }
     if (load_profiles(d, dashboards_dir, errbuf, errlen) < 0)
@@ -1020,14 +1015,16 @@ int rc_dashboards_provisioning(rc_buf *out, const rc_cluster_decl *c, const char
     /* json_string refuses invalid UTF-8 (returns NULL, which set_new ignores) */
     if (!json_object_get(options, "path") || !json_object_get(provider, "name") ||
         !json_object_get(provider, "folder")) {
-        rc = fail(errbuf, errlen, "cluster %s: provisioning values must be valid UTF-8", c->name);
+        rc = rc_errorf(-1, errbuf, errlen, "cluster %s: provisioning values must be valid UTF-8",
+                       c->name);
     } else {
         size_t mark = out->len;
         if (rc_tmpl_emit_yaml(out, root) < 0) {
             out->len = mark;
             if (out->data)
                 out->data[mark] = '\0';
-            rc = fail(errbuf, errlen, "cluster %s: cannot emit the provisioning YAML", c->name);
+            rc = rc_errorf(-1, errbuf, errlen, "cluster %s: cannot emit the provisioning YAML",
+                           c->name);
         }
     }
     json_decref(root);

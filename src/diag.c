@@ -34,10 +34,9 @@ size_t rc_diags_errors(const rc_diags *d)
     return n;
 }
 
-static int diag_cmp(const void *pa, const void *pb)
+int rc_diag_cmp(const rc_diag *a, const rc_diag *b)
 {
-    const rc_diag *a = pa, *b = pb;
-    int c = strcmp(a->file, b->file);
+    int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
     if (c)
         return c;
     if (a->line != b->line)
@@ -45,6 +44,11 @@ static int diag_cmp(const void *pa, const void *pb)
     if (a->col != b->col)
         return a->col < b->col ? -1 : 1;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int diag_cmp(const void *a, const void *b)
+{
+    return rc_diag_cmp(a, b);
 }
 
 void rc_diags_sort(rc_diags *d)

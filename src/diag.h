@@ -32,6 +32,8 @@ void rc_diags_add(rc_diags *d, rc_severity sev, const char *file, int line, int 
 size_t rc_diags_errors(const rc_diags *d);
 /* Sort by file, line, column (stable for equal positions). */
 void rc_diags_sort(rc_diags *d);
+/* The order of rc_diags_sort: <0, 0 or >0 (a NULL file sorts as ""). */
+int rc_diag_cmp(const rc_diag *a, const rc_diag *b);
 /* `file:line:col: rule: message` per line; warnings get "warning: " before the rule. */
 void rc_diags_print(const rc_diags *d, FILE *out);
 void rc_diags_free(rc_diags *d);

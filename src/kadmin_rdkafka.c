@@ -13,18 +13,20 @@
  *      with THROTTLING_QUOTA_EXCEEDED.
  *
  * Secrets: property values are never printed. Messages and log lines pass
- * through redact(), which masks the values of secret-looking properties.
+ * through the redaction of rdkafka_conf.h, which masks the values of
+ * secret-looking properties.
  *
  * Threading: log_cb runs on librdkafka's threads and only reads immutable
- * fields; error_cb runs from rd_kafka_poll() on the calling thread. */
+ * fields; error_cb runs from rd_kafka_poll() on the calling thread
+ * (rdkafka_conf.h). */
 #include "kadmin.h"
+#include "rdkafka_conf.h"
 
 #include <librdkafka/rdkafka.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define RK_DEFAULT_TIMEOUT_MS 30000
 #define RK_DEFAULT_BATCH 500
@@ -44,75 +46,16 @@ typedef struct rk_admin {
     char *bootstrap; /* for messages (addresses are not secret) */
     int timeout_ms;
     int batch_size;
-    bool verbose;
-    char **secrets; /* values masked in every message and log line */
-    size_t nsecrets;
-    /* What error_cb saw since the last successful broker round trip. */
-    rd_kafka_resp_err_t conn_err;
-    char conn_reason[512];
-    rd_kafka_resp_err_t auth_err;
-    char auth_reason[512];
-    rd_kafka_resp_err_t fatal_err;
-    char fatal_reason[512];
+    /* Secrets masked in every message and log line, and what error_cb saw
+     * since the last successful broker round trip; rk's opaque. */
+    rc_rk_watch w;
 } rk_admin;
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int remaining_ms(long long deadline)
-{
-    long long r = deadline - now_ms();
-    if (r <= 0)
-        return 0;
-    return r > 0x7fffffff ? 0x7fffffff : (int)r;
-}
-
 static int min_int(int a, int b)
 {
     return a < b ? a : b;
-}
-
-/* Copy src into a new heap string with every one of values[0..n) replaced by
- * "***". */
-static char *mask_values(const char *src, char *const *values, size_t n)
-{
-    rc_buf b = {0};
-    const char *p = src;
-    rc_buf_puts(&b, "");
-    while (*p) {
-        size_t skip = 0;
-        for (size_t i = 0; i < n && !skip; i++) {
-            size_t len = strlen(values[i]);
-            if (len > 0 && strncmp(p, values[i], len) == 0)
-                skip = len;
-        }
-        if (skip) {
-            rc_buf_puts(&b, "***");
-            p += skip;
-        } else {
-            rc_buf_append(&b, p, 1);
-            p++;
-        }
-    }
-    return rc_buf_take(&b);
-}
-
-static char *redact(const rk_admin *ka, const char *src)
-{
-    return mask_values(src, ka->secrets, ka->nsecrets);
-}
-
-static void copy_redacted(const rk_admin *ka, char *dst, size_t dstlen, const char *src)
-{
-    char *r = redact(ka, src ? src : "");
-    snprintf(dst, dstlen, "%s", r);
-    free(r);
 }
 
 /* Set the call's message ("cluster NAME: ...") and return code. */
@@ -120,84 +63,9 @@ __attribute__((format(printf, 3, 4))) static int fail(rk_admin *ka, int code, co
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = rc_xvasprintf(fmt, ap);
+    rc_rk_vfail(&ka->w, ka->base.errmsg, sizeof(ka->base.errmsg), code, fmt, ap);
     va_end(ap);
-    char *full = rc_xasprintf("cluster %s: %s", ka->cluster, msg);
-    copy_redacted(ka, ka->base.errmsg, sizeof(ka->base.errmsg), full);
-    free(full);
-    free(msg);
     return code;
-}
-
-/* Keys whose values are treated as secrets (in addition to any value that
- * librdkafka rejects, which is never echoed). */
-static bool key_is_secret(const char *key)
-{
-    static const char *const marks[] = {"password",    "secret", "token", "jaas",
-                                        "oauthbearer", "key",    "pem",   "username"};
-    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-        if (strstr(key, marks[i]))
-            return true;
-    return false;
-}
-
-/* ---- librdkafka callbacks ------------------------------------------------ */
-
-static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-    const rk_admin *ka = rd_kafka_opaque(rk);
-    if (!ka || !ka->verbose)
-        return;
-    char *r = redact(ka, buf);
-    fprintf(stderr, "reconcile: kafka %s: %d %s: %s\n", ka->cluster, level, fac, r);
-    free(r);
-}
-
-static bool is_auth_error(rd_kafka_resp_err_t err)
-{
-    return err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL ||
-           err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED;
-}
-
-static bool is_conn_error(rd_kafka_resp_err_t err)
-{
-    return err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE ||
-           err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
-}
-
-static bool is_access_error(rd_kafka_resp_err_t err)
-{
-    return err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
-           err == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED;
-}
-
-static void error_cb(rd_kafka_t *rk, int err_, const char *reason, void *opaque)
-{
-    rk_admin *ka = opaque;
-    rd_kafka_resp_err_t err = (rd_kafka_resp_err_t)err_;
-    if (ka->verbose) {
-        char *r = redact(ka, reason ? reason : "");
-        fprintf(stderr, "reconcile: kafka %s: error: %s: %s\n", ka->cluster, rd_kafka_err2name(err),
-                r);
-        free(r);
-    }
-    if (is_auth_error(err)) {
-        ka->auth_err = err;
-        copy_redacted(ka, ka->auth_reason, sizeof(ka->auth_reason), reason);
-    } else if (err == RD_KAFKA_RESP_ERR__FATAL) {
-        char buf[512];
-        rd_kafka_resp_err_t orig = rd_kafka_fatal_error(rk, buf, sizeof(buf));
-        ka->fatal_err = orig ? orig : err;
-        copy_redacted(ka, ka->fatal_reason, sizeof(ka->fatal_reason), orig ? buf : reason);
-    } else if (is_conn_error(err)) {
-        /* "1/1 brokers are down" says less than the "Connection refused"
-         * that preceded it: keep the specific reason. */
-        if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && ka->conn_err &&
-            ka->conn_err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
-            return;
-        ka->conn_err = err;
-        copy_redacted(ka, ka->conn_reason, sizeof(ka->conn_reason), reason);
-    }
 }
 
 /* Serve error_cb (and anything else on the main queue). */
@@ -208,20 +76,16 @@ static void serve(rk_admin *ka)
 
 static void clear_seen_errors(rk_admin *ka)
 {
-    ka->conn_err = RD_KAFKA_RESP_ERR_NO_ERROR;
-    ka->conn_reason[0] = '\0';
-    ka->auth_err = RD_KAFKA_RESP_ERR_NO_ERROR;
-    ka->auth_reason[0] = '\0';
+    ka->w.conn_err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    ka->w.conn_reason[0] = '\0';
+    ka->w.auth_err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    ka->w.auth_reason[0] = '\0';
 }
 
 /* A failure error_cb reported that ends the call at once, or 0. */
 static int seen_fatal(rk_admin *ka)
 {
-    if (ka->auth_err)
-        return fail(ka, RC_KADMIN_EAUTH, "authentication failed: %s", ka->auth_reason);
-    if (ka->fatal_err)
-        return fail(ka, RC_KADMIN_EOTHER, "fatal client error: %s", ka->fatal_reason);
-    return 0;
+    return rc_rk_seen_fatal(&ka->w, ka->base.errmsg, sizeof(ka->base.errmsg));
 }
 
 /* The deadline passed: say why, naming what error_cb saw. */
@@ -234,13 +98,13 @@ static int deadline_failure(rk_admin *ka, const char *what, int waited_ms)
     /* A connection problem explains a timeout only while no broker answered;
      * once one did (ensure_up), a timeout is the request's own, and the
      * connection problem is a clue, not the cause. */
-    if (ka->conn_err && strcmp(what, "connecting") == 0)
+    if (ka->w.conn_err && strcmp(what, "connecting") == 0)
         return fail(ka, RC_KADMIN_ECONNECT, "cannot connect to %s: %s", ka->bootstrap,
-                    ka->conn_reason);
-    if (ka->conn_err)
+                    ka->w.conn_reason);
+    if (ka->w.conn_err)
         return fail(ka, RC_KADMIN_ETIMEOUT,
                     "%s timed out after %d ms (bootstrap %s; some brokers unreachable: %s)", what,
-                    waited_ms, ka->bootstrap, ka->conn_reason);
+                    waited_ms, ka->bootstrap, ka->w.conn_reason);
     return fail(ka, RC_KADMIN_ETIMEOUT, "%s timed out after %d ms (bootstrap %s)", what, waited_ms,
                 ka->bootstrap);
 }
@@ -252,11 +116,11 @@ static int request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *er
     serve(ka);
     if (!errstr || !*errstr)
         errstr = rd_kafka_err2str(err);
-    if (is_auth_error(err))
+    if (rc_rk_is_auth_error(err))
         return fail(ka, RC_KADMIN_EAUTH, "authentication failed: %s", errstr);
-    if (is_access_error(err))
+    if (rc_rk_is_access_error(err))
         return fail(ka, RC_KADMIN_EACCESS, "%s: not authorised: %s", what, errstr);
-    if (err == RD_KAFKA_RESP_ERR__TIMED_OUT || is_conn_error(err))
+    if (err == RD_KAFKA_RESP_ERR__TIMED_OUT || rc_rk_is_conn_error(err))
         return deadline_failure(ka, what, timeout_ms);
     return fail(ka, RC_KADMIN_EOTHER, "%s failed: %s", what, errstr);
 }
@@ -268,12 +132,12 @@ static int request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *er
  * mdp is not NULL, the broker list (caller destroys it). */
 static int ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t **mdp)
 {
-    long long start = now_ms();
+    long long start = rc_rk_now_ms();
     int slice = 100;
     for (;;) {
         const rd_kafka_metadata_t *md = NULL;
         /* all_topics=0 and no local topics: a brokers-only request. */
-        int t = min_int(slice, remaining_ms(deadline));
+        int t = min_int(slice, rc_rk_remaining_ms(deadline));
         rd_kafka_resp_err_t err = rd_kafka_metadata(ka->rk, 0, NULL, &md, t > 0 ? t : 1);
         if (!err) {
             clear_seen_errors(ka);
@@ -283,14 +147,15 @@ static int ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t
                 rd_kafka_metadata_destroy(md);
             return 0;
         }
-        if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && !is_conn_error(err))
-            return request_failure(ka, err, NULL, "metadata request", (int)(now_ms() - start));
+        if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && !rc_rk_is_conn_error(err))
+            return request_failure(ka, err, NULL, "metadata request",
+                                   (int)(rc_rk_now_ms() - start));
         serve(ka);
         int rc = seen_fatal(ka);
         if (rc)
             return rc;
-        if (remaining_ms(deadline) == 0)
-            return deadline_failure(ka, "connecting", (int)(now_ms() - start));
+        if (rc_rk_remaining_ms(deadline) == 0)
+            return deadline_failure(ka, "connecting", (int)(rc_rk_now_ms() - start));
         slice = min_int(slice * 2, 1000);
     }
 }
@@ -298,9 +163,9 @@ static int ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t
 /* Pause about ms milliseconds while serving callbacks. */
 static void pause_serving(rk_admin *ka, int ms)
 {
-    long long until = now_ms() + ms;
+    long long until = rc_rk_now_ms() + ms;
     int left;
-    while ((left = remaining_ms(until)) > 0)
+    while ((left = rc_rk_remaining_ms(until)) > 0)
         rd_kafka_poll(ka->rk, left);
 }
 
@@ -369,14 +234,14 @@ static int pump_run(rk_pump *p, size_t *idx, size_t n)
     p->q = rd_kafka_queue_new(ka->rk);
     size_t next = 0, inflight = 0;
     int rc = 0;
-    long long backstop = now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
+    long long backstop = rc_rk_now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
     while (rc == 0 && (next < nbatches || inflight > 0)) {
         while (next < nbatches && inflight < RK_MAX_INFLIGHT) {
             rk_batch *b = &batches[next++];
             rd_kafka_AdminOptions_set_opaque(p->opts, b);
             if (p->submit(p, b)) {
                 inflight++;
-                backstop = now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
+                backstop = rc_rk_now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
             }
         }
         if (inflight == 0)
@@ -385,7 +250,7 @@ static int pump_run(rk_pump *p, size_t *idx, size_t n)
         serve(ka);
         if (!ev) {
             rc = seen_fatal(ka);
-            if (!rc && now_ms() > backstop)
+            if (!rc && rc_rk_now_ms() > backstop)
                 rc = deadline_failure(ka, p->what, ka->timeout_ms + RK_EVENT_GRACE_MS);
             continue;
         }
@@ -400,7 +265,7 @@ static int pump_run(rk_pump *p, size_t *idx, size_t n)
         else
             rc = p->handle(p, b, ev);
         rd_kafka_event_destroy(ev);
-        backstop = now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
+        backstop = rc_rk_now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
     }
     /* On early failure, requests still in flight deliver into a queue nobody
      * reads; librdkafka frees them with the queue. */
@@ -699,7 +564,7 @@ static int run_topic_op(rk_admin *ka, rk_kind kind, const void *input, size_t n,
     *results = NULL;
     if (n == 0)
         return 0;
-    long long start = now_ms();
+    long long start = rc_rk_now_ms();
     int rc = ensure_up(ka, start + ka->timeout_ms, NULL);
     if (rc)
         return rc;
@@ -764,7 +629,7 @@ static int run_topic_op(rk_admin *ka, rk_kind kind, const void *input, size_t n,
             break;
         /* Throttled: resend only those topics, if the budget allows. Their
          * THROTTLING_QUOTA_EXCEEDED result stays if we give up. */
-        if (attempt + 1 > RK_THROTTLE_RETRIES || now_ms() - start + backoff > ka->timeout_ms)
+        if (attempt + 1 > RK_THROTTLE_RETRIES || rc_rk_now_ms() - start + backoff > ka->timeout_ms)
             break;
         pause_serving(ka, backoff);
         backoff = min_int(backoff * 2, RK_THROTTLE_BACKOFF_MAX);
@@ -874,7 +739,7 @@ static int op_describe_cluster(rc_kadmin *base, rc_cluster_obs *obs)
     rk_admin *ka = (rk_admin *)base;
     memset(obs, 0, sizeof(*obs));
     obs->auto_create_topics = -1;
-    long long start = now_ms();
+    long long start = rc_rk_now_ms();
     long long deadline = start + ka->timeout_ms;
     const rd_kafka_metadata_t *bmd = NULL;
     int rc = ensure_up(ka, deadline, &bmd);
@@ -885,16 +750,16 @@ static int op_describe_cluster(rc_kadmin *base, rc_cluster_obs *obs)
     rd_kafka_queue_t *q = NULL;
     if (bmd->broker_cnt > 0) {
         q = rd_kafka_queue_new(ka->rk);
-        send_broker_config(ka, q, bmd->brokers[0].id, remaining_ms(deadline));
+        send_broker_config(ka, q, bmd->brokers[0].id, rc_rk_remaining_ms(deadline));
     }
     rd_kafka_metadata_destroy(bmd);
 
     const rd_kafka_metadata_t *md = NULL;
-    int left = remaining_ms(deadline);
+    int left = rc_rk_remaining_ms(deadline);
     rd_kafka_resp_err_t err =
         left > 0 ? rd_kafka_metadata(ka->rk, 1, NULL, &md, left) : RD_KAFKA_RESP_ERR__TIMED_OUT;
     if (err) {
-        rc = request_failure(ka, err, NULL, "metadata request", (int)(now_ms() - start));
+        rc = request_failure(ka, err, NULL, "metadata request", (int)(rc_rk_now_ms() - start));
         goto out;
     }
     obs->broker_count = md->broker_cnt;
@@ -917,13 +782,13 @@ static int op_describe_cluster(rc_kadmin *base, rc_cluster_obs *obs)
     rd_kafka_metadata_destroy(md);
     qsort(obs->topics, obs->ntopics, sizeof(*obs->topics), cmp_topic_obs);
 
-    char *id = rd_kafka_clusterid(ka->rk, min_int(remaining_ms(deadline) + 1, 5000));
+    char *id = rd_kafka_clusterid(ka->rk, min_int(rc_rk_remaining_ms(deadline) + 1, 5000));
     if (id) {
         obs->cluster_id = rc_xstrdup(id);
         rd_kafka_mem_free(ka->rk, id);
     }
     if (q)
-        obs->auto_create_topics = read_broker_autocreate(q, remaining_ms(deadline));
+        obs->auto_create_topics = read_broker_autocreate(q, rc_rk_remaining_ms(deadline));
 out:
     if (q)
         rd_kafka_queue_destroy(q);
@@ -1020,7 +885,7 @@ static int handle_describe(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
             const char *es = rd_kafka_ConfigResource_error_string(rs[i]);
             if (!es || !*es)
                 es = rd_kafka_err2str(err);
-            return fail(p->ka, is_access_error(err) ? RC_KADMIN_EACCESS : RC_KADMIN_EOTHER,
+            return fail(p->ka, rc_rk_is_access_error(err) ? RC_KADMIN_EACCESS : RC_KADMIN_EOTHER,
                         "DescribeConfigs of topic %s failed: %s", name, es);
         }
         rc_topic_obs *t = &d->obs->topics[ct - d->obs->topics];
@@ -1101,7 +966,7 @@ static int op_describe_configs(rc_kadmin *base, rc_cluster_obs *obs, const char 
     rd_kafka_AdminOptions_t *opts = NULL;
     if (n == 0)
         goto out;
-    rc = ensure_up(ka, now_ms() + ka->timeout_ms, NULL);
+    rc = ensure_up(ka, rc_rk_now_ms() + ka->timeout_ms, NULL);
     if (rc)
         goto out;
     opts = make_options(ka, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, false, -1);
@@ -1172,7 +1037,7 @@ static int op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size
         return 0;
     if (timeout_ms <= 0)
         timeout_ms = ka->timeout_ms;
-    long long start = now_ms();
+    long long start = rc_rk_now_ms();
     long long deadline = start + timeout_ms;
     bool *ready = rc_xcalloc(n, sizeof(bool));
     size_t nready = 0;
@@ -1184,7 +1049,7 @@ static int op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size
         serve(ka);
         if ((rc = seen_fatal(ka)) != 0)
             goto out;
-        int left = remaining_ms(deadline);
+        int left = rc_rk_remaining_ms(deadline);
         if (left == 0)
             break;
         const rd_kafka_metadata_t *md = NULL;
@@ -1208,11 +1073,12 @@ static int op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size
             rd_kafka_metadata_destroy(md);
             if (nready == n)
                 goto out;
-        } else if (last_err != RD_KAFKA_RESP_ERR__TIMED_OUT && !is_conn_error(last_err)) {
-            rc = request_failure(ka, last_err, NULL, "metadata request", (int)(now_ms() - start));
+        } else if (last_err != RD_KAFKA_RESP_ERR__TIMED_OUT && !rc_rk_is_conn_error(last_err)) {
+            rc = request_failure(ka, last_err, NULL, "metadata request",
+                                 (int)(rc_rk_now_ms() - start));
             goto out;
         }
-        if (remaining_ms(deadline) <= pause)
+        if (rc_rk_remaining_ms(deadline) <= pause)
             break;
         pause_serving(ka, pause);
         pause = min_int(pause * 2, RK_WAIT_POLL_MAX_MS);
@@ -1252,9 +1118,7 @@ static void op_destroy(rc_kadmin *base)
         return;
     if (ka->rk)
         rd_kafka_destroy(ka->rk); /* blocks until librdkafka's threads are gone */
-    for (size_t i = 0; i < ka->nsecrets; i++)
-        free(ka->secrets[i]);
-    free(ka->secrets);
+    rc_rk_watch_free(&ka->w);
     free(ka->cluster);
     free(ka->bootstrap);
     free(ka);
@@ -1271,39 +1135,6 @@ static const rc_kadmin_ops rk_ops = {
     .destroy = op_destroy,
 };
 
-static void add_secret(rk_admin *ka, const char *value)
-{
-    if (!value || strlen(value) < 3)
-        return; /* masking "1" or "ab" everywhere would garble every message */
-    ka->secrets = rc_xrealloc(ka->secrets, (ka->nsecrets + 1) * sizeof(*ka->secrets));
-    ka->secrets[ka->nsecrets++] = rc_xstrdup(value);
-}
-
-/* rd_kafka_conf_set with a message that never echoes the value. */
-static int conf_set(rk_admin *ka, rd_kafka_conf_t *conf, const char *key, const char *value,
-                    char *errbuf, size_t errlen)
-{
-    char errstr[512];
-    rd_kafka_conf_res_t r = rd_kafka_conf_set(conf, key, value, errstr, sizeof(errstr));
-    if (r == RD_KAFKA_CONF_OK)
-        return 0;
-    char *msg;
-    if (r == RD_KAFKA_CONF_INVALID) {
-        /* librdkafka quotes the rejected value: mask it, whatever its length. */
-        char *one[1] = {(char *)value};
-        char *masked = mask_values(errstr, one, value ? 1 : 0);
-        char *m2 = redact(ka, masked);
-        msg = rc_xasprintf("invalid client property \"%s\": %s", key, m2);
-        free(masked);
-        free(m2);
-    } else {
-        msg = redact(ka, errstr);
-    }
-    snprintf(errbuf, errlen, "cluster %s: %s", ka->cluster, msg);
-    free(msg);
-    return RC_KADMIN_EOTHER;
-}
-
 int rc_kadmin_rdkafka_new(rc_kadmin **out, const rc_kadmin_config *cfg, char *errbuf, size_t errlen)
 {
     *out = NULL;
@@ -1312,54 +1143,23 @@ int rc_kadmin_rdkafka_new(rc_kadmin **out, const rc_kadmin_config *cfg, char *er
     rk_admin *ka = rc_xcalloc(1, sizeof(*ka));
     ka->base.ops = &rk_ops;
     ka->cluster = rc_xstrdup(cfg->cluster_name ? cfg->cluster_name : "(unnamed)");
-    ka->bootstrap = rc_xstrdup(cfg->bootstrap ? cfg->bootstrap : "");
+    ka->bootstrap = rc_rk_bootstrap(cfg->bootstrap, cfg->props);
     ka->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : RK_DEFAULT_TIMEOUT_MS;
     ka->batch_size = cfg->batch_size > 0 ? cfg->batch_size : RK_DEFAULT_BATCH;
-    ka->verbose = cfg->verbose;
-    for (size_t i = 0; cfg->props && i < cfg->props->len; i++)
-        if (key_is_secret(cfg->props->items[i].key))
-            add_secret(ka, cfg->props->items[i].value);
+    rc_rk_watch_init(&ka->w, ka->cluster, cfg->verbose, cfg->props);
 
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    char errstr[512];
-    int rc = 0;
-    if ((rc = conf_set(ka, conf, "client.id", "reconcile", errbuf, errlen)) ||
-        (rc = conf_set(ka, conf, "log.connection.close", "false", errbuf, errlen)) ||
-        (rc = conf_set(ka, conf, "allow.auto.create.topics", "false", errbuf, errlen)))
-        goto fail;
-    if (cfg->bootstrap && *cfg->bootstrap &&
-        (rc = conf_set(ka, conf, "bootstrap.servers", cfg->bootstrap, errbuf, errlen)))
-        goto fail;
-    for (size_t i = 0; cfg->props && i < cfg->props->len; i++) {
-        const rc_kv *kv = &cfg->props->items[i];
-        if ((rc = conf_set(ka, conf, kv->key, kv->value, errbuf, errlen)))
-            goto fail;
-        if (strcmp(kv->key, "bootstrap.servers") == 0 ||
-            strcmp(kv->key, "metadata.broker.list") == 0) {
-            free(ka->bootstrap);
-            ka->bootstrap = rc_xstrdup(kv->value);
-        }
+    rd_kafka_conf_t *conf = NULL;
+    int rc = rc_rk_conf_new(&conf, &ka->w, cfg->bootstrap, cfg->props, errbuf, errlen);
+    if (rc == 0 && !*ka->bootstrap) {
+        rc = rc_rk_fail(&ka->w, errbuf, errlen, RC_KADMIN_EOTHER, "no bootstrap servers");
+        rd_kafka_conf_destroy(conf);
     }
-    if (!*ka->bootstrap) {
-        snprintf(errbuf, errlen, "cluster %s: no bootstrap servers", ka->cluster);
-        rc = RC_KADMIN_EOTHER;
-        goto fail;
-    }
-    rd_kafka_conf_set_opaque(conf, ka);
-    rd_kafka_conf_set_log_cb(conf, log_cb);
-    rd_kafka_conf_set_error_cb(conf, error_cb);
-    ka->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
-    if (!ka->rk) {
-        char *m = redact(ka, errstr);
-        snprintf(errbuf, errlen, "cluster %s: cannot create Kafka client: %s", ka->cluster, m);
-        free(m);
-        rc = RC_KADMIN_EOTHER;
-        goto fail;
+    if (rc == 0)
+        rc = rc_rk_client_new(&ka->rk, &ka->w, RD_KAFKA_PRODUCER, conf, errbuf, errlen);
+    if (rc != 0) {
+        op_destroy(&ka->base);
+        return rc;
     }
     *out = &ka->base;
     return 0;
-fail:
-    rd_kafka_conf_destroy(conf);
-    op_destroy(&ka->base);
-    return rc;
 }

@@ -1,6 +1,7 @@
 /* plan_print.c — text, JSON and Markdown renderings of cluster plans. */
 #include "plan_print.h"
 
+#include "textout.h"
 #include "util.h"
 
 #include <errno.h>
@@ -45,20 +46,6 @@ static bool any_changes(const rc_cluster_plan *plans, size_t n)
     return false;
 }
 
-/* Cluster-level messages are built for stderr too and usually start with
- * "cluster NAME: "; where the printer already names the cluster, drop the
- * repetition ("cluster local: error: cluster local: ..." helps nobody). */
-static const char *without_cluster_prefix(const char *msg, const char *cluster)
-{
-    if (!cluster || strncmp(msg, "cluster ", 8) != 0)
-        return msg;
-    size_t n = strlen(cluster);
-    if (strncmp(msg + 8, cluster, n) == 0 && strncmp(msg + 8 + n, ": ", 2) == 0 &&
-        msg[10 + n] != '\0')
-        return msg + 10 + n;
-    return msg;
-}
-
 static const char *no_changes_tail(size_t n)
 {
     return n == 1 ? "The cluster matches the declarations."
@@ -71,20 +58,6 @@ static const char *no_changes_tail(size_t n)
 #define ANSI_GREEN "\033[32m"
 #define ANSI_YELLOW "\033[33m"
 #define ANSI_RESET "\033[0m"
-
-/* Broker messages and config values come from the network: a stray ESC could
- * rewrite the terminal (or fake a green "create"), so control bytes never pass. */
-static void text_put(FILE *out, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char ch = *p;
-        if (ch == '\n' || ch == '\r' || ch == '\t')
-            ch = ' ';
-        else if (ch < 0x20 || ch == 0x7f)
-            ch = '?';
-        fputc(ch, out);
-    }
-}
 
 static void text_colored(FILE *out, bool color, const char *ansi, const char *s)
 {
@@ -106,7 +79,7 @@ static void text_topic_head(FILE *out, bool color, const char *ansi, const char 
     for (size_t i = len; i < 9; i++)
         fputc(' ', out);
     fputc(' ', out);
-    text_put(out, name);
+    rc_text_put(out, name);
 }
 
 static void text_changes(FILE *out, const rc_topic_plan *tp)
@@ -116,12 +89,12 @@ static void text_changes(FILE *out, const rc_topic_plan *tp)
         fputs("    ", out);
         if (ch->drift)
             fputs("- ", out);
-        text_put(out, ch->key);
+        rc_text_put(out, ch->key);
         fputs(": ", out);
-        text_put(out, ch->old_value ? ch->old_value : "(default)");
+        rc_text_put(out, ch->old_value ? ch->old_value : "(default)");
         fputs(" -> ", out);
         if (ch->new_value)
-            text_put(out, ch->new_value);
+            rc_text_put(out, ch->new_value);
         else if (ch->drift)
             fputs("(reset to default, undeclared override)", out);
         else
@@ -133,7 +106,7 @@ static void text_changes(FILE *out, const rc_topic_plan *tp)
 static void text_line(FILE *out, const char *prefix, const char *msg)
 {
     fputs(prefix, out);
-    text_put(out, msg);
+    rc_text_put(out, msg);
     fputc('\n', out);
 }
 
@@ -156,9 +129,9 @@ static void text_topic(FILE *out, const rc_topic_plan *tp, bool color)
             if (!tp->changes[k].new_value)
                 continue;
             fputs("    ", out);
-            text_put(out, tp->changes[k].key);
+            rc_text_put(out, tp->changes[k].key);
             fputs(" = ", out);
-            text_put(out, tp->changes[k].new_value);
+            rc_text_put(out, tp->changes[k].new_value);
             fputc('\n', out);
         }
         break;
@@ -199,18 +172,18 @@ void rc_plan_print_text(FILE *out, const rc_cluster_plan *plans, size_t n, bool 
             fputc('\n', out);
         if (p->error) {
             fputs("cluster ", out);
-            text_put(out, p->cluster ? p->cluster : "?");
+            rc_text_put(out, p->cluster ? p->cluster : "?");
             fputs(": ", out);
             text_colored(out, color, ANSI_RED, "error:");
             fputc(' ', out);
-            text_put(out, without_cluster_prefix(p->error, p->cluster));
+            rc_text_put(out, rc_without_cluster_prefix(p->error, p->cluster));
             fputc('\n', out);
         } else {
             fputs("cluster ", out);
-            text_put(out, p->cluster ? p->cluster : "?");
+            rc_text_put(out, p->cluster ? p->cluster : "?");
             if (p->cluster_id) {
                 fputs(" (id ", out);
-                text_put(out, p->cluster_id);
+                rc_text_put(out, p->cluster_id);
                 fputc(')', out);
             }
             fputc('\n', out);
@@ -218,7 +191,7 @@ void rc_plan_print_text(FILE *out, const rc_cluster_plan *plans, size_t n, bool 
         for (size_t k = 0; k < p->nwarnings; k++) {
             text_colored(out, color, ANSI_YELLOW, "warning:");
             fputc(' ', out);
-            text_put(out, p->warnings[k]);
+            rc_text_put(out, p->warnings[k]);
             fputc('\n', out);
         }
         for (size_t k = 0; k < p->ntopics; k++) {
@@ -234,7 +207,7 @@ void rc_plan_print_text(FILE *out, const rc_cluster_plan *plans, size_t n, bool 
             continue;
         counts c = plan_counts(p);
         fputs("cluster ", out);
-        text_put(out, p->cluster ? p->cluster : "?");
+        rc_text_put(out, p->cluster ? p->cluster : "?");
         fprintf(out, ": %zu to create, %zu to update, %zu refused, %zu unchanged, %zu unmanaged",
                 c.create, c.update, c.refuse, c.unchanged, c.unmanaged);
         if (c.del > 0)
@@ -374,37 +347,13 @@ static void md_text(FILE *out, const char *s)
     }
 }
 
-/* A code span that survives any content: the fence is one backtick longer than
- * the longest run inside, padded when the content touches a backtick; inside
- * a table '|' must be escaped (GFM splits cells before parsing code spans). */
+/* rc_md_code onto out. */
 static void md_code(FILE *out, const char *s)
 {
-    size_t run = 0, longest = 0;
-    for (const char *p = s; *p; p++) {
-        run = *p == '`' ? run + 1 : 0;
-        if (run > longest)
-            longest = run;
-    }
-    size_t len = strlen(s);
-    bool pad = len > 0 && (s[0] == '`' || s[len - 1] == '`');
-    for (size_t i = 0; i <= longest; i++)
-        fputc('`', out);
-    if (pad)
-        fputc(' ', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            fputc(' ', out);
-        else if (*p < 0x20 || *p == 0x7f)
-            fputc('?', out);
-        else if (*p == '|')
-            fputs("\\|", out);
-        else
-            fputc(*p, out);
-    }
-    if (pad)
-        fputc(' ', out);
-    for (size_t i = 0; i <= longest; i++)
-        fputc('`', out);
+    rc_buf b = {0};
+    rc_md_code(&b, s);
+    fputs(b.data, out);
+    rc_buf_free(&b);
 }
 
 static const char *md_heading(rc_topic_action a)
@@ -510,7 +459,7 @@ static void md_cluster(FILE *out, const rc_cluster_plan *p)
     }
     if (p->error) {
         fputs("**Error:** ", out);
-        md_text(out, without_cluster_prefix(p->error, p->cluster));
+        md_text(out, rc_without_cluster_prefix(p->error, p->cluster));
         fputs("\n\n", out);
     }
     for (size_t k = 0; k < p->nwarnings; k++) {

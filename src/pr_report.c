@@ -3,6 +3,7 @@
 #include "pr_report.h"
 
 #include "plan_print.h"
+#include "textout.h"
 #include "util.h"
 
 #include <errno.h>
@@ -15,15 +16,7 @@
 
 static int diagp_cmp(const void *pa, const void *pb)
 {
-    const rc_diag *a = *(const rc_diag *const *)pa, *b = *(const rc_diag *const *)pb;
-    int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
-    if (c)
-        return c;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    if (a->col != b->col)
-        return a->col < b->col ? -1 : 1;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
+    return rc_diag_cmp(*(const rc_diag *const *)pa, *(const rc_diag *const *)pb);
 }
 
 static bool str_same(const char *a, const char *b)
@@ -99,19 +92,6 @@ static const char *plural(size_t n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
-/* Cluster-level messages usually start with "cluster NAME: "; where the
- * printer names the cluster already, the repetition goes. */
-static const char *without_cluster_prefix(const char *msg, const char *cluster)
-{
-    if (!msg || !cluster || strncmp(msg, "cluster ", 8) != 0)
-        return msg;
-    size_t n = strlen(cluster);
-    if (strncmp(msg + 8, cluster, n) == 0 && strncmp(msg + 8 + n, ": ", 2) == 0 &&
-        msg[10 + n] != '\0')
-        return msg + 10 + n;
-    return msg;
-}
-
 /* The reason the whole cluster part was skipped. Heap string. */
 static char *skip_reason(const rc_diags *diags)
 {
@@ -124,27 +104,14 @@ static char *skip_reason(const rc_diags *diags)
 
 /* ---- text ---------------------------------------------------------------------- */
 
-/* Paths and values come from the repository: control bytes never pass. */
-static void text_put(FILE *out, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        unsigned char ch = *p;
-        if (ch == '\n' || ch == '\r' || ch == '\t')
-            ch = ' ';
-        else if (ch < 0x20 || ch == 0x7f)
-            ch = '?';
-        fputc(ch, out);
-    }
-}
-
 static void text_value(FILE *out, const rc_field_change *f, const char *v)
 {
-    text_put(out, v ? v : f->unset);
+    rc_text_put(out, v ? v : f->unset);
 }
 
 static void text_field(FILE *out, const rc_field_change *f)
 {
-    text_put(out, f->field);
+    rc_text_put(out, f->field);
     if (f->kind == RC_FIELD_TEXT) {
         fputs(!f->old_value ? " added" : !f->new_value ? " removed" : " changed", out);
         return;
@@ -161,7 +128,7 @@ static void text_head(FILE *out, const char *sign_verb, const char *name)
     for (size_t i = strlen(sign_verb); i < 10; i++)
         fputc(' ', out);
     fputc(' ', out);
-    text_put(out, name);
+    rc_text_put(out, name);
 }
 
 static bool owner_changed(const rc_topic_delta *t)
@@ -178,7 +145,7 @@ static void text_topic(FILE *out, const rc_topic_delta *t)
     case RC_TOPIC_ADDED:
         text_head(out, "+ added", t->topic);
         fputs(" (owner ", out);
-        text_put(out, t->owner ? t->owner : "(none)");
+        rc_text_put(out, t->owner ? t->owner : "(none)");
         fputs(")\n", out);
         break;
     case RC_TOPIC_MODIFIED: {
@@ -186,13 +153,13 @@ static void text_topic(FILE *out, const rc_topic_delta *t)
         const char *sep = " (";
         if (!owner_changed(t)) {
             fputs(" (owner ", out);
-            text_put(out, t->owner ? t->owner : "(none)");
+            rc_text_put(out, t->owner ? t->owner : "(none)");
             sep = "; ";
         }
         if (t->moved_from) {
             fputs(sep, out);
             fputs("moved from ", out);
-            text_put(out, t->moved_from);
+            rc_text_put(out, t->moved_from);
             sep = "; ";
         }
         for (size_t k = 0; k < t->nfields; k++) {
@@ -207,16 +174,16 @@ static void text_topic(FILE *out, const rc_topic_delta *t)
         if (t->head_file_invalid) {
             text_head(out, "? not readable", t->topic);
             fputs(" (owner ", out);
-            text_put(out, t->owner ? t->owner : "(none)");
+            rc_text_put(out, t->owner ? t->owner : "(none)");
             fputs("): ", out);
-            text_put(out, t->file);
+            rc_text_put(out, t->file);
             fputs(" has errors at head; fix them, or the topic is no longer managed (it "
                   "stays on the cluster)\n",
                   out);
         } else {
             text_head(out, "- no longer managed", t->topic);
             fputs(" (owner ", out);
-            text_put(out, t->owner ? t->owner : "(none)");
+            rc_text_put(out, t->owner ? t->owner : "(none)");
             fputs("): " REMOVED_NOTE "\n", out);
         }
         break;
@@ -256,7 +223,7 @@ void rc_pr_print_text(FILE *out, const rc_changeset *cs)
     for (size_t i = 0; i < cs->nfiles; i++) {
         const rc_file_delta *f = &cs->files[i];
         fputs(f->change == RC_FILE_ADDED ? "A " : f->change == RC_FILE_MODIFIED ? "M " : "D ", out);
-        text_put(out, f->path);
+        rc_text_put(out, f->path);
         if (f->change == RC_FILE_MODIFIED)
             fprintf(out, " (+%zu -%zu)", f->nhead_lines, f->lines_removed);
         fputc('\n', out);
@@ -272,7 +239,7 @@ void rc_pr_print_text(FILE *out, const rc_changeset *cs)
             cluster = t->cluster;
             topic_counts c = cluster_topic_counts(cs, cluster);
             fputs("cluster ", out);
-            text_put(out, cluster);
+            rc_text_put(out, cluster);
             fprintf(out, ": %zu added, %zu modified, %zu no longer managed\n", c.added, c.modified,
                     c.removed);
         }
@@ -296,9 +263,9 @@ void rc_pr_print_text_plans(FILE *out, const rc_cluster_plan *plans, size_t npla
             fputc('\n', out);
         if (p->error) {
             fputs("cluster ", out);
-            text_put(out, p->cluster ? p->cluster : "?");
+            rc_text_put(out, p->cluster ? p->cluster : "?");
             fputs(": skipped: ", out);
-            text_put(out, without_cluster_prefix(p->error, p->cluster));
+            rc_text_put(out, rc_without_cluster_prefix(p->error, p->cluster));
             fputc('\n', out);
         } else {
             rc_plan_print_text(out, p, 1, color);
@@ -406,39 +373,6 @@ static void md_text(rc_buf *b, const char *s)
             c[0] = (char)ch;
         rc_buf_puts(b, c);
     }
-}
-
-/* A code span that survives any content: the fence is one backtick longer
- * than the longest run inside; '|' escaped for tables. */
-static void md_code(rc_buf *b, const char *s)
-{
-    s = s ? s : "";
-    size_t run = 0, longest = 0;
-    for (const char *p = s; *p; p++) {
-        run = *p == '`' ? run + 1 : 0;
-        if (run > longest)
-            longest = run;
-    }
-    size_t len = strlen(s);
-    bool pad = len > 0 && (s[0] == '`' || s[len - 1] == '`');
-    for (size_t i = 0; i <= longest; i++)
-        rc_buf_puts(b, "`");
-    if (pad)
-        rc_buf_puts(b, " ");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\n' || *p == '\r' || *p == '\t')
-            rc_buf_puts(b, " ");
-        else if (*p < 0x20 || *p == 0x7f)
-            rc_buf_puts(b, "?");
-        else if (*p == '|')
-            rc_buf_puts(b, "\\|");
-        else
-            rc_buf_append(b, (const char *)p, 1);
-    }
-    if (pad)
-        rc_buf_puts(b, " ");
-    for (size_t i = 0; i <= longest; i++)
-        rc_buf_puts(b, "`");
 }
 
 /* Inside <summary>, an HTML block: Markdown is not parsed there, HTML is. */
@@ -589,9 +523,9 @@ static void md_config_table(rc_buf *b, const rc_topic_plan *tp)
             if (!tp->changes[k].new_value)
                 continue;
             rc_buf_puts(b, "| ");
-            md_code(b, tp->changes[k].key);
+            rc_md_code(b, tp->changes[k].key);
             rc_buf_puts(b, " | ");
-            md_code(b, tp->changes[k].new_value);
+            rc_md_code(b, tp->changes[k].new_value);
             rc_buf_puts(b, " |\n");
         }
         rc_buf_puts(b, "\n");
@@ -601,15 +535,15 @@ static void md_config_table(rc_buf *b, const rc_topic_plan *tp)
     for (size_t k = 0; k < tp->nchanges; k++) {
         const rc_config_change *ch = &tp->changes[k];
         rc_buf_puts(b, "| ");
-        md_code(b, ch->key);
+        rc_md_code(b, ch->key);
         rc_buf_puts(b, " | ");
         if (ch->old_value)
-            md_code(b, ch->old_value);
+            rc_md_code(b, ch->old_value);
         else
             rc_buf_puts(b, "*(default)*");
         rc_buf_puts(b, " | ");
         if (ch->new_value)
-            md_code(b, ch->new_value);
+            rc_md_code(b, ch->new_value);
         else if (ch->drift)
             rc_buf_puts(b, "*(reset to default: undeclared override)*");
         else
@@ -709,7 +643,7 @@ static void md_field_value(rc_buf *b, const rc_field_change *f, const char *v)
     if (f->kind == RC_FIELD_TEXT)
         md_text(b, v);
     else
-        md_code(b, v);
+        rc_md_code(b, v);
 }
 
 static char *md_touched_block(const rc_topic_delta *t, const plan_index *pi)
@@ -729,11 +663,11 @@ static char *md_touched_block(const rc_topic_delta *t, const plan_index *pi)
 
     rc_buf_puts(&b, removed ? "Was declared in " : "Declared in ");
     char *loc = t->line > 0 ? rc_xasprintf("%s:%d", t->file, t->line) : rc_xstrdup(t->file);
-    md_code(&b, loc);
+    rc_md_code(&b, loc);
     free(loc);
     if (t->moved_from) {
         rc_buf_puts(&b, " (moved from ");
-        md_code(&b, t->moved_from);
+        rc_md_code(&b, t->moved_from);
         rc_buf_puts(&b, ")");
     }
     rc_buf_puts(&b, ".");
@@ -753,7 +687,7 @@ static char *md_touched_block(const rc_topic_delta *t, const plan_index *pi)
             rc_buf_puts(&b, "| ");
             if (f->kind == RC_FIELD_CONFIG)
                 rc_buf_puts(&b, "config ");
-            md_code(&b, f->field);
+            rc_md_code(&b, f->field);
             rc_buf_puts(&b, " | ");
             if (!added) {
                 md_field_value(&b, f, f->old_value);
@@ -779,7 +713,7 @@ static char *md_pending_block(const rc_cluster_plan *p, const plan_index *pi,
     if (d && d->file) {
         rc_buf_puts(&b, "Declared in ");
         char *loc = d->line > 0 ? rc_xasprintf("%s:%d", d->file, d->line) : rc_xstrdup(d->file);
-        md_code(&b, loc);
+        rc_md_code(&b, loc);
         free(loc);
         rc_buf_puts(&b, ". ");
     }
@@ -903,10 +837,10 @@ static char *md_diag_row(const rc_diag *d)
                 : d->col <= 0 ? rc_xasprintf("%s:%d", d->file ? d->file : "", d->line)
                               : rc_xasprintf("%s:%d:%d", d->file ? d->file : "", d->line, d->col);
     rc_buf_puts(&b, "| ");
-    md_code(&b, loc);
+    rc_md_code(&b, loc);
     free(loc);
     rc_buf_puts(&b, d->severity == RC_SEV_ERROR ? " | error | " : " | warning | ");
-    md_code(&b, d->rule);
+    rc_md_code(&b, d->rule);
     rc_buf_puts(&b, " | ");
     md_text(&b, d->message);
     rc_buf_puts(&b, " |\n");
@@ -919,7 +853,7 @@ static char *md_file_row(const rc_file_delta *f)
     rc_buf_puts(&b, f->change == RC_FILE_ADDED      ? "- added "
                     : f->change == RC_FILE_MODIFIED ? "- modified "
                                                     : "- removed ");
-    md_code(&b, f->path);
+    rc_md_code(&b, f->path);
     if (f->change == RC_FILE_MODIFIED)
         rc_buf_printf(&b, " (+%zu −%zu lines)", f->nhead_lines, f->lines_removed);
     rc_buf_puts(&b, "\n");
@@ -934,7 +868,7 @@ static void md_short_sha(rc_buf *b, const char *sha)
         n = 12;
     memcpy(s, sha, n);
     s[n] = '\0';
-    md_code(b, s);
+    rc_md_code(b, s);
 }
 
 static void md_validation(md_section *s, const diag_view *v)
@@ -1008,7 +942,7 @@ static void md_clusters(rc_buf *b, const rc_changeset *cs, const plan_index *pis
         const plan_index *pi = cluster_skipped ? NULL : find_plan(pis, np, name);
         const rc_changeset_cluster *cc = cs_cluster(cs, name);
         rc_buf_puts(b, "- cluster ");
-        md_code(b, name);
+        rc_md_code(b, name);
         rc_buf_puts(b, ": ");
         if (pi && !pi->plan->error) {
             size_t c[6];
@@ -1022,7 +956,7 @@ static void md_clusters(rc_buf *b, const rc_changeset *cs, const plan_index *pis
                 rc_buf_printf(b, ", **%zu to delete**", c[RC_ACT_DELETE]);
         } else if (pi) {
             rc_buf_puts(b, "cluster part skipped: ");
-            md_text(b, without_cluster_prefix(pi->plan->error, name));
+            md_text(b, rc_without_cluster_prefix(pi->plan->error, name));
         } else if (cc && !cc->in_head) {
             rc_buf_puts(b, "no longer declared (its topics stay on the cluster, unmanaged)");
         } else if (cluster_skipped) {

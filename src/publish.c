@@ -350,6 +350,33 @@ static char *failure_text(pub *p, const char *what, const rc_http_response *r, i
     return m;
 }
 
+/* A Grafana request for item it, doing `what` (named in messages), with the
+ * retry policy of send_retry. Returns the final HTTP status, with the response
+ * in *r for the caller to free, when it is 200 or one of `also` (0-terminated,
+ * may be NULL); otherwise -1 with the item failed and nothing to free.
+ * *attempts counts the requests sent. */
+static long grafana_send(pub *p, rc_publish_item *it, const char *what, const char *method,
+                         const char *url, const char *body, const long *also, rc_http_response *r,
+                         int *attempts)
+{
+    char *err;
+    int rc = send_retry(p, method, url, &p->grafana_headers, body, body ? strlen(body) : 0,
+                        retry_5xx_429, r, attempts, &err);
+    if (rc < 0) {
+        item_fail(p, it, rc_xasprintf("%s: %s", what, err));
+        free(err);
+        return -1;
+    }
+    if (r->status == 200)
+        return r->status;
+    for (const long *s = also; s && *s; s++)
+        if (r->status == *s)
+            return r->status;
+    item_fail(p, it, failure_text(p, what, r, *attempts));
+    rc_http_response_free(r);
+    return -1;
+}
+
 /* ---- JSON comparison ----------------------------------------------------- */
 
 static bool json_same(const json_t *a, const json_t *b);
@@ -422,20 +449,10 @@ static int folder_by_title(pub *p, rc_publish_item *it)
     char *url = rc_xasprintf("%s/api/folders?limit=1000", p->grafana);
     rc_http_response r;
     int attempts;
-    char *err;
-    int rc =
-        send_retry(p, "GET", url, &p->grafana_headers, NULL, 0, retry_5xx_429, &r, &attempts, &err);
+    long status = grafana_send(p, it, "listing folders", "GET", url, NULL, NULL, &r, &attempts);
     free(url);
-    if (rc < 0) {
-        item_fail(p, it, rc_xasprintf("listing folders: %s", err));
-        free(err);
+    if (status < 0)
         return -1;
-    }
-    if (r.status != 200) {
-        item_fail(p, it, failure_text(p, "listing folders", &r, attempts));
-        rc_http_response_free(&r);
-        return -1;
-    }
     json_t *j = json_loadb(r.body, r.body_len, 0, NULL);
     rc_http_response_free(&r);
     size_t i;
@@ -471,20 +488,17 @@ static int folder_create(pub *p, rc_publish_item *it)
     json_t *body = json_pack("{s:s, s:s}", "uid", p->folder_uid, "title", p->folder_title);
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
+    /* taken title: 409 in Grafana 8-10, 412/400 in some versions */
+    static const long taken[] = {409, 412, 400, 0};
     rc_http_response r;
     int attempts;
-    char *err;
-    int rc = send_retry(p, "POST", url, &p->grafana_headers, text, strlen(text), retry_5xx_429, &r,
-                        &attempts, &err);
+    long status = grafana_send(p, it, "creating folder", "POST", url, text, taken, &r, &attempts);
     free(text);
     free(url);
     it->attempts = attempts;
-    if (rc < 0) {
-        item_fail(p, it, rc_xasprintf("creating folder: %s", err));
-        free(err);
+    if (status < 0)
         return -1;
-    }
-    if (r.status == 200) {
+    if (status == 200) {
         json_t *j = json_loadb(r.body, r.body_len, 0, NULL);
         const char *uid = json_string_value(json_object_get(j, "uid"));
         if (uid && grafana_uid_ok(uid) && strcmp(uid, p->folder_uid)) {
@@ -498,14 +512,8 @@ static int folder_create(pub *p, rc_publish_item *it)
         p->rep->folder_created = true;
         return 0;
     }
-    /* taken title: 409 in Grafana 8-10, 412/400 in some versions */
-    if (r.status == 409 || r.status == 412 || r.status == 400) {
-        rc_http_response_free(&r);
-        return folder_by_title(p, it);
-    }
-    item_fail(p, it, failure_text(p, "creating folder", &r, attempts));
     rc_http_response_free(&r);
-    return -1;
+    return folder_by_title(p, it);
 }
 
 static int folder_rename(pub *p, rc_publish_item *it, const char *old_title)
@@ -516,21 +524,11 @@ static int folder_rename(pub *p, rc_publish_item *it, const char *old_title)
     json_decref(body);
     rc_http_response r;
     int attempts;
-    char *err;
-    int rc = send_retry(p, "PUT", url, &p->grafana_headers, text, strlen(text), retry_5xx_429, &r,
-                        &attempts, &err);
+    long status = grafana_send(p, it, "renaming folder", "PUT", url, text, NULL, &r, &attempts);
     free(text);
     free(url);
-    if (rc < 0) {
-        item_fail(p, it, rc_xasprintf("renaming folder: %s", err));
-        free(err);
+    if (status < 0)
         return -1;
-    }
-    if (r.status != 200) {
-        item_fail(p, it, failure_text(p, "renaming folder", &r, attempts));
-        rc_http_response_free(&r);
-        return -1;
-    }
     rc_http_response_free(&r);
     it->status = RC_PUB_UPDATED;
     it->message = rc_xasprintf("renamed from \"%s\"", old_title);
@@ -542,26 +540,17 @@ static int folder_ensure(pub *p)
     rc_publish_item *it = add_item(p, RC_PUB_GRAFANA, RC_PUB_OK, p->folder_uid, p->folder_title);
     it->url = rc_xstrdup(p->grafana_shown);
     char *url = grafana_folder_url(p, p->folder_uid);
+    static const long absent[] = {404, 0};
     rc_http_response r;
     int attempts;
-    char *err;
-    int rc =
-        send_retry(p, "GET", url, &p->grafana_headers, NULL, 0, retry_5xx_429, &r, &attempts, &err);
+    long status = grafana_send(p, it, "looking up folder", "GET", url, NULL, absent, &r, &attempts);
     free(url);
     it->attempts = attempts;
-    if (rc < 0) {
-        item_fail(p, it, rc_xasprintf("looking up folder: %s", err));
-        free(err);
+    if (status < 0)
         return -1;
-    }
-    if (r.status == 404) {
+    if (status == 404) {
         rc_http_response_free(&r);
         return folder_create(p, it);
-    }
-    if (r.status != 200) {
-        item_fail(p, it, failure_text(p, "looking up folder", &r, attempts));
-        rc_http_response_free(&r);
-        return -1;
     }
     json_t *j = json_loadb(r.body, r.body_len, 0, NULL);
     rc_http_response_free(&r);
@@ -691,27 +680,19 @@ static int dashboard_compare(pub *p, rc_publish_item *it, const json_t *dash,
                              rc_publish_status *status)
 {
     char *url = rc_xasprintf("%s/api/dashboards/uid/%s", p->grafana, it->name);
+    static const long absent[] = {404, 0};
     rc_http_response r;
     int attempts;
-    char *err;
-    int rc =
-        send_retry(p, "GET", url, &p->grafana_headers, NULL, 0, retry_5xx_429, &r, &attempts, &err);
+    long http = grafana_send(p, it, "reading the stored dashboard", "GET", url, NULL, absent, &r,
+                             &attempts);
     free(url);
     it->attempts = attempts;
-    if (rc < 0) {
-        item_fail(p, it, rc_xasprintf("reading the stored dashboard: %s", err));
-        free(err);
+    if (http < 0)
         return -1;
-    }
-    if (r.status == 404) {
+    if (http == 404) {
         rc_http_response_free(&r);
         *status = RC_PUB_CREATED;
         return 0;
-    }
-    if (r.status != 200) {
-        item_fail(p, it, failure_text(p, "reading the stored dashboard", &r, attempts));
-        rc_http_response_free(&r);
-        return -1;
     }
     json_t *j = json_loadb(r.body, r.body_len, 0, NULL);
     rc_http_response_free(&r);
@@ -771,20 +752,10 @@ static void dashboard_publish(pub *p, const char *path)
     char *body = dashboard_payload(p, dash);
     rc_http_response r;
     int attempts;
-    char *err;
-    int rc = send_retry(p, "POST", post_url, &p->grafana_headers, body, strlen(body), retry_5xx_429,
-                        &r, &attempts, &err);
+    long http = grafana_send(p, it, "saving", "POST", post_url, body, NULL, &r, &attempts);
     free(body);
     it->attempts = attempts;
-    if (rc < 0) {
-        item_fail(p, it, rc_xasprintf("saving: %s", err));
-        free(err);
-        p->rep->failed++;
-        goto out;
-    }
-    if (r.status != 200) {
-        item_fail(p, it, failure_text(p, "saving", &r, attempts));
-        rc_http_response_free(&r);
+    if (http < 0) {
         p->rep->failed++;
         goto out;
     }

@@ -70,20 +70,6 @@ static const char *shown_char(char buf[8], char c)
     return buf;
 }
 
-static int fail(int code, char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(int code, char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    if (errbuf && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errbuf, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 /* Reads a run of digits at *p into *out. On overflow keeps consuming digits
  * (so the caller can report "too large" rather than a confusing syntax error)
  * and sets *overflow. Returns the number of digits read. */
@@ -125,12 +111,12 @@ static int common_prefix(long long *out, const char *text, const char *what, con
 {
     char q[64];
     if (!text || !*text)
-        return fail(-EINVAL, errbuf, errlen, "empty value (expected a %s such as %s)", what,
-                    example);
+        return rc_errorf(-EINVAL, errbuf, errlen, "empty value (expected a %s such as %s)", what,
+                         example);
     size_t len = strlen(text);
     if (is_space(text[0]) || is_space(text[len - 1]))
-        return fail(-EINVAL, errbuf, errlen, "\"%s\" has leading or trailing whitespace",
-                    shown(q, sizeof(q), text));
+        return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\" has leading or trailing whitespace",
+                         shown(q, sizeof(q), text));
     if (text[0] == '-') {
         const char *p = text + 1;
         long long v;
@@ -141,18 +127,18 @@ static int common_prefix(long long *out, const char *text, const char *what, con
                 *out = -1;
                 return 1;
             }
-            return fail(-ERANGE, errbuf, errlen,
-                        "\"%s\": negative values are not allowed (only -1, meaning unlimited)",
-                        shown(q, sizeof(q), text));
+            return rc_errorf(-ERANGE, errbuf, errlen,
+                             "\"%s\": negative values are not allowed (only -1, meaning unlimited)",
+                             shown(q, sizeof(q), text));
         }
-        return fail(-EINVAL, errbuf, errlen,
-                    "\"%s\": a negative %s is not allowed (only the bare integer -1, meaning "
-                    "unlimited)",
-                    shown(q, sizeof(q), text), what);
+        return rc_errorf(-EINVAL, errbuf, errlen,
+                         "\"%s\": a negative %s is not allowed (only the bare integer -1, meaning "
+                         "unlimited)",
+                         shown(q, sizeof(q), text), what);
     }
     if (!is_digit(text[0]))
-        return fail(-EINVAL, errbuf, errlen, "\"%s\" is not a %s (use e.g. %s)",
-                    shown(q, sizeof(q), text), what, example);
+        return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\" is not a %s (use e.g. %s)",
+                         shown(q, sizeof(q), text), what, example);
     return 0;
 }
 
@@ -205,8 +191,8 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
     if (all_digits(text)) {
         read_digits(&p, &result, &ovf);
         if (ovf)
-            return fail(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
-                        shown(q, sizeof(q), text), LLONG_MAX, target_name);
+            return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
+                             shown(q, sizeof(q), text), LLONG_MAX, target_name);
         *out = result;
         return 0;
     }
@@ -217,34 +203,34 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
         const char *num = p;
         if (read_digits(&p, &v, &ovf) == 0) {
             if (is_space(*p))
-                return fail(-EINVAL, errbuf, errlen,
-                            "\"%s\" contains whitespace; write durations without spaces "
-                            "(e.g. 1h30m)",
-                            shown(q, sizeof(q), text));
-            return fail(-EINVAL, errbuf, errlen, "\"%s\": unexpected '%s'",
-                        shown(q, sizeof(q), text), shown_char(cq, *p));
+                return rc_errorf(-EINVAL, errbuf, errlen,
+                                 "\"%s\" contains whitespace; write durations without spaces "
+                                 "(e.g. 1h30m)",
+                                 shown(q, sizeof(q), text));
+            return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\": unexpected '%s'",
+                             shown(q, sizeof(q), text), shown_char(cq, *p));
         }
         if (*p == '.')
-            return fail(-EINVAL, errbuf, errlen,
-                        "\"%s\": fractions are not supported; use a smaller unit "
-                        "(e.g. 90m rather than 1.5h)",
-                        shown(q, sizeof(q), text));
+            return rc_errorf(-EINVAL, errbuf, errlen,
+                             "\"%s\": fractions are not supported; use a smaller unit "
+                             "(e.g. 90m rather than 1.5h)",
+                             shown(q, sizeof(q), text));
         if (is_space(*p))
-            return fail(-EINVAL, errbuf, errlen,
-                        "\"%s\" contains whitespace; write durations without spaces (e.g. 7d)",
-                        shown(q, sizeof(q), text));
+            return rc_errorf(-EINVAL, errbuf, errlen,
+                             "\"%s\" contains whitespace; write durations without spaces (e.g. 7d)",
+                             shown(q, sizeof(q), text));
         const char *u = p;
         while (is_alpha(*p))
             p++;
         size_t ulen = (size_t)(p - u);
         if (ulen == 0) {
             if (*p)
-                return fail(-EINVAL, errbuf, errlen, "\"%s\": unexpected '%s'",
-                            shown(q, sizeof(q), text), shown_char(cq, *p));
-            return fail(-EINVAL, errbuf, errlen,
-                        "\"%s\": the number %.*s has no unit (e.g. 1h30m; units are ms, s, m, "
-                        "h, d, w)",
-                        shown(q, sizeof(q), text), (int)(p - num > 24 ? 24 : p - num), num);
+                return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\": unexpected '%s'",
+                                 shown(q, sizeof(q), text), shown_char(cq, *p));
+            return rc_errorf(-EINVAL, errbuf, errlen,
+                             "\"%s\": the number %.*s has no unit (e.g. 1h30m; units are ms, s, m, "
+                             "h, d, w)",
+                             shown(q, sizeof(q), text), (int)(p - num > 24 ? 24 : p - num), num);
         }
         size_t k;
         for (k = 0; k < N_DURATION_UNITS; k++)
@@ -252,19 +238,20 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
                 memcmp(duration_units[k].name, u, ulen) == 0)
                 break;
         if (k == N_DURATION_UNITS)
-            return fail(-EINVAL, errbuf, errlen,
-                        "\"%s\": unknown duration unit \"%.*s\" (use ms, s, m, h, d or w; units "
-                        "are case-sensitive)",
-                        shown(q, sizeof(q), text), (int)ulen, u);
+            return rc_errorf(
+                -EINVAL, errbuf, errlen,
+                "\"%s\": unknown duration unit \"%.*s\" (use ms, s, m, h, d or w; units "
+                "are case-sensitive)",
+                shown(q, sizeof(q), text), (int)ulen, u);
         if (k < next_unit)
-            return fail(-EINVAL, errbuf, errlen,
-                        "\"%s\": units must go from largest to smallest, each at most once "
-                        "(e.g. 1h30m)",
-                        shown(q, sizeof(q), text));
+            return rc_errorf(-EINVAL, errbuf, errlen,
+                             "\"%s\": units must go from largest to smallest, each at most once "
+                             "(e.g. 1h30m)",
+                             shown(q, sizeof(q), text));
         next_unit = k + 1;
         if (ovf)
-            return fail(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
-                        shown(q, sizeof(q), text), LLONG_MAX, target_name);
+            return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
+                             shown(q, sizeof(q), text), LLONG_MAX, target_name);
 
         long long factor = duration_units[k].factor;
         if (factor >= target_ms) {
@@ -272,16 +259,16 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
         } else {
             long long per = target_ms / factor;
             if (v % per != 0)
-                return fail(-EINVAL, errbuf, errlen,
-                            "\"%s\" is not a whole number of seconds (this setting has no "
-                            "sub-second precision)",
-                            shown(q, sizeof(q), text));
+                return rc_errorf(-EINVAL, errbuf, errlen,
+                                 "\"%s\" is not a whole number of seconds (this setting has no "
+                                 "sub-second precision)",
+                                 shown(q, sizeof(q), text));
             v /= per;
             factor = 1;
         }
         if (v > LLONG_MAX / factor || result > LLONG_MAX - v * factor)
-            return fail(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
-                        shown(q, sizeof(q), text), LLONG_MAX, target_name);
+            return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
+                             shown(q, sizeof(q), text), LLONG_MAX, target_name);
         result += v * factor;
     }
     *out = result;
@@ -315,22 +302,22 @@ int rc_units_parse_bytes(long long *out_bytes, const char *text, char *errbuf, s
     bool ovf;
     read_digits(&p, &v, &ovf);
     if (*p == '.')
-        return fail(-EINVAL, errbuf, errlen,
-                    "\"%s\": fractions are not supported; use a smaller unit "
-                    "(e.g. 1536MiB rather than 1.5GiB)",
-                    shown(q, sizeof(q), text));
+        return rc_errorf(-EINVAL, errbuf, errlen,
+                         "\"%s\": fractions are not supported; use a smaller unit "
+                         "(e.g. 1536MiB rather than 1.5GiB)",
+                         shown(q, sizeof(q), text));
     if (is_space(*p))
-        return fail(-EINVAL, errbuf, errlen,
-                    "\"%s\" contains whitespace; write sizes without spaces (e.g. 512MiB)",
-                    shown(q, sizeof(q), text));
+        return rc_errorf(-EINVAL, errbuf, errlen,
+                         "\"%s\" contains whitespace; write sizes without spaces (e.g. 512MiB)",
+                         shown(q, sizeof(q), text));
     const char *u = p;
     while (is_alpha(*p))
         p++;
     size_t ulen = (size_t)(p - u);
     if (*p)
-        return fail(-EINVAL, errbuf, errlen,
-                    "\"%s\" is not a size (use one number and one unit, e.g. %s)",
-                    shown(q, sizeof(q), text), example);
+        return rc_errorf(-EINVAL, errbuf, errlen,
+                         "\"%s\" is not a size (use one number and one unit, e.g. %s)",
+                         shown(q, sizeof(q), text), example);
 
     long long factor = 1;
     if (ulen) {
@@ -342,20 +329,21 @@ int rc_units_parse_bytes(long long *out_bytes, const char *text, char *errbuf, s
             /* A wrong case is the usual mistake ("mib", "kb"): name the fix. */
             for (size_t j = 0; j < N_SIZE_UNITS; j++)
                 if (eq_nocase(u, ulen, size_units[j].name))
-                    return fail(-EINVAL, errbuf, errlen,
-                                "\"%s\": unknown size unit \"%.*s\" (did you mean \"%s\"? units "
-                                "are case-sensitive)",
-                                shown(q, sizeof(q), text), (int)ulen, u, size_units[j].name);
-            return fail(-EINVAL, errbuf, errlen,
-                        "\"%s\": unknown size unit \"%.*s\" (use B, KB, MB, GB, TB, KiB, MiB, "
-                        "GiB or TiB)",
-                        shown(q, sizeof(q), text), (int)ulen, u);
+                    return rc_errorf(
+                        -EINVAL, errbuf, errlen,
+                        "\"%s\": unknown size unit \"%.*s\" (did you mean \"%s\"? units "
+                        "are case-sensitive)",
+                        shown(q, sizeof(q), text), (int)ulen, u, size_units[j].name);
+            return rc_errorf(-EINVAL, errbuf, errlen,
+                             "\"%s\": unknown size unit \"%.*s\" (use B, KB, MB, GB, TB, KiB, MiB, "
+                             "GiB or TiB)",
+                             shown(q, sizeof(q), text), (int)ulen, u);
         }
         factor = size_units[k].factor;
     }
     if (ovf || v > LLONG_MAX / factor)
-        return fail(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld bytes)",
-                    shown(q, sizeof(q), text), LLONG_MAX);
+        return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld bytes)",
+                         shown(q, sizeof(q), text), LLONG_MAX);
     *out_bytes = v * factor;
     return 0;
 }

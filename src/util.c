@@ -61,6 +61,17 @@ char *rc_xvasprintf(const char *fmt, va_list ap)
     return p;
 }
 
+int rc_errorf(int code, char *errbuf, size_t errlen, const char *fmt, ...)
+{
+    if (errbuf && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(errbuf, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
 char *rc_xasprintf(const char *fmt, ...)
 {
     va_list ap;

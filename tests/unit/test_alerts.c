@@ -11,6 +11,7 @@
 #include "alerts.h"
 #include "links.h"
 #include "model.h"
+#include "support.h"
 #include "tmpl.h"
 #include "util.h"
 
@@ -18,15 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static char templates[4096];
 
 static int setup(void **state)
 {
     (void)state;
-    const char *src = getenv("RECONCILE_SRC");
-    snprintf(templates, sizeof(templates), "%s/alert-templates", src ? src : ".");
+    char *dir = t_src_path("alert-templates");
+    snprintf(templates, sizeof(templates), "%s", dir);
+    free(dir);
     return 0;
 }
 
@@ -563,36 +564,29 @@ static const char *const minimal_profile =
     "  absent: {alert: A, expr: 'absent(lag{g=\"${group|promql}\"})', for: '${absent_for}'}\n"
     "  skew: {alert: S, expr: 'vector(${ratio})'}\n";
 
-static char *scratch_profile(char *dir, size_t dirlen, const char *text)
+/* A scratch directory holding the profile custom.yaml (t_remove_tree it). */
+static char *scratch_profile(const char *text)
 {
-    snprintf(dir, dirlen, "%s/rc-alerts-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    assert_non_null(mkdtemp(dir));
-    char *path = rc_xasprintf("%s/custom.yaml", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
+    char *dir = t_scratch_dir("rc-alerts");
+    t_write_file(dir, "custom.yaml", text);
+    return dir;
 }
 
 static int load_custom(const char *text, char *err, size_t errlen)
 {
-    char dir[512];
-    char *path = scratch_profile(dir, sizeof(dir), text);
+    char *dir = scratch_profile(text);
     rc_alerts_profile *p = NULL;
     int rc = rc_alerts_profile_load(&p, dir, "custom", err, errlen);
     rc_alerts_profile_free(p);
-    unlink(path);
-    rmdir(dir);
-    free(path);
+    t_remove_tree(dir);
+    free(dir);
     return rc;
 }
 
 static void test_custom_profile(void **state)
 {
     (void)state;
-    char dir[512];
-    char *path = scratch_profile(dir, sizeof(dir), minimal_profile);
+    char *dir = scratch_profile(minimal_profile);
     rc_repo r = {0};
     add_team(&r, "t", "#t", NULL);
     rc_cluster_decl *c = add_cluster(&r, "c", "custom");
@@ -631,9 +625,8 @@ static void test_custom_profile(void **state)
     json_decref(tree);
     rc_buf_free(&out);
     rc_repo_free(&r);
-    unlink(path);
-    rmdir(dir);
-    free(path);
+    t_remove_tree(dir);
+    free(dir);
 }
 
 static void test_profile_errors(void **state)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "apply.h"
+#include "support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,47 +121,23 @@ static const rc_kadmin_ops fake_ops = {
     NULL, NULL, f_create, f_parts, f_cfgs, f_delete, f_wait, NULL,
 };
 
-static void add_topic(rc_cluster_plan *p, const char *name, rc_topic_action a, int from, int to)
-{
-    p->topics = rc_xrealloc(p->topics, (p->ntopics + 1) * sizeof(*p->topics));
-    rc_topic_plan *t = &p->topics[p->ntopics++];
-    memset(t, 0, sizeof(*t));
-    t->topic = rc_xstrdup(name);
-    t->action = a;
-    t->partitions_from = from;
-    t->partitions_to = to;
-    t->replication_factor = 1;
-}
-
-static void add_change(rc_topic_plan *t, const char *key, const char *old, const char *new_value)
-{
-    t->changes = rc_xrealloc(t->changes, (t->nchanges + 1) * sizeof(*t->changes));
-    rc_config_change *c = &t->changes[t->nchanges++];
-    c->key = rc_xstrdup(key);
-    c->old_value = old ? rc_xstrdup(old) : NULL;
-    c->new_value = new_value ? rc_xstrdup(new_value) : NULL;
-    c->drift = new_value == NULL;
-    if (new_value)
-        rc_kvlist_set(&t->desired_overrides, key, new_value);
-}
-
 /* Three creations, two partition additions, one config update, one refusal,
  * one deletion, one unchanged. */
 static void build_plan(rc_cluster_plan *p)
 {
     memset(p, 0, sizeof(*p));
     p->cluster = rc_xstrdup("test");
-    add_topic(p, "a.create", RC_ACT_CREATE, 0, 3);
-    add_topic(p, "b.create", RC_ACT_CREATE, 0, 1);
-    add_topic(p, "c.create", RC_ACT_CREATE, 0, 6);
-    add_topic(p, "d.grow", RC_ACT_UPDATE, 3, 6);
-    add_topic(p, "e.grow-and-config", RC_ACT_UPDATE, 1, 2);
-    add_change(&p->topics[4], "retention.ms", "1000", "2000");
-    add_change(&p->topics[4], "segment.ms", "3600000", NULL);
+    t_plan_add_topic(p, "a.create", RC_ACT_CREATE, 0, 3, 1);
+    t_plan_add_topic(p, "b.create", RC_ACT_CREATE, 0, 1, 1);
+    t_plan_add_topic(p, "c.create", RC_ACT_CREATE, 0, 6, 1);
+    t_plan_add_topic(p, "d.grow", RC_ACT_UPDATE, 3, 6, 1);
+    t_plan_add_topic(p, "e.grow-and-config", RC_ACT_UPDATE, 1, 2, 1);
+    t_plan_add_change(&p->topics[4], "retention.ms", "1000", "2000", false);
+    t_plan_add_change(&p->topics[4], "segment.ms", "3600000", NULL, true);
     rc_kvlist_set(&p->topics[4].desired_overrides, "cleanup.policy", "compact");
-    add_topic(p, "f.refused", RC_ACT_REFUSE, 6, 3);
-    add_topic(p, "g.delete", RC_ACT_DELETE, 1, 1);
-    add_topic(p, "h.same", RC_ACT_UNCHANGED, 1, 1);
+    t_plan_add_topic(p, "f.refused", RC_ACT_REFUSE, 6, 3, 1);
+    t_plan_add_topic(p, "g.delete", RC_ACT_DELETE, 1, 1, 1);
+    t_plan_add_topic(p, "h.same", RC_ACT_UNCHANGED, 1, 1, 1);
 }
 
 static void test_batches_each_kind_in_one_call(void **state)
@@ -279,7 +256,7 @@ static void test_empty_plan_makes_no_calls(void **state)
     fake f = {.base.ops = &fake_ops};
     rc_cluster_plan p = {0};
     p.cluster = rc_xstrdup("empty");
-    add_topic(&p, "same", RC_ACT_UNCHANGED, 1, 1);
+    t_plan_add_topic(&p, "same", RC_ACT_UNCHANGED, 1, 1, 1);
     rc_apply_outcome outcome[1] = {0};
     assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL), 0);
     assert_int_equal(f.create_calls + f.part_calls + f.cfg_calls + f.delete_calls + f.wait_calls,

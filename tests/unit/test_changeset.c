@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "model.h"
 #include "source.h"
+#include "support.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -23,53 +24,7 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-typedef struct tfile {
-    const char *path;
-    const char *content;
-} tfile;
-
-typedef struct side {
-    rc_source src;
-    rc_repo repo;
-    rc_diags diags;
-} side;
-
-static int file_cmp(const void *a, const void *b)
-{
-    return strcmp(((const rc_source_file *)a)->path, ((const rc_source_file *)b)->path);
-}
-
-/* Files with a NULL path are skipped, so fixtures can drop a file by index. */
-static void side_load(side *s, const tfile *files, size_t n)
-{
-    memset(s, 0, sizeof(*s));
-    s->src.files = rc_xcalloc(n ? n : 1, sizeof(*s->src.files));
-    for (size_t i = 0; i < n; i++) {
-        if (!files[i].path)
-            continue;
-        rc_source_file *f = &s->src.files[s->src.nfiles++];
-        f->path = rc_xstrdup(files[i].path);
-        f->content = rc_xstrdup(files[i].content);
-        f->len = strlen(files[i].content);
-    }
-    qsort(s->src.files, s->src.nfiles, sizeof(*s->src.files), file_cmp);
-    rc_decl_load(&s->repo, &s->src, &s->diags);
-}
-
-static void side_free(side *s)
-{
-    for (size_t i = 0; i < s->src.nfiles; i++) {
-        free(s->src.files[i].path);
-        free(s->src.files[i].content);
-    }
-    free(s->src.files);
-    free(s->src.commit);
-    rc_repo_free(&s->repo);
-    rc_diags_free(&s->diags);
-    memset(s, 0, sizeof(*s));
-}
-
-static void compute(rc_changeset *cs, const side *b, const side *h)
+static void compute(rc_changeset *cs, const tside *b, const tside *h)
 {
     assert_int_equal(rc_changeset_compute(cs, &b->src, &b->repo, &h->src, &h->repo), 0);
 }
@@ -156,11 +111,11 @@ static void base_files(tfile f[NBASE])
     f[F_SEARCH] = (tfile){"topics/it/search.yaml", SEARCH};
 }
 
-static void load_base(side *b)
+static void load_base(tside *b)
 {
     tfile f[NBASE];
     base_files(f);
-    side_load(b, f, NBASE);
+    tside_load(b, f, NBASE);
     assert_int_equal(b->diags.len, 0);
 }
 
@@ -169,7 +124,7 @@ static void load_base(side *b)
 static void test_identical(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     load_base(&b);
     load_base(&h);
     rc_changeset cs;
@@ -183,14 +138,14 @@ static void test_identical(void **state)
     assert_null(cs.head_commit);
     rc_changeset_free(&cs);
     rc_changeset_free(&cs); /* a freed changeset is zeroed: freeing again is harmless */
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_add_modify_remove(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     load_base(&b);
     b.src.commit = rc_xstrdup("1111111111111111111111111111111111111111");
     tfile f[NBASE + 1];
@@ -206,7 +161,7 @@ static void test_add_modify_remove(void **state)
     f[NBASE] = (tfile){"topics/it/refunds.yaml", "name: refunds.issued.v1\n"
                                                  "partitions: 6\n"
                                                  "owner: payments\n"};
-    side_load(&h, f, NBASE + 1);
+    tside_load(&h, f, NBASE + 1);
     assert_int_equal(h.diags.len, 0);
     h.src.commit = rc_xstrdup("2222222222222222222222222222222222222222");
 
@@ -286,19 +241,19 @@ static void test_add_modify_remove(void **state)
     assert_field(t, "replication_factor", NULL, "1");
     assert_field(t, "owner", NULL, "payments");
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_move_is_a_modification(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     load_base(&b);
     tfile f[NBASE];
     base_files(f);
     f[F_ORDERS].path = "topics/it/shop/orders.yaml";
-    side_load(&h, f, NBASE);
+    tside_load(&h, f, NBASE);
     assert_int_equal(h.diags.len, 0);
     rc_changeset cs;
     compute(&cs, &b, &h);
@@ -314,20 +269,20 @@ static void test_move_is_a_modification(void **state)
     assert_int_equal(cs.topics_modified, 1);
     assert_int_equal(cs.topics_added + cs.topics_removed, 0);
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_move_to_another_cluster(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     load_base(&b);
     tfile f[NBASE + 1];
     base_files(f);
     f[F_SEARCH].path = "topics/staging/search.yaml";
     f[NBASE] = (tfile){"topics/staging/_cluster.yaml", CLUSTER};
-    side_load(&h, f, NBASE + 1);
+    tside_load(&h, f, NBASE + 1);
     assert_int_equal(h.diags.len, 0);
     rc_changeset cs;
     compute(&cs, &b, &h);
@@ -341,14 +296,14 @@ static void test_move_to_another_cluster(void **state)
     assert_string_equal(cs.topics[0].cluster, "it");
     assert_string_equal(cs.topics[1].cluster, "staging");
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_reformat_is_not_a_topic_change(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     load_base(&b);
     tfile f[NBASE];
     base_files(f);
@@ -361,7 +316,7 @@ static void test_reformat_is_not_a_topic_change(void **state)
                           "  - billing\n"
                           "config: {retention.ms: 86400000}\n"
                           "name: \"orders.created.v1\"\n";
-    side_load(&h, f, NBASE);
+    tside_load(&h, f, NBASE);
     assert_int_equal(h.diags.len, 0);
     rc_changeset cs;
     compute(&cs, &b, &h);
@@ -369,14 +324,14 @@ static void test_reformat_is_not_a_topic_change(void **state)
     assert_file(&cs, 0, "topics/it/orders.yaml", RC_FILE_MODIFIED);
     assert_int_equal(cs.ntopics, 0);
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_config_canonical_equality(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     tfile f[NBASE];
     base_files(f);
     f[F_PAYMENTS].content = "name: payments.settled.v1\n"
@@ -388,7 +343,7 @@ static void test_config_canonical_equality(void **state)
                             "  cleanup.policy: compact, delete\n"
                             "  compression.type: GZIP\n"
                             "  min.cleanable.dirty.ratio: 0.50\n";
-    side_load(&b, f, NBASE);
+    tside_load(&b, f, NBASE);
     assert_int_equal(b.diags.len, 0);
     f[F_PAYMENTS].content = "name: payments.settled.v1\n"
                             "partitions: 6\n"
@@ -399,14 +354,14 @@ static void test_config_canonical_equality(void **state)
                             "  cleanup.policy: compact,delete\n"
                             "  compression.type: gzip\n"
                             "  min.cleanable.dirty.ratio: 0.5\n";
-    side_load(&h, f, NBASE);
+    tside_load(&h, f, NBASE);
     assert_int_equal(h.diags.len, 0);
     rc_changeset cs;
     compute(&cs, &b, &h);
     assert_int_equal(cs.nfiles, 1);
     assert_int_equal(cs.ntopics, 0);
     rc_changeset_free(&cs);
-    side_free(&h);
+    tside_free(&h);
 
     /* a real change is listed in human units, a removed key as unset */
     f[F_PAYMENTS].content = "name: payments.settled.v1\n"
@@ -417,7 +372,7 @@ static void test_config_canonical_equality(void **state)
                             "  segment.bytes: 512MiB\n"
                             "  cleanup.policy: compact, delete\n"
                             "  compression.type: GZIP\n";
-    side_load(&h, f, NBASE);
+    tside_load(&h, f, NBASE);
     assert_int_equal(h.diags.len, 0);
     compute(&cs, &b, &h);
     assert_int_equal(cs.ntopics, 1);
@@ -432,14 +387,14 @@ static void test_config_canonical_equality(void **state)
     assert_field(t, "retention.ms", "7d", "14d");
     assert_field(t, "segment.bytes", "1GiB", "512MiB");
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_cluster_defaults_reach_topics(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     load_base(&b);
     tfile f[NBASE];
     base_files(f);
@@ -449,7 +404,7 @@ static void test_cluster_defaults_reach_topics(void **state)
                            "  replication_factor: 1\n"
                            "  config:\n"
                            "    retention.ms: 3d\n";
-    side_load(&h, f, NBASE);
+    tside_load(&h, f, NBASE);
     assert_int_equal(h.diags.len, 0);
     rc_changeset cs;
     compute(&cs, &b, &h);
@@ -466,14 +421,14 @@ static void test_cluster_defaults_reach_topics(void **state)
     assert_field(t, "partitions", "3", "4");
     assert_field(t, "retention.ms", NULL, "3d");
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_every_field(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     tfile f[NBASE];
     base_files(f);
     f[F_SEARCH].content = "name: search.indexed.v1\n"
@@ -482,7 +437,7 @@ static void test_every_field(void **state)
                           "message: search.v1.Indexed\n"
                           "lag: {max: 5m, for: 10m, severity: warning}\n"
                           "throughput: {messages_per_second: 100}\n";
-    side_load(&b, f, NBASE);
+    tside_load(&b, f, NBASE);
     assert_int_equal(b.diags.len, 0);
     f[F_SEARCH].content = "name: search.indexed.v1\n"
                           "owner: payments\n"
@@ -491,7 +446,7 @@ static void test_every_field(void **state)
                           "throughput: {messages_per_second: 250.5}\n"
                           "alerts: {skew: true}\n"
                           "consumers: [indexer]\n";
-    side_load(&h, f, NBASE);
+    tside_load(&h, f, NBASE);
     assert_int_equal(h.diags.len, 0);
     rc_changeset cs;
     compute(&cs, &b, &h);
@@ -518,19 +473,19 @@ static void test_every_field(void **state)
     assert_field(t, "throughput.messages_per_second", "100", "250.5");
     assert_field(t, "alerts.skew", "false", "true");
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_removed_cluster(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     tfile f[NBASE + 2];
     base_files(f);
     f[NBASE] = (tfile){"topics/staging/_cluster.yaml", CLUSTER};
     f[NBASE + 1] = (tfile){"topics/staging/x.yaml", "name: legacy.events.v1\nowner: search\n"};
-    side_load(&b, f, NBASE + 2);
+    tside_load(&b, f, NBASE + 2);
     assert_int_equal(b.diags.len, 0);
     load_base(&h);
     rc_changeset cs;
@@ -546,23 +501,23 @@ static void test_removed_cluster(void **state)
     assert_string_equal(t->owner, "search"); /* base's owner */
     assert_string_equal(t->file, "topics/staging/x.yaml");
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_multi_document_file(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     tfile f[NBASE];
     base_files(f);
     f[F_PAYMENTS].content = PAYMENTS "---\n"
                                      "name: payments.refunded.v1\n"
                                      "owner: payments\n";
-    side_load(&b, f, NBASE);
+    tside_load(&b, f, NBASE);
     assert_int_equal(b.diags.len, 0);
     base_files(f);
-    side_load(&h, f, NBASE);
+    tside_load(&h, f, NBASE);
     rc_changeset cs;
     compute(&cs, &b, &h);
     assert_int_equal(cs.nfiles, 1);
@@ -573,15 +528,15 @@ static void test_multi_document_file(void **state)
     assert_int_equal(topic(&cs, "it", "payments.refunded.v1")->change, RC_TOPIC_REMOVED);
     assert_int_equal(topic(&cs, "it", "payments.refunded.v1")->line, 5);
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_empty_base(void **state)
 {
     (void)state;
-    side b, h;
-    side_load(&b, NULL, 0);
+    tside b, h;
+    tside_load(&b, NULL, 0);
     load_base(&h);
     rc_changeset cs;
     compute(&cs, &b, &h);
@@ -597,8 +552,8 @@ static void test_empty_base(void **state)
     assert_int_equal(cs.topics_removed, 3);
     assert_string_equal(topic(&cs, "it", "search.indexed.v1")->owner, "search");
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_display_config(void **state)
@@ -732,18 +687,18 @@ static const rc_diag *diag_in(const rc_diags *d, const char *file, const char *r
 static void test_diag_relevance(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     tfile f[NBASE];
     base_files(f);
     /* base: search.yaml has a pre-existing error (a typo'd key) */
     f[F_SEARCH].content = SEARCH "descripton: x\n";
-    side_load(&b, f, NBASE);
+    tside_load(&b, f, NBASE);
     assert_int_equal(b.diags.len, 1);
     /* head: payments.yaml gets an error; the search team is removed from the
      * teams file, which makes the unchanged search.yaml invalid too */
     f[F_PAYMENTS].content = PAYMENTS "partitons: 3\n";
     f[F_TEAMS].content = "teams:\n  payments:\n    chat: \"#payments\"\n";
-    side_load(&h, f, NBASE);
+    tside_load(&h, f, NBASE);
     rc_diags_add(&h.diags, RC_SEV_ERROR, "topics/it", 0, 0, "layout", "a directory problem");
 
     rc_changeset cs;
@@ -770,20 +725,20 @@ static void test_diag_relevance(void **state)
     rc_changeset_use_diags(&cs, &none, NULL);
     assert_true(rc_changeset_diag_relevant(&cs, old));
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_unreadable_is_not_silently_removed(void **state)
 {
     (void)state;
-    side b, h;
+    tside b, h;
     load_base(&b);
     tfile f[NBASE];
     base_files(f);
     f[F_ORDERS].content = "name: orders.created.v1\npartitions: [\n";
     f[F_PAYMENTS].path = NULL; /* a real removal next to it */
-    side_load(&h, f, NBASE);
+    tside_load(&h, f, NBASE);
     assert_true(rc_diags_errors(&h.diags) > 0);
     rc_changeset cs;
     compute(&cs, &b, &h);
@@ -795,25 +750,25 @@ static void test_unreadable_is_not_silently_removed(void **state)
     assert_true(orders->head_file_invalid);
     assert_false(payments->head_file_invalid);
     rc_changeset_free(&cs);
-    side_free(&b);
-    side_free(&h);
+    tside_free(&b);
+    tside_free(&h);
 }
 
 static void test_deterministic(void **state)
 {
     (void)state;
     /* the same inputs in any file order give the same changeset */
-    side b, h1, h2;
+    tside b, h1, h2;
     load_base(&b);
     tfile f[NBASE + 2];
     base_files(f);
     f[NBASE] = (tfile){"topics/it/zeta.yaml", "name: a.zeta.v1\nowner: search\n"};
     f[NBASE + 1] = (tfile){"topics/it/alpha.yaml", "name: z.alpha.v1\nowner: search\n"};
-    side_load(&h1, f, NBASE + 2);
+    tside_load(&h1, f, NBASE + 2);
     tfile g[NBASE + 2];
     for (size_t i = 0; i < NBASE + 2; i++)
         g[i] = f[NBASE + 1 - i];
-    side_load(&h2, g, NBASE + 2);
+    tside_load(&h2, g, NBASE + 2);
     /* shuffle the loaded source order too: compute must not rely on it */
     rc_source_file tmp = h2.src.files[0];
     h2.src.files[0] = h2.src.files[h2.src.nfiles - 1];
@@ -833,9 +788,9 @@ static void test_deterministic(void **state)
     assert_string_equal(c1.topics[0].topic, "a.zeta.v1");
     rc_changeset_free(&c1);
     rc_changeset_free(&c2);
-    side_free(&b);
-    side_free(&h1);
-    side_free(&h2);
+    tside_free(&b);
+    tside_free(&h1);
+    tside_free(&h2);
 }
 
 int main(void)

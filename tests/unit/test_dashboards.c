@@ -19,6 +19,7 @@
 #include "dashboards.h"
 #include "links.h"
 #include "model.h"
+#include "support.h"
 #include "tmpl.h"
 #include "util.h"
 
@@ -28,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 static const char *const sources[] = {"kafka_exporter", "kafka-lag-exporter", "kminion",
                                       "redpanda"};
@@ -41,15 +41,9 @@ static const char *const source_metric[] = {"kafka_consumergroup_lag{",
 
 /* ---- fixtures ------------------------------------------------------------------ */
 
-static char *src_path(const char *rel)
-{
-    const char *dir = getenv("RECONCILE_SRC");
-    return rc_xasprintf("%s/%s", dir && *dir ? dir : ".", rel);
-}
-
 static int setup(void **state)
 {
-    char *dir = src_path("dashboards");
+    char *dir = t_src_path("dashboards");
     rc_dashboards *d = NULL;
     char err[1024] = "";
     int rc = rc_dashboards_load(&d, dir, err, sizeof(err));
@@ -539,7 +533,7 @@ static void test_uid_long_and_folded_names(void **state)
 
 static void test_deterministic(void **state)
 {
-    char *dir = src_path("dashboards");
+    char *dir = t_src_path("dashboards");
     rc_dashboards *other = NULL;
     char err[1024] = "";
     assert_int_equal(rc_dashboards_load(&other, dir, err, sizeof(err)), 0);
@@ -687,48 +681,6 @@ static void test_invalid_utf8(void **state)
 
 /* ---- golden ---------------------------------------------------------------------- */
 
-static char *golden_path(const char *name)
-{
-    const char *dir = getenv("RECONCILE_FIXTURES");
-    return rc_xasprintf("%s/golden/%s", dir && *dir ? dir : "tests/fixtures", name);
-}
-
-static void assert_golden(const char *name, const char *got, size_t got_len)
-{
-    char *path = golden_path(name);
-    const char *update = getenv("RECONCILE_UPDATE_GOLDEN");
-    if (update && strcmp(update, "1") == 0) {
-        FILE *f = fopen(path, "wb");
-        if (!f)
-            fail_msg("cannot write %s", path);
-        assert_int_equal(fwrite(got, 1, got_len, f), got_len);
-        assert_int_equal(fclose(f), 0);
-        free(path);
-        return;
-    }
-    char *want = NULL;
-    size_t want_len = 0;
-    if (rc_read_file(&want, &want_len, path) != 0) {
-        free(path);
-        fail_msg("cannot read golden file %s (set RECONCILE_FIXTURES)", name);
-    }
-    if (want_len != got_len || memcmp(want, got, got_len) != 0) {
-        size_t line = 1, i = 0;
-        while (i < want_len && i < got_len && want[i] == got[i]) {
-            if (want[i] == '\n')
-                line++;
-            i++;
-        }
-        fprintf(stderr, "golden %s differs at line %zu; actual output:\n%.*s\n", path, line,
-                (int)got_len, got);
-        free(want);
-        free(path);
-        fail_msg("%s does not match its golden file", name);
-    }
-    free(want);
-    free(path);
-}
-
 static void test_golden_kafka_exporter(void **state)
 {
     rc_cluster_decl c = cluster("kafka_exporter");
@@ -736,7 +688,7 @@ static void test_golden_kafka_exporter(void **state)
     rc_buf b = {0};
     char err[1024] = "";
     assert_int_equal(rc_dashboard_render(&b, *state, &repo, &c, &t, err, sizeof(err)), 0);
-    assert_golden("dashboard-kafka_exporter.json", b.data, b.len);
+    t_assert_golden("dashboard-kafka_exporter.json", b.data, b.len);
     rc_buf_free(&b);
 }
 
@@ -793,42 +745,19 @@ static void test_provisioning(void **state)
 
 /* ---- custom templates: $when, ids, load errors ------------------------------------ */
 
+/* A scratch template directory with an empty profiles/ (t_remove_tree it). */
 static char *tmpdir_make(void)
 {
-    char *dir =
-        rc_xasprintf("%s/test_dashboards.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    assert_non_null(mkdtemp(dir));
+    char *dir = t_scratch_dir("test_dashboards");
     char *p = rc_xasprintf("%s/profiles", dir);
     assert_int_equal(mkdir(p, 0700), 0);
     free(p);
     return dir;
 }
 
-static void write_file(const char *dir, const char *rel, const char *text)
-{
-    char *path = rc_xasprintf("%s/%s", dir, rel);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-    free(path);
-}
-
 static void remove_tree(char *dir)
 {
-    char *t = rc_xasprintf("%s/topic.json", dir);
-    char *p = rc_xasprintf("%s/profiles/kafka_exporter.yaml", dir);
-    char *q = rc_xasprintf("%s/profiles/other.yaml", dir);
-    char *pd = rc_xasprintf("%s/profiles", dir);
-    unlink(t);
-    unlink(p);
-    unlink(q);
-    rmdir(pd);
-    rmdir(dir);
-    free(t);
-    free(p);
-    free(q);
-    free(pd);
+    t_remove_tree(dir);
     free(dir);
 }
 
@@ -853,8 +782,8 @@ static void test_custom_template(void **state)
 {
     (void)state;
     char *dir = tmpdir_make();
-    write_file(dir, "topic.json", rows_template);
-    write_file(dir, "profiles/kafka_exporter.yaml", good_profile);
+    t_write_file(dir, "topic.json", rows_template);
+    t_write_file(dir, "profiles/kafka_exporter.yaml", good_profile);
     rc_dashboards *d = NULL;
     char err[1024] = "";
     if (rc_dashboards_load(&d, dir, err, sizeof(err)) != 0)
@@ -898,11 +827,11 @@ static void expect_load_error(const char *tmpl, const char *profile, const char 
 {
     char *dir = tmpdir_make();
     if (tmpl)
-        write_file(dir, "topic.json", tmpl);
+        t_write_file(dir, "topic.json", tmpl);
     if (profile)
-        write_file(dir, "profiles/kafka_exporter.yaml", profile);
+        t_write_file(dir, "profiles/kafka_exporter.yaml", profile);
     if (other_profile)
-        write_file(dir, "profiles/other.yaml", other_profile);
+        t_write_file(dir, "profiles/other.yaml", other_profile);
     rc_dashboards *d = (rc_dashboards *)1;
     char err[1024] = "";
     assert_int_equal(rc_dashboards_load(&d, dir, err, sizeof(err)), -1);

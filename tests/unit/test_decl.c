@@ -12,49 +12,14 @@
 #include "diag.h"
 #include "model.h"
 #include "source.h"
+#include "support.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* ---- helpers ---------------------------------------------------------------- */
-
-typedef struct tfile {
-    const char *path;
-    const char *content;
-} tfile;
-
-static void source_add(rc_source *src, size_t *cap, const char *path, const char *content,
-                       size_t len)
-{
-    if (src->nfiles == *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        src->files = rc_xrealloc(src->files, *cap * sizeof(*src->files));
-    }
-    rc_source_file *f = &src->files[src->nfiles++];
-    f->path = rc_xstrdup(path);
-    f->content = rc_xstrndup(content, len);
-    f->len = len;
-}
-
-static void source_free(rc_source *src)
-{
-    for (size_t i = 0; i < src->nfiles; i++) {
-        free(src->files[i].path);
-        free(src->files[i].content);
-    }
-    free(src->files);
-    free(src->commit);
-    memset(src, 0, sizeof(*src));
-}
-
-static int file_cmp(const void *a, const void *b)
-{
-    return strcmp(((const rc_source_file *)a)->path, ((const rc_source_file *)b)->path);
-}
 
 /* The test state: the repo and diagnostics of the last load. */
 typedef struct result {
@@ -63,17 +28,19 @@ typedef struct result {
     int rc;
 } result;
 
+static void load_source(result *r, rc_source *src)
+{
+    memset(r, 0, sizeof(*r));
+    r->rc = rc_decl_load(&r->repo, src, &r->diags);
+    rc_diags_sort(&r->diags);
+    rc_source_free(src);
+}
+
 static void load_files(result *r, const tfile *files, size_t n)
 {
-    rc_source src = {0};
-    size_t cap = 0;
-    for (size_t i = 0; i < n; i++)
-        source_add(&src, &cap, files[i].path, files[i].content, strlen(files[i].content));
-    qsort(src.files, src.nfiles, sizeof(*src.files), file_cmp);
-    memset(r, 0, sizeof(*r));
-    r->rc = rc_decl_load(&r->repo, &src, &r->diags);
-    rc_diags_sort(&r->diags);
-    source_free(&src);
+    rc_source src;
+    t_source_from_files(&src, files, n);
+    load_source(r, &src);
 }
 
 static void result_free(result *r)
@@ -867,47 +834,14 @@ static void test_check_cluster_live(void **state)
 
 /* ---- repositories on disk ----------------------------------------------------------- */
 
-static void walk_dir(rc_source *src, size_t *cap, const char *root, const char *rel)
-{
-    char *dir = rc_xasprintf("%s/%s", root, rel);
-    DIR *d = opendir(dir);
-    if (!d)
-        fail_msg("cannot open %s", dir);
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char *r = rc_xasprintf("%s/%s", rel, e->d_name);
-        char *full = rc_xasprintf("%s/%s", root, r);
-        struct stat st;
-        assert_int_equal(stat(full, &st), 0);
-        if (S_ISDIR(st.st_mode)) {
-            walk_dir(src, cap, root, r);
-        } else {
-            char *content;
-            size_t len;
-            assert_int_equal(rc_read_file(&content, &len, full), 0);
-            source_add(src, cap, r, content, len);
-            free(content);
-        }
-        free(r);
-        free(full);
-    }
-    closedir(d);
-    free(dir);
-}
-
-/* Load root/topics the way rc_source_load would: relative paths, sorted. */
+/* Load root/topics from the working tree, as the command layer does. */
 static void load_dir(result *r, const char *root)
 {
-    rc_source src = {0};
-    size_t cap = 0;
-    walk_dir(&src, &cap, root, "topics");
-    qsort(src.files, src.nfiles, sizeof(*src.files), file_cmp);
-    memset(r, 0, sizeof(*r));
-    r->rc = rc_decl_load(&r->repo, &src, &r->diags);
-    rc_diags_sort(&r->diags);
-    source_free(&src);
+    rc_source src;
+    char err[512] = "";
+    if (rc_source_load(&src, root, NULL, err, sizeof(err)) != 0)
+        fail_msg("cannot load %s/topics: %s", root, err);
+    load_source(r, &src);
 }
 
 static void test_shipped_example_is_clean(void **state)

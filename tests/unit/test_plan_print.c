@@ -15,6 +15,7 @@
 
 #include "model.h"
 #include "plan_print.h"
+#include "support.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -23,32 +24,6 @@
 #include <string.h>
 
 /* ---- building plans --------------------------------------------------------- */
-
-static rc_topic_plan *add_topic(rc_cluster_plan *p, const char *name, rc_topic_action a, int from,
-                                int to)
-{
-    p->topics = rc_xrealloc(p->topics, (p->ntopics + 1) * sizeof(*p->topics));
-    rc_topic_plan *t = &p->topics[p->ntopics++];
-    memset(t, 0, sizeof(*t));
-    t->topic = rc_xstrdup(name);
-    t->action = a;
-    t->partitions_from = from;
-    t->partitions_to = to;
-    return t;
-}
-
-static void add_change(rc_topic_plan *t, const char *key, const char *old_value,
-                       const char *new_value, bool drift)
-{
-    t->changes = rc_xrealloc(t->changes, (t->nchanges + 1) * sizeof(*t->changes));
-    rc_config_change *c = &t->changes[t->nchanges++];
-    c->key = rc_xstrdup(key);
-    c->old_value = old_value ? rc_xstrdup(old_value) : NULL;
-    c->new_value = new_value ? rc_xstrdup(new_value) : NULL;
-    c->drift = drift;
-    if (new_value)
-        rc_kvlist_set(&t->desired_overrides, key, new_value);
-}
 
 static void add_str(char ***v, size_t *n, const char *s)
 {
@@ -69,20 +44,17 @@ static void build_plans(rc_cluster_plan plans[2])
             "a missing topic creates it undeclared, with broker defaults; set "
             "auto.create.topics.enable=false on the brokers");
 
-    rc_topic_plan *t = add_topic(p, "billing.invoice-created.v1", RC_ACT_CREATE, 0, 12);
-    t->replication_factor = 3;
-    add_change(t, "cleanup.policy", NULL, "delete", false);
-    add_change(t, "retention.ms", NULL, "604800000", false);
+    rc_topic_plan *t = t_plan_add_topic(p, "billing.invoice-created.v1", RC_ACT_CREATE, 0, 12, 3);
+    t_plan_add_change(t, "cleanup.policy", NULL, "delete", false);
+    t_plan_add_change(t, "retention.ms", NULL, "604800000", false);
     t->broker_error = rc_xstrdup("Replication factor: 3 larger than available brokers: 1.");
 
-    t = add_topic(p, "orders.order-placed.v1", RC_ACT_UPDATE, 3, 6);
-    t->replication_factor = 3;
-    add_change(t, "min.insync.replicas", NULL, "2", false);
-    add_change(t, "retention.ms", "86400000", "604800000", false);
-    add_change(t, "segment.ms", "3600000", NULL, true);
+    t = t_plan_add_topic(p, "orders.order-placed.v1", RC_ACT_UPDATE, 3, 6, 3);
+    t_plan_add_change(t, "min.insync.replicas", NULL, "2", false);
+    t_plan_add_change(t, "retention.ms", "86400000", "604800000", false);
+    t_plan_add_change(t, "segment.ms", "3600000", NULL, true);
 
-    t = add_topic(p, "payments.settled.v1", RC_ACT_REFUSE, 12, 12);
-    t->replication_factor = 1;
+    t = t_plan_add_topic(p, "payments.settled.v1", RC_ACT_REFUSE, 12, 12, 1);
     add_str(&t->refusals, &t->nrefusals,
             "partitions cannot be decreased from 12 to 6: Kafka cannot shrink a topic; create a "
             "new topic and migrate, or declare 12");
@@ -90,12 +62,9 @@ static void build_plans(rc_cluster_plan plans[2])
             "replication factor 1 -> 3 needs a partition reassignment "
             "(kafka-reassign-partitions); declare 1 or reassign first");
 
-    t = add_topic(p, "users.profile-changed.v1", RC_ACT_UNCHANGED, 6, 6);
-    t->replication_factor = 3;
-    t = add_topic(p, "analytics.clicks.v0", RC_ACT_UNMANAGED, 1, 1);
-    t->replication_factor = 1;
-    t = add_topic(p, "legacy.audit.v0", RC_ACT_DELETE, 3, 3);
-    t->replication_factor = 3;
+    t_plan_add_topic(p, "users.profile-changed.v1", RC_ACT_UNCHANGED, 6, 6, 3);
+    t_plan_add_topic(p, "analytics.clicks.v0", RC_ACT_UNMANAGED, 1, 1, 1);
+    t_plan_add_topic(p, "legacy.audit.v0", RC_ACT_DELETE, 3, 3, 3);
 
     p = &plans[1];
     p->cluster = rc_xstrdup("staging");
@@ -109,83 +78,6 @@ static void free_plans(rc_cluster_plan *plans, size_t n)
         rc_cluster_plan_free(&plans[i]);
 }
 
-/* ---- capturing output ---------------------------------------------------------- */
-
-typedef struct capture {
-    FILE *f;
-    char *data;
-    size_t len;
-} capture;
-
-static FILE *capture_open(capture *c)
-{
-    memset(c, 0, sizeof(*c));
-    c->f = open_memstream(&c->data, &c->len);
-    assert_non_null(c->f);
-    return c->f;
-}
-
-/* Returns the captured text (owned by c until capture_free). */
-static const char *capture_close(capture *c)
-{
-    assert_int_equal(fclose(c->f), 0);
-    c->f = NULL;
-    return c->data;
-}
-
-static void capture_free(capture *c)
-{
-    free(c->data);
-    memset(c, 0, sizeof(*c));
-}
-
-/* ---- golden files --------------------------------------------------------------- */
-
-static char *golden_path(const char *name)
-{
-    const char *dir = getenv("RECONCILE_FIXTURES");
-    return rc_xasprintf("%s/golden/%s", dir && *dir ? dir : "tests/fixtures", name);
-}
-
-static void assert_golden(const char *name, const char *got, size_t got_len)
-{
-    char *path = golden_path(name);
-    const char *update = getenv("RECONCILE_UPDATE_GOLDEN");
-    if (update && strcmp(update, "1") == 0) {
-        FILE *f = fopen(path, "wb");
-        if (!f)
-            fail_msg("cannot write %s", path);
-        assert_int_equal(fwrite(got, 1, got_len, f), got_len);
-        assert_int_equal(fclose(f), 0);
-        free(path);
-        return;
-    }
-    char *want = NULL;
-    size_t want_len = 0;
-    int rc = rc_read_file(&want, &want_len, path);
-    if (rc != 0) {
-        free(path);
-        fail_msg("cannot read golden file %s (set RECONCILE_FIXTURES)", name);
-    }
-    if (want_len != got_len || memcmp(want, got, got_len) != 0) {
-        /* Point at the first difference: a byte-for-byte failure is useless
-         * without knowing where. */
-        size_t line = 1, i = 0;
-        while (i < want_len && i < got_len && want[i] == got[i]) {
-            if (want[i] == '\n')
-                line++;
-            i++;
-        }
-        fprintf(stderr, "golden %s differs at line %zu; actual output:\n%.*s\n", path, line,
-                (int)got_len, got);
-        free(want);
-        free(path);
-        fail_msg("%s does not match its golden file", name);
-    }
-    free(want);
-    free(path);
-}
-
 /* ---- golden tests --------------------------------------------------------------- */
 
 static void test_text_golden(void **state)
@@ -193,11 +85,11 @@ static void test_text_golden(void **state)
     (void)state;
     rc_cluster_plan plans[2];
     build_plans(plans);
-    capture c;
-    rc_plan_print_text(capture_open(&c), plans, 2, false);
-    capture_close(&c);
-    assert_golden("plan.txt", c.data, c.len);
-    capture_free(&c);
+    tcapture c;
+    rc_plan_print_text(tcapture_open(&c), plans, 2, false);
+    tcapture_close(&c);
+    t_assert_golden("plan.txt", c.data, c.len);
+    tcapture_free(&c);
     free_plans(plans, 2);
 }
 
@@ -206,11 +98,11 @@ static void test_json_golden(void **state)
     (void)state;
     rc_cluster_plan plans[2];
     build_plans(plans);
-    capture c;
-    assert_int_equal(rc_plan_print_json(capture_open(&c), plans, 2), 0);
-    capture_close(&c);
-    assert_golden("plan.json", c.data, c.len);
-    capture_free(&c);
+    tcapture c;
+    assert_int_equal(rc_plan_print_json(tcapture_open(&c), plans, 2), 0);
+    tcapture_close(&c);
+    t_assert_golden("plan.json", c.data, c.len);
+    tcapture_free(&c);
     free_plans(plans, 2);
 }
 
@@ -219,11 +111,11 @@ static void test_markdown_golden(void **state)
     (void)state;
     rc_cluster_plan plans[2];
     build_plans(plans);
-    capture c;
-    rc_plan_print_markdown(capture_open(&c), plans, 2);
-    capture_close(&c);
-    assert_golden("plan.md", c.data, c.len);
-    capture_free(&c);
+    tcapture c;
+    rc_plan_print_markdown(tcapture_open(&c), plans, 2);
+    tcapture_close(&c);
+    t_assert_golden("plan.md", c.data, c.len);
+    tcapture_free(&c);
     free_plans(plans, 2);
 }
 
@@ -237,13 +129,13 @@ static void test_text_no_escape_without_color(void **state)
     /* Hostile bytes from the broker must not reach the terminal either. */
     free(plans[0].topics[0].broker_error);
     plans[0].topics[0].broker_error = rc_xstrdup("bad\033[2J\033]0;title\007 news\nsecond line");
-    capture c;
-    rc_plan_print_text(capture_open(&c), plans, 2, false);
-    capture_close(&c);
+    tcapture c;
+    rc_plan_print_text(tcapture_open(&c), plans, 2, false);
+    tcapture_close(&c);
     assert_null(memchr(c.data, 0x1b, c.len));
     assert_null(memchr(c.data, 0x07, c.len));
     assert_non_null(strstr(c.data, "    broker rejected: bad?[2J?]0;title? news second line\n"));
-    capture_free(&c);
+    tcapture_free(&c);
     free_plans(plans, 2);
 }
 
@@ -252,14 +144,14 @@ static void test_text_color(void **state)
     (void)state;
     rc_cluster_plan plans[2];
     build_plans(plans);
-    capture c;
-    rc_plan_print_text(capture_open(&c), plans, 2, true);
-    capture_close(&c);
+    tcapture c;
+    rc_plan_print_text(tcapture_open(&c), plans, 2, true);
+    tcapture_close(&c);
     assert_non_null(strstr(c.data, "\033[32m+ create\033[0m  billing.invoice-created.v1"));
     assert_non_null(strstr(c.data, "\033[33m~ update\033[0m  orders.order-placed.v1"));
     assert_non_null(strstr(c.data, "\033[31m! refuse\033[0m  payments.settled.v1"));
     assert_non_null(strstr(c.data, "\033[31m- delete\033[0m  legacy.audit.v0"));
-    capture_free(&c);
+    tcapture_free(&c);
     free_plans(plans, 2);
 }
 
@@ -268,19 +160,19 @@ static void test_text_no_changes(void **state)
     (void)state;
     rc_cluster_plan p = {0};
     p.cluster = rc_xstrdup("local");
-    add_topic(&p, "a.v1", RC_ACT_UNCHANGED, 3, 3);
-    add_topic(&p, "b.v1", RC_ACT_UNCHANGED, 3, 3);
-    add_topic(&p, "zz.other", RC_ACT_UNMANAGED, 1, 1);
-    capture c;
-    rc_plan_print_text(capture_open(&c), &p, 1, false);
-    capture_close(&c);
+    t_plan_add_topic(&p, "a.v1", RC_ACT_UNCHANGED, 3, 3, 0);
+    t_plan_add_topic(&p, "b.v1", RC_ACT_UNCHANGED, 3, 3, 0);
+    t_plan_add_topic(&p, "zz.other", RC_ACT_UNMANAGED, 1, 1, 0);
+    tcapture c;
+    rc_plan_print_text(tcapture_open(&c), &p, 1, false);
+    tcapture_close(&c);
     assert_string_equal(c.data, "cluster local\n"
                                 "? unmanaged zz.other (not declared; left untouched)\n"
                                 "cluster local: 0 to create, 0 to update, 0 refused, 2 unchanged, "
                                 "1 unmanaged\n"
                                 "\n"
                                 "No changes. The cluster matches the declarations.\n");
-    capture_free(&c);
+    tcapture_free(&c);
     rc_cluster_plan_free(&p);
 }
 
@@ -289,14 +181,14 @@ static void test_text_refusal_is_not_no_changes(void **state)
     (void)state;
     rc_cluster_plan p = {0};
     p.cluster = rc_xstrdup("local");
-    rc_topic_plan *t = add_topic(&p, "a.v1", RC_ACT_REFUSE, 3, 3);
+    rc_topic_plan *t = t_plan_add_topic(&p, "a.v1", RC_ACT_REFUSE, 3, 3, 0);
     add_str(&t->refusals, &t->nrefusals, "no");
-    capture c;
-    rc_plan_print_text(capture_open(&c), &p, 1, false);
-    capture_close(&c);
+    tcapture c;
+    rc_plan_print_text(tcapture_open(&c), &p, 1, false);
+    tcapture_close(&c);
     assert_null(strstr(c.data, "No changes"));
     assert_non_null(strstr(c.data, "! refuse  a.v1\n    no\n"));
-    capture_free(&c);
+    tcapture_free(&c);
     rc_cluster_plan_free(&p);
 }
 
@@ -305,14 +197,13 @@ static void test_text_broker_defaults(void **state)
     (void)state;
     rc_cluster_plan p = {0};
     p.cluster = rc_xstrdup("local");
-    rc_topic_plan *t = add_topic(&p, "a.v1", RC_ACT_CREATE, 0, -1);
-    t->replication_factor = -1;
-    capture c;
-    rc_plan_print_text(capture_open(&c), &p, 1, false);
-    capture_close(&c);
+    t_plan_add_topic(&p, "a.v1", RC_ACT_CREATE, 0, -1, -1);
+    tcapture c;
+    rc_plan_print_text(tcapture_open(&c), &p, 1, false);
+    tcapture_close(&c);
     assert_non_null(
         strstr(c.data, "+ create  a.v1 (default partitions, default replication factor)\n"));
-    capture_free(&c);
+    tcapture_free(&c);
     rc_cluster_plan_free(&p);
 }
 
@@ -332,9 +223,9 @@ static void test_json_structure(void **state)
     (void)state;
     rc_cluster_plan plans[2];
     build_plans(plans);
-    capture c;
-    assert_int_equal(rc_plan_print_json(capture_open(&c), plans, 2), 0);
-    capture_close(&c);
+    tcapture c;
+    assert_int_equal(rc_plan_print_json(tcapture_open(&c), plans, 2), 0);
+    tcapture_close(&c);
     json_t *root = parse_json(c.data);
     assert_int_equal(json_integer_value(json_object_get(root, "schema_version")), 1);
     assert_true(json_is_true(json_object_get(root, "changes_pending")));
@@ -366,7 +257,7 @@ static void test_json_structure(void **state)
     assert_true(json_is_null(json_object_get(staging, "cluster_id")));
     assert_false(json_is_true(json_object_get(staging, "changes_pending")));
     json_decref(root);
-    capture_free(&c);
+    tcapture_free(&c);
     free_plans(plans, 2);
 }
 
@@ -375,12 +266,12 @@ static void test_json_hostile_strings(void **state)
     (void)state;
     rc_cluster_plan p = {0};
     p.cluster = rc_xstrdup("local");
-    rc_topic_plan *t = add_topic(&p, "a.v1", RC_ACT_UPDATE, 1, 1);
-    add_change(t, "x.key", "\"quoted\"\n", "tab\there", false);
+    rc_topic_plan *t = t_plan_add_topic(&p, "a.v1", RC_ACT_UPDATE, 1, 1, 0);
+    t_plan_add_change(t, "x.key", "\"quoted\"\n", "tab\there", false);
     t->broker_error = rc_xstrdup("invalid utf-8 \xff\xfe here");
-    capture c;
-    assert_int_equal(rc_plan_print_json(capture_open(&c), &p, 1), 0);
-    capture_close(&c);
+    tcapture c;
+    assert_int_equal(rc_plan_print_json(tcapture_open(&c), &p, 1), 0);
+    tcapture_close(&c);
     json_t *root = parse_json(c.data);
     json_t *topic = json_array_get(
         json_object_get(json_array_get(json_object_get(root, "clusters"), 0), "topics"), 0);
@@ -389,19 +280,19 @@ static void test_json_hostile_strings(void **state)
     json_t *cfg = json_array_get(json_object_get(topic, "config"), 0);
     assert_string_equal(json_string_value(json_object_get(cfg, "old")), "\"quoted\"\n");
     json_decref(root);
-    capture_free(&c);
+    tcapture_free(&c);
     rc_cluster_plan_free(&p);
 }
 
 static void test_json_empty(void **state)
 {
     (void)state;
-    capture c;
-    assert_int_equal(rc_plan_print_json(capture_open(&c), NULL, 0), 0);
-    capture_close(&c);
+    tcapture c;
+    assert_int_equal(rc_plan_print_json(tcapture_open(&c), NULL, 0), 0);
+    tcapture_close(&c);
     assert_string_equal(c.data, "{\n  \"schema_version\": 1,\n  \"clusters\": [],\n"
                                 "  \"changes_pending\": false\n}\n");
-    capture_free(&c);
+    tcapture_free(&c);
 }
 
 /* ---- Markdown -------------------------------------------------------------------- */
@@ -411,17 +302,17 @@ static void test_markdown_escaping(void **state)
     (void)state;
     rc_cluster_plan p = {0};
     p.cluster = rc_xstrdup("local");
-    rc_topic_plan *t = add_topic(&p, "a.v1", RC_ACT_UPDATE, 1, 1);
-    add_change(t, "x.key", "a|b", "``tick`", false);
+    rc_topic_plan *t = t_plan_add_topic(&p, "a.v1", RC_ACT_UPDATE, 1, 1, 0);
+    t_plan_add_change(t, "x.key", "a|b", "``tick`", false);
     t->broker_error = rc_xstrdup("<img src=x> *bold* | [link](http://x)\nnext");
-    capture c;
-    rc_plan_print_markdown(capture_open(&c), &p, 1);
-    capture_close(&c);
+    tcapture c;
+    rc_plan_print_markdown(tcapture_open(&c), &p, 1);
+    tcapture_close(&c);
     /* the pipe cannot split the table row, the backticks cannot close the span */
     assert_non_null(strstr(c.data, "| `x.key` | `a\\|b` | ``` ``tick` ``` |\n"));
     assert_non_null(strstr(c.data, "**Broker rejected:** \\<img src=x> \\*bold\\* \\| "
                                    "\\[link\\](http://x) next\n"));
-    capture_free(&c);
+    tcapture_free(&c);
     rc_cluster_plan_free(&p);
 }
 
@@ -430,15 +321,15 @@ static void test_markdown_no_changes(void **state)
     (void)state;
     rc_cluster_plan p = {0};
     p.cluster = rc_xstrdup("local");
-    add_topic(&p, "a.v1", RC_ACT_UNCHANGED, 3, 3);
-    capture c;
-    rc_plan_print_markdown(capture_open(&c), &p, 1);
-    capture_close(&c);
+    t_plan_add_topic(&p, "a.v1", RC_ACT_UNCHANGED, 3, 3, 0);
+    tcapture c;
+    rc_plan_print_markdown(tcapture_open(&c), &p, 1);
+    tcapture_close(&c);
     assert_null(strstr(c.data, "a.v1"));
     const char *tail = "**No changes.** The cluster matches the declarations.\n";
     assert_true(c.len >= strlen(tail));
     assert_string_equal(c.data + c.len - strlen(tail), tail);
-    capture_free(&c);
+    tcapture_free(&c);
     rc_cluster_plan_free(&p);
 }
 

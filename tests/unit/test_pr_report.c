@@ -20,6 +20,7 @@
 #include "model.h"
 #include "pr_report.h"
 #include "source.h"
+#include "support.h"
 #include "util.h"
 
 #include <errno.h>
@@ -28,51 +29,6 @@
 #include <string.h>
 
 /* ---- declarations in memory ------------------------------------------------------ */
-
-typedef struct tfile {
-    const char *path;
-    const char *content;
-} tfile;
-
-typedef struct side {
-    rc_source src;
-    rc_repo repo;
-    rc_diags diags;
-} side;
-
-static int file_cmp(const void *a, const void *b)
-{
-    return strcmp(((const rc_source_file *)a)->path, ((const rc_source_file *)b)->path);
-}
-
-static void side_load(side *s, const tfile *files, size_t n)
-{
-    memset(s, 0, sizeof(*s));
-    s->src.files = rc_xcalloc(n ? n : 1, sizeof(*s->src.files));
-    for (size_t i = 0; i < n; i++) {
-        if (!files[i].path)
-            continue;
-        rc_source_file *f = &s->src.files[s->src.nfiles++];
-        f->path = rc_xstrdup(files[i].path);
-        f->content = rc_xstrdup(files[i].content);
-        f->len = strlen(files[i].content);
-    }
-    qsort(s->src.files, s->src.nfiles, sizeof(*s->src.files), file_cmp);
-    rc_decl_load(&s->repo, &s->src, &s->diags);
-}
-
-static void side_free(side *s)
-{
-    for (size_t i = 0; i < s->src.nfiles; i++) {
-        free(s->src.files[i].path);
-        free(s->src.files[i].content);
-    }
-    free(s->src.files);
-    free(s->src.commit);
-    rc_repo_free(&s->repo);
-    rc_diags_free(&s->diags);
-    memset(s, 0, sizeof(*s));
-}
 
 #define TEAMS                                                                                      \
     "teams:\n"                                                                                     \
@@ -155,7 +111,7 @@ static void head_files(tfile f[NFILES], bool invalid)
 }
 
 typedef struct scenario {
-    side base, head;
+    tside base, head;
     rc_changeset cs;
 } scenario;
 
@@ -163,11 +119,11 @@ static void scenario_load(scenario *s, bool invalid)
 {
     tfile f[NFILES];
     base_files(f);
-    side_load(&s->base, f, NFILES);
+    tside_load(&s->base, f, NFILES);
     assert_int_equal(rc_diags_errors(&s->base.diags), 0);
     s->base.src.commit = rc_xstrdup("0123456789abcdef0123456789abcdef01234567");
     head_files(f, invalid);
-    side_load(&s->head, f, NFILES);
+    tside_load(&s->head, f, NFILES);
     s->head.src.commit = rc_xstrdup("fedcba9876543210fedcba9876543210fedcba98");
     assert_int_equal(
         rc_changeset_compute(&s->cs, &s->base.src, &s->base.repo, &s->head.src, &s->head.repo), 0);
@@ -177,36 +133,11 @@ static void scenario_load(scenario *s, bool invalid)
 static void scenario_free(scenario *s)
 {
     rc_changeset_free(&s->cs);
-    side_free(&s->base);
-    side_free(&s->head);
+    tside_free(&s->base);
+    tside_free(&s->head);
 }
 
 /* ---- plans -------------------------------------------------------------------------- */
-
-static rc_topic_plan *add_topic(rc_cluster_plan *p, const char *name, rc_topic_action a, int from,
-                                int to)
-{
-    p->topics = rc_xrealloc(p->topics, (p->ntopics + 1) * sizeof(*p->topics));
-    rc_topic_plan *t = &p->topics[p->ntopics++];
-    memset(t, 0, sizeof(*t));
-    t->topic = rc_xstrdup(name);
-    t->action = a;
-    t->partitions_from = from;
-    t->partitions_to = to;
-    t->replication_factor = 1;
-    return t;
-}
-
-static void add_change(rc_topic_plan *t, const char *key, const char *old_value,
-                       const char *new_value, bool drift)
-{
-    t->changes = rc_xrealloc(t->changes, (t->nchanges + 1) * sizeof(*t->changes));
-    rc_config_change *c = &t->changes[t->nchanges++];
-    c->key = rc_xstrdup(key);
-    c->old_value = old_value ? rc_xstrdup(old_value) : NULL;
-    c->new_value = new_value ? rc_xstrdup(new_value) : NULL;
-    c->drift = drift;
-}
 
 static const rc_topic_decl *decl_of(const rc_repo *r, const char *cluster, const char *name)
 {
@@ -227,17 +158,17 @@ static void build_plans(rc_cluster_plan plans[2], const rc_repo *head)
     rc_cluster_plan *p = &plans[0];
     p->cluster = rc_xstrdup("it");
     p->cluster_id = rc_xstrdup("q1Sh-9_ISia_zwGINzRvyQ");
-    rc_topic_plan *t = add_topic(p, "orders.created.v1", RC_ACT_UPDATE, 3, 6);
+    rc_topic_plan *t = t_plan_add_topic(p, "orders.created.v1", RC_ACT_UPDATE, 3, 6, 1);
     t->decl = decl_of(head, "it", "orders.created.v1");
-    add_change(t, "retention.ms", "86400000", "604800000", false);
-    t = add_topic(p, "refunds.issued.v1", RC_ACT_CREATE, 0, 6);
+    t_plan_add_change(t, "retention.ms", "86400000", "604800000", false);
+    t = t_plan_add_topic(p, "refunds.issued.v1", RC_ACT_CREATE, 0, 6, 1);
     t->decl = decl_of(head, "it", "refunds.issued.v1");
-    add_change(t, "cleanup.policy", NULL, "compact", false);
-    t = add_topic(p, "search.indexed.v1", RC_ACT_UPDATE, 3, 3);
+    t_plan_add_change(t, "cleanup.policy", NULL, "compact", false);
+    t = t_plan_add_topic(p, "search.indexed.v1", RC_ACT_UPDATE, 3, 3, 1);
     t->decl = decl_of(head, "it", "search.indexed.v1");
-    add_change(t, "segment.ms", "3600000", NULL, true);
-    add_topic(p, "other.unmanaged.v0", RC_ACT_UNMANAGED, 1, 1);
-    add_topic(p, "payments.settled.v1", RC_ACT_UNMANAGED, 6, 6);
+    t_plan_add_change(t, "segment.ms", "3600000", NULL, true);
+    t_plan_add_topic(p, "other.unmanaged.v0", RC_ACT_UNMANAGED, 1, 1, 1);
+    t_plan_add_topic(p, "payments.settled.v1", RC_ACT_UNMANAGED, 6, 6, 1);
 
     p = &plans[1];
     p->cluster = rc_xstrdup("staging");
@@ -249,71 +180,6 @@ static void free_plans(rc_cluster_plan *plans, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         rc_cluster_plan_free(&plans[i]);
-}
-
-/* ---- capture and golden files -------------------------------------------------------- */
-
-typedef struct capture {
-    FILE *f;
-    char *data;
-    size_t len;
-} capture;
-
-static FILE *capture_open(capture *c)
-{
-    memset(c, 0, sizeof(*c));
-    c->f = open_memstream(&c->data, &c->len);
-    assert_non_null(c->f);
-    return c->f;
-}
-
-static void capture_close(capture *c)
-{
-    assert_int_equal(fclose(c->f), 0);
-    c->f = NULL;
-}
-
-static void capture_free(capture *c)
-{
-    free(c->data);
-    memset(c, 0, sizeof(*c));
-}
-
-static void assert_golden(const char *name, const char *got, size_t got_len)
-{
-    const char *dir = getenv("RECONCILE_FIXTURES");
-    char *path = rc_xasprintf("%s/golden/pr/%s", dir && *dir ? dir : "tests/fixtures", name);
-    const char *update = getenv("RECONCILE_UPDATE_GOLDEN");
-    if (update && strcmp(update, "1") == 0) {
-        FILE *f = fopen(path, "wb");
-        if (!f)
-            fail_msg("cannot write %s", path);
-        assert_int_equal(fwrite(got, 1, got_len, f), got_len);
-        assert_int_equal(fclose(f), 0);
-        free(path);
-        return;
-    }
-    char *want = NULL;
-    size_t want_len = 0;
-    if (rc_read_file(&want, &want_len, path) != 0) {
-        free(path);
-        fail_msg("cannot read golden file %s (set RECONCILE_FIXTURES)", name);
-    }
-    if (want_len != got_len || memcmp(want, got, got_len) != 0) {
-        size_t line = 1, i = 0;
-        while (i < want_len && i < got_len && want[i] == got[i]) {
-            if (want[i] == '\n')
-                line++;
-            i++;
-        }
-        fprintf(stderr, "golden %s differs at line %zu; actual output:\n%.*s\n", path, line,
-                (int)got_len, got);
-        free(want);
-        free(path);
-        fail_msg("%s does not match its golden file", name);
-    }
-    free(want);
-    free(path);
 }
 
 static size_t count_str(const char *hay, const char *needle)
@@ -342,13 +208,13 @@ static void test_text_golden_invalid(void **state)
     (void)state;
     scenario s;
     scenario_load(&s, true);
-    capture c;
-    FILE *f = capture_open(&c);
+    tcapture c;
+    FILE *f = tcapture_open(&c);
     rc_pr_print_text(f, &s.cs);
     rc_pr_print_text_plans(f, NULL, 0, true, &s.head.diags, false);
-    capture_close(&c);
-    assert_golden("plan-base.txt", c.data, c.len);
-    capture_free(&c);
+    tcapture_close(&c);
+    t_assert_golden("pr/plan-base.txt", c.data, c.len);
+    tcapture_free(&c);
     scenario_free(&s);
 }
 
@@ -360,13 +226,13 @@ static void test_text_golden_clusters(void **state)
     scenario_load(&s, false);
     rc_cluster_plan plans[2];
     build_plans(plans, &s.head.repo);
-    capture c;
-    FILE *f = capture_open(&c);
+    tcapture c;
+    FILE *f = tcapture_open(&c);
     rc_pr_print_text(f, &s.cs);
     rc_pr_print_text_plans(f, plans, 2, false, &s.head.diags, false);
-    capture_close(&c);
-    assert_golden("plan-base-clusters.txt", c.data, c.len);
-    capture_free(&c);
+    tcapture_close(&c);
+    t_assert_golden("pr/plan-base-clusters.txt", c.data, c.len);
+    tcapture_free(&c);
     free_plans(plans, 2);
     scenario_free(&s);
 }
@@ -378,12 +244,12 @@ static void test_markdown_golden(void **state)
     scenario_load(&s, false);
     rc_cluster_plan plans[2];
     build_plans(plans, &s.head.repo);
-    capture c;
-    int rc = rc_pr_print_markdown(capture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0);
-    capture_close(&c);
+    tcapture c;
+    int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0);
+    tcapture_close(&c);
     assert_int_equal(rc, 0);
-    assert_golden("comment.md", c.data, c.len);
-    capture_free(&c);
+    t_assert_golden("pr/comment.md", c.data, c.len);
+    tcapture_free(&c);
     free_plans(plans, 2);
     scenario_free(&s);
 }
@@ -393,12 +259,12 @@ static void test_markdown_golden_offline(void **state)
     (void)state;
     scenario s;
     scenario_load(&s, true);
-    capture c;
-    int rc = rc_pr_print_markdown(capture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 0);
-    capture_close(&c);
+    tcapture c;
+    int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 0);
+    tcapture_close(&c);
     assert_int_equal(rc, 0);
-    assert_golden("comment-offline.md", c.data, c.len);
-    capture_free(&c);
+    t_assert_golden("pr/comment-offline.md", c.data, c.len);
+    tcapture_free(&c);
     scenario_free(&s);
 }
 
@@ -407,11 +273,11 @@ static void test_github_golden(void **state)
     (void)state;
     scenario s;
     scenario_load(&s, true);
-    capture c;
-    rc_pr_print_github(capture_open(&c), &s.head.diags, &s.cs);
-    capture_close(&c);
-    assert_golden("annotations.txt", c.data, c.len);
-    capture_free(&c);
+    tcapture c;
+    rc_pr_print_github(tcapture_open(&c), &s.head.diags, &s.cs);
+    tcapture_close(&c);
+    t_assert_golden("pr/annotations.txt", c.data, c.len);
+    tcapture_free(&c);
     scenario_free(&s);
 }
 
@@ -423,18 +289,18 @@ static void test_text_no_changes(void **state)
     scenario s;
     tfile f[NFILES];
     base_files(f);
-    side_load(&s.base, f, NFILES);
-    side_load(&s.head, f, NFILES);
+    tside_load(&s.base, f, NFILES);
+    tside_load(&s.head, f, NFILES);
     rc_changeset_compute(&s.cs, &s.base.src, &s.base.repo, &s.head.src, &s.head.repo);
-    capture c;
-    FILE *out = capture_open(&c);
+    tcapture c;
+    FILE *out = tcapture_open(&c);
     rc_pr_print_text(out, &s.cs);
     rc_pr_print_text_plans(out, NULL, 0, true, &s.head.diags, false);
-    capture_close(&c);
+    tcapture_close(&c);
     assert_string_equal(c.data, "declaration changes: none (no file under topics/ differs)\n"
                                 "\n"
                                 "cluster part skipped: offline run; no cluster was contacted\n");
-    capture_free(&c);
+    tcapture_free(&c);
     scenario_free(&s);
 }
 
@@ -444,19 +310,19 @@ static void test_text_formatting_only(void **state)
     scenario s;
     tfile f[NFILES];
     base_files(f);
-    side_load(&s.base, f, NFILES);
+    tside_load(&s.base, f, NFILES);
     f[F_ORDERS].content = "# reformatted\n"
                           "{name: orders.created.v1, partitions: 3, owner: payments,\n"
                           " config: {retention.ms: 86400000}}\n";
-    side_load(&s.head, f, NFILES);
+    tside_load(&s.head, f, NFILES);
     rc_changeset_compute(&s.cs, &s.base.src, &s.base.repo, &s.head.src, &s.head.repo);
-    capture c;
-    rc_pr_print_text(capture_open(&c), &s.cs);
-    capture_close(&c);
+    tcapture c;
+    rc_pr_print_text(tcapture_open(&c), &s.cs);
+    tcapture_close(&c);
     assert_string_equal(c.data, "declaration changes: 1 file (0 added, 1 modified, 0 removed)\n"
                                 "M topics/it/orders.yaml (+3 -5)\n"
                                 "no topic changes (formatting, comments or other files only)\n");
-    capture_free(&c);
+    tcapture_free(&c);
     scenario_free(&s);
 }
 
@@ -469,12 +335,12 @@ static void test_text_control_bytes(void **state)
     cs.files[0].path = rc_xstrdup("topics/it/\033[2Jevil\n.yaml");
     cs.files[0].change = RC_FILE_ADDED;
     cs.files_added = 1;
-    capture c;
-    rc_pr_print_text(capture_open(&c), &cs);
-    capture_close(&c);
+    tcapture c;
+    rc_pr_print_text(tcapture_open(&c), &cs);
+    tcapture_close(&c);
     assert_null(memchr(c.data, 0x1b, c.len));
     assert_non_null(strstr(c.data, "A topics/it/?[2Jevil .yaml\n"));
-    capture_free(&c);
+    tcapture_free(&c);
     rc_changeset_free(&cs);
 }
 
@@ -490,9 +356,9 @@ static void test_markdown_escapes(void **state)
     plans[0].topics[1].broker_error = rc_xstrdup("<img src=x onerror=alert(1)> | [x](y)\n# h");
     free(plans[1].error);
     plans[1].error = rc_xstrdup("cluster staging: <details> *boom* `tick`");
-    capture c;
-    rc_pr_print_markdown(capture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0);
-    capture_close(&c);
+    tcapture c;
+    rc_pr_print_markdown(tcapture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0);
+    tcapture_close(&c);
     assert_non_null(strstr(c.data, "**Broker rejected:** \\<img src=x onerror=alert(1)\\> \\| "
                                    "\\[x\\](y) \\# h\n"));
     assert_non_null(strstr(c.data, "- cluster `staging`: cluster part skipped: \\<details\\> "
@@ -503,7 +369,7 @@ static void test_markdown_escapes(void **state)
     assert_false(unescaped(c.data, "<img"));
     assert_false(unescaped(c.data, "<b>"));
     assert_false(unescaped(c.data, "<details> *boom*"));
-    capture_free(&c);
+    tcapture_free(&c);
     free_plans(plans, 2);
     scenario_free(&s);
 }
@@ -521,14 +387,14 @@ static void test_markdown_summary_html_escaped(void **state)
     t->file = rc_xstrdup("topics/it/a.yaml");
     t->line = 1;
     t->change = RC_TOPIC_ADDED;
-    capture c;
-    rc_pr_print_markdown(capture_open(&c), &cs, NULL, 0, true, NULL, 0);
-    capture_close(&c);
+    tcapture c;
+    rc_pr_print_markdown(tcapture_open(&c), &cs, NULL, 0, true, NULL, 0);
+    tcapture_close(&c);
     assert_non_null(strstr(c.data, "<details><summary>+ <code>a&lt;/summary&gt;&lt;script&gt;"
                                    "</code> · added · cluster <code>it</code> · owner "
                                    "<code>o&amp;&quot;&#39;</code></summary>\n"));
     assert_int_equal(count_str(c.data, "<script>"), 0);
-    capture_free(&c);
+    tcapture_free(&c);
     rc_changeset_free(&cs);
 }
 
@@ -540,14 +406,14 @@ static void test_markdown_delete_is_loud(void **state)
     rc_cluster_plan plans[2];
     build_plans(plans, &s.head.repo);
     plans[0].topics[4].action = RC_ACT_DELETE; /* payments.settled.v1 with --prune */
-    capture c;
-    rc_pr_print_markdown(capture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0);
-    capture_close(&c);
+    tcapture c;
+    rc_pr_print_markdown(tcapture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0);
+    tcapture_close(&c);
     assert_non_null(strstr(c.data, "1 unmanaged, **1 to delete**"));
     assert_non_null(strstr(c.data, "no longer managed · cluster <code>it</code> · owner "
                                    "<code>payments</code> · plan: delete</summary>"));
     assert_non_null(strstr(c.data, "**Plan:** ⚠️ **delete**"));
-    capture_free(&c);
+    tcapture_free(&c);
     free_plans(plans, 2);
     scenario_free(&s);
 }
@@ -561,7 +427,7 @@ static void test_markdown_truncation(void **state)
     tfile f[NFILES + N];
     base_files(f);
     scenario s;
-    side_load(&s.base, f, NFILES);
+    tside_load(&s.base, f, NFILES);
     char *paths[N], *contents[N];
     for (size_t i = 0; i < N; i++) {
         paths[i] = rc_xasprintf("topics/it/t%03zu.yaml", i);
@@ -574,27 +440,27 @@ static void test_markdown_truncation(void **state)
     f[F_BROKEN] = (tfile){"topics/it/broken.yaml", "name: broken.thing.v1\n"
                                                    "partitons: 3\n"
                                                    "owner: paymnets\n"};
-    side_load(&s.head, f, NFILES + N);
+    tside_load(&s.head, f, NFILES + N);
     rc_changeset_compute(&s.cs, &s.base.src, &s.base.repo, &s.head.src, &s.head.repo);
     rc_changeset_use_diags(&s.cs, &s.base.diags, &s.head.diags);
     size_t ntopics = s.cs.ntopics;
     assert_int_equal(ntopics, N + 1);
 
-    capture c;
+    tcapture c;
     int full_rc =
-        rc_pr_print_markdown(capture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 1000000);
-    capture_close(&c);
+        rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 1000000);
+    tcapture_close(&c);
     assert_int_equal(full_rc, 0);
     size_t full = c.len;
     assert_null(strstr(c.data, "more topics not shown"));
-    capture_free(&c);
+    tcapture_free(&c);
 
     size_t tried = 0;
     for (size_t max = 1200; max < full + 200; max += 331) {
-        int rc = rc_pr_print_markdown(capture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, max);
-        capture_close(&c);
+        int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, max);
+        tcapture_close(&c);
         if (rc == -ENOSPC) {
-            capture_free(&c);
+            tcapture_free(&c);
             continue;
         }
         tried++;
@@ -633,16 +499,16 @@ static void test_markdown_truncation(void **state)
             assert_int_equal(count_str(c.data, "| error | "), 2);
         assert_int_equal((size_t)rc,
                          (ntopics - shown) + files_left + (2 - count_str(c.data, "| error | ")));
-        capture_free(&c);
+        tcapture_free(&c);
     }
     assert_true(tried > 20);
 
     /* a budget below the essentials: reported, and the essentials are printed */
-    int rc = rc_pr_print_markdown(capture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 100);
-    capture_close(&c);
+    int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 100);
+    tcapture_close(&c);
     assert_int_equal(rc, -ENOSPC);
     assert_non_null(strstr(c.data, "### Clusters"));
-    capture_free(&c);
+    tcapture_free(&c);
 
     for (size_t i = 0; i < N; i++) {
         free(paths[i]);
@@ -657,22 +523,22 @@ static void test_markdown_exact_fit(void **state)
     /* with max equal to the full size nothing is cut; one byte less cuts */
     scenario s;
     scenario_load(&s, true);
-    capture c;
-    rc_pr_print_markdown(capture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 1000000);
-    capture_close(&c);
+    tcapture c;
+    rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 1000000);
+    tcapture_close(&c);
     size_t full = c.len;
-    capture_free(&c);
+    tcapture_free(&c);
     assert_int_equal(
-        rc_pr_print_markdown(capture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, full + 1), 0);
-    capture_close(&c);
+        rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, full + 1), 0);
+    tcapture_close(&c);
     assert_int_equal(c.len, full);
-    capture_free(&c);
+    tcapture_free(&c);
     /* the final newline trim can save one byte, so cutting starts below full */
-    int rc = rc_pr_print_markdown(capture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, full - 2);
-    capture_close(&c);
+    int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, full - 2);
+    tcapture_close(&c);
     assert_true(rc > 0);
     assert_true(c.len <= full - 2);
-    capture_free(&c);
+    tcapture_free(&c);
     scenario_free(&s);
 }
 
@@ -688,15 +554,15 @@ static void test_github_escaping(void **state)
                  "50%% done\r\nnext: a, b :: c");
     rc_diags_add(&d, RC_SEV_WARNING, "topics/it/w.yaml", 0, 0, "layout", "whole file");
     rc_diags_add(&d, RC_SEV_WARNING, "topics/it/w.yaml", 2, 0, "lag", "no column");
-    capture c;
-    rc_pr_print_github(capture_open(&c), &d, &cs);
-    capture_close(&c);
+    tcapture c;
+    rc_pr_print_github(tcapture_open(&c), &d, &cs);
+    tcapture_close(&c);
     assert_string_equal(
         c.data, "::error file=topics/it/a%2Cb%3Ac%25.yaml,line=3,col=5,title=rule%3Ax%2Cy::50%25 "
                 "done%0D%0Anext: a, b :: c\n"
                 "::warning file=topics/it/w.yaml,title=layout::whole file\n"
                 "::warning file=topics/it/w.yaml,line=2,title=lag::no column\n");
-    capture_free(&c);
+    tcapture_free(&c);
     rc_diags_free(&d);
 }
 
@@ -706,14 +572,14 @@ static void test_github_without_changeset(void **state)
     /* validate --format github: every diagnostic, no notices */
     scenario s;
     scenario_load(&s, true);
-    capture c;
-    rc_pr_print_github(capture_open(&c), &s.head.diags, NULL);
-    capture_close(&c);
+    tcapture c;
+    rc_pr_print_github(tcapture_open(&c), &s.head.diags, NULL);
+    tcapture_close(&c);
     assert_int_equal(count_str(c.data, "\n"), 4);
     assert_non_null(strstr(c.data, "::warning file=topics/it/search.yaml,line=4,col=24,"
                                    "title=throughput::"));
     assert_null(strstr(c.data, "::notice"));
-    capture_free(&c);
+    tcapture_free(&c);
     scenario_free(&s);
 }
 
@@ -728,12 +594,12 @@ static void test_github_reports_once(void **state)
         rc_diag g = s.head.diags.items[i];
         rc_diags_add(&s.head.diags, g.severity, g.file, g.line, g.col, g.rule, "%s", g.message);
     }
-    capture c;
-    rc_pr_print_github(capture_open(&c), &s.head.diags, &s.cs);
-    capture_close(&c);
+    tcapture c;
+    rc_pr_print_github(tcapture_open(&c), &s.head.diags, &s.cs);
+    tcapture_close(&c);
     assert_int_equal(count_str(c.data, "::error "), 2);
     assert_int_equal(count_str(c.data, "title=unknown-key::"), 1);
-    capture_free(&c);
+    tcapture_free(&c);
     scenario_free(&s);
 }
 
@@ -746,14 +612,14 @@ static void test_github_without_base_diags(void **state)
     scenario_load(&s, false);
     rc_changeset_free(&s.cs);
     rc_changeset_compute(&s.cs, &s.base.src, &s.base.repo, &s.head.src, &s.head.repo);
-    capture c;
-    rc_pr_print_github(capture_open(&c), &s.head.diags, &s.cs);
-    capture_close(&c);
+    tcapture c;
+    rc_pr_print_github(tcapture_open(&c), &s.head.diags, &s.cs);
+    tcapture_close(&c);
     assert_null(strstr(c.data, "search.yaml"));
     assert_non_null(strstr(c.data, "::notice::1 problem in files this change does not touch is "
                                    "not annotated"));
     assert_non_null(strstr(c.data, "file=topics/it/refunds.yaml,line=7"));
-    capture_free(&c);
+    tcapture_free(&c);
     scenario_free(&s);
 }
 

@@ -10,13 +10,13 @@
 #include <cmocka.h>
 
 #include "publish.h"
+#include "support.h"
 
 #include <jansson.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,16 +105,6 @@ typedef struct fixture {
     char rules[96];
 } fixture;
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 static const char dash_a[] =
     "{\"uid\": \"rc-local-a\", \"title\": \"a\", \"panels\": [{\"type\": \"timeseries\", "
     "\"gridPos\": {\"h\": 8, \"w\": 12}}], \"schemaVersion\": 37}";
@@ -126,27 +116,6 @@ static const char rules_yml[] = "groups:\n"
                                 "    expr: vector(1) > 2\n"
                                 "- name: kafka-local-b\n"
                                 "  rules: []\n";
-
-static void rm_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char *child = rc_xasprintf("%s/%s", path, e->d_name);
-            rm_tree(child);
-            free(child);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static int setup(void **state)
 {
@@ -163,7 +132,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    rm_tree(fx->root);
+    t_remove_tree(fx->root);
     free(fx);
     return 0;
 }
@@ -238,11 +207,11 @@ static size_t count_requests(const fake *f, const char *method, const char *url)
 static void test_create_unchanged_and_reload(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", dash_a);
-    write_file(fx->dash, "b.json", dash_b);
+    t_write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "b.json", dash_b);
     assert_int_equal(mkdir(fx->rules, 0700), 0);
-    write_file(fx->rules, "local.yml", rules_yml);
-    write_file(fx->rules, "README.txt", "not rules");
+    t_write_file(fx->rules, "local.yml", rules_yml);
+    t_write_file(fx->rules, "README.txt", "not rules");
     const step graf[] = {
         {"GET", FOLDER_URL, 404, "{\"message\": \"folder not found\"}", 0},
         {"POST", G "/api/folders", 200, FOLDER_OK, 0},
@@ -316,8 +285,8 @@ static void test_create_unchanged_and_reload(void **state)
 static void test_updated_and_number_equality(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", dash_a);
-    write_file(fx->dash, "b.json", dash_b);
+    t_write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "b.json", dash_b);
     const step script[] = {
         {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
         {"GET", DASH_URL("rc-local-a"), 200,
@@ -352,7 +321,7 @@ static void test_updated_and_number_equality(void **state)
 static void test_moved_folder_is_update(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "b.json", dash_b);
+    t_write_file(fx->dash, "b.json", dash_b);
     const step script[] = {
         {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
         {"GET", DASH_URL("rc-local-b"), 200,
@@ -380,7 +349,7 @@ static void test_moved_folder_is_update(void **state)
 static void test_retry_500_then_ok(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "a.json", dash_a);
     const step script[] = {
         {"GET", FOLDER_URL, 503, "upstream connect error", 0},
         {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
@@ -410,7 +379,7 @@ static void test_retry_500_then_ok(void **state)
 static void test_500_exhausts_attempts(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "a.json", dash_a);
     const step script[] = {
         {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
         {"GET", DASH_URL("rc-local-a"), 404, NOT_FOUND, 0},
@@ -440,8 +409,8 @@ static void test_500_exhausts_attempts(void **state)
 static void test_401_not_retried_and_others_continue(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", dash_a);
-    write_file(fx->dash, "b.json", dash_b);
+    t_write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "b.json", dash_b);
     const step script[] = {
         {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
         {"GET", DASH_URL("rc-local-a"), 404, NOT_FOUND, 0},
@@ -474,8 +443,8 @@ static void test_401_not_retried_and_others_continue(void **state)
 static void test_401_on_folder_stops_grafana(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", dash_a);
-    write_file(fx->dash, "b.json", dash_b);
+    t_write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "b.json", dash_b);
     const step graf[] = {
         {"GET", FOLDER_URL, 401, "{\"message\": \"invalid API key\"}", 0},
     };
@@ -503,7 +472,7 @@ static void test_401_on_folder_stops_grafana(void **state)
 static void test_412_reported(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "a.json", dash_a);
     const step script[] = {
         {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
         {"GET", DASH_URL("rc-local-a"), 404, NOT_FOUND, 0},
@@ -534,7 +503,7 @@ static void test_412_reported(void **state)
 static void test_transport_error_retried_then_fails(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "a.json", dash_a);
     const step script[] = {
         {"GET", FOLDER_URL, 0, NULL, RC_HTTP_ECONNECT},
         {"GET", FOLDER_URL, 0, NULL, RC_HTTP_ETIMEOUT},
@@ -564,10 +533,10 @@ static void test_transport_error_retried_then_fails(void **state)
 static void test_dry_run_sends_nothing(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", dash_a);
-    write_file(fx->dash, "b.json", dash_b);
+    t_write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "b.json", dash_b);
     assert_int_equal(mkdir(fx->rules, 0700), 0);
-    write_file(fx->rules, "local.yml", rules_yml);
+    t_write_file(fx->rules, "local.yml", rules_yml);
     fake f;
     fake_init(&f, NULL, 0);
     rc_publish_report rep;
@@ -611,7 +580,7 @@ static void test_dry_run_sends_nothing(void **state)
 static void test_missing_token(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "a.json", dash_a);
     fake f;
     fake_init(&f, prom_ok, 2);
     rc_publish_report rep;
@@ -634,10 +603,11 @@ static void test_missing_token(void **state)
 static void test_bad_dashboard_files(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "a.json", "{\"uid\": \"rc-local-a\", \"title\": ");
-    write_file(fx->dash, "b.json", "{\"uid\": \"../../api/admin\", \"title\": \"x\"}");
-    write_file(fx->dash, "c.json",
-               "{\"dashboard\": {\"uid\": \"rc-local-c\", \"title\": \"c\"}, \"overwrite\": true}");
+    t_write_file(fx->dash, "a.json", "{\"uid\": \"rc-local-a\", \"title\": ");
+    t_write_file(fx->dash, "b.json", "{\"uid\": \"../../api/admin\", \"title\": \"x\"}");
+    t_write_file(
+        fx->dash, "c.json",
+        "{\"dashboard\": {\"uid\": \"rc-local-c\", \"title\": \"c\"}, \"overwrite\": true}");
     const step script[] = {
         {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
         {"GET", DASH_URL("rc-local-c"), 404, NOT_FOUND, 0},
@@ -664,7 +634,7 @@ static void test_bad_dashboard_files(void **state)
 static void test_folder_title_taken(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "b.json", dash_b);
+    t_write_file(fx->dash, "b.json", dash_b);
     const step script[] = {
         {"GET", FOLDER_URL, 404, "{\"message\": \"folder not found\"}", 0},
         {"POST", G "/api/folders", 409,
@@ -699,7 +669,7 @@ static void test_folder_title_taken(void **state)
 static void test_folder_renamed(void **state)
 {
     fixture *fx = *state;
-    write_file(fx->dash, "b.json", dash_b);
+    t_write_file(fx->dash, "b.json", dash_b);
     const step script[] = {
         {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
         {"PUT", FOLDER_URL, 200, "{\"uid\": \"reconcile-local\", \"title\": \"Local\"}", 0},
@@ -728,7 +698,7 @@ static void test_prometheus_failures(void **state)
 {
     fixture *fx = *state;
     assert_int_equal(mkdir(fx->rules, 0700), 0);
-    write_file(fx->rules, "local.yml", rules_yml);
+    t_write_file(fx->rules, "local.yml", rules_yml);
     rc_publish_options o = opts(fx);
     o.grafana_url = NULL;
 
@@ -773,9 +743,9 @@ static void test_rule_groups_read(void **state)
 {
     fixture *fx = *state;
     assert_int_equal(mkdir(fx->rules, 0700), 0);
-    write_file(fx->rules, "b.yaml", "groups:\n- name: z\n  rules: []\n- name: kafka-local-a\n");
-    write_file(fx->rules, "a.yml", rules_yml);
-    write_file(fx->rules, "provider.yml", "apiVersion: 1\nproviders: []\n");
+    t_write_file(fx->rules, "b.yaml", "groups:\n- name: z\n  rules: []\n- name: kafka-local-a\n");
+    t_write_file(fx->rules, "a.yml", rules_yml);
+    t_write_file(fx->rules, "provider.yml", "apiVersion: 1\nproviders: []\n");
     char **names;
     size_t n;
     char err[256];
@@ -788,7 +758,7 @@ static void test_rule_groups_read(void **state)
         free(names[i]);
     free(names);
 
-    write_file(fx->rules, "c.yml", "groups: [\n");
+    t_write_file(fx->rules, "c.yml", "groups: [\n");
     assert_int_equal(rc_publish_rule_groups_read(&names, &n, fx->rules, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "c.yml:"));
     assert_null(names);

@@ -1,0 +1,30 @@
+/* textout.h — untrusted text on its way out, shared by the printers
+ * (plan_print.c, pr_report.c).
+ *
+ * Names, config values, descriptions and broker messages come from the
+ * repository or the network: a stray ESC could rewrite the terminal (or fake a
+ * green "create"), a backtick or '|' could break out of a Markdown code span
+ * or table cell. These helpers never fail; NULL text prints as "". */
+#ifndef RC_TEXTOUT_H
+#define RC_TEXTOUT_H
+
+#include "util.h"
+
+#include <stdio.h>
+
+/* s with line breaks and tabs as spaces and other control bytes as '?'. */
+void rc_text_put(FILE *out, const char *s);
+
+/* s as a Markdown code span that survives any content: the fence is one
+ * backtick longer than the longest run inside, padded when the content touches
+ * a backtick; line breaks and tabs become spaces, other control bytes '?', and
+ * '|' is escaped (GFM splits table cells before it parses code spans). */
+void rc_md_code(rc_buf *b, const char *s);
+
+/* Cluster-level messages are built for stderr too and usually start with
+ * "cluster NAME: "; where the printer already names the cluster, the
+ * repetition goes. Returns msg, or the part of it after the prefix (borrowed);
+ * NULL stays NULL. */
+const char *rc_without_cluster_prefix(const char *msg, const char *cluster);
+
+#endif

@@ -39,6 +39,7 @@ else
 fi
 
 mkdir -p "$out/obj" "$out/corpus" "$out/artifacts" "$out/logs"
+# shellcheck disable=SC2054 # the commas belong to -fsanitize=
 flags=(-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
        -std=c11 -D_POSIX_C_SOURCE=200809L -I"$root/src")
 # shellcheck disable=SC2207

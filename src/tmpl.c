@@ -8,6 +8,7 @@
 #include "tmpl.h"
 
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -98,6 +99,14 @@ static bool is_core_float(const char *s)
 /* What a plain scalar means under the YAML 1.2 core schema. The text is the
  * NUL-terminated buffer libyaml hands out. `.inf`/`.nan` have no JSON form
  * and stay strings. */
+/* JSON has no infinities: a number too large for a double (1e999) stays the
+ * text it was rather than failing later as a NULL value. */
+static json_t *finite_real_or_string(const char *s, size_t n)
+{
+    double d = strtod(s, NULL);
+    return isfinite(d) ? json_real(d) : json_stringn(s, n);
+}
+
 static json_t *resolve_plain(const char *s, size_t n)
 {
     if (n == 0 || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL"))
@@ -127,11 +136,11 @@ static json_t *resolve_plain(const char *s, size_t n)
                 return json_integer((json_int_t)v);
             /* too large for an integer: keep the magnitude as a real */
             if (base == 10)
-                return json_real(strtod(s, NULL));
+                return finite_real_or_string(s, n);
             return json_stringn(s, n);
         }
         if (is_core_float(s))
-            return json_real(strtod(s, NULL));
+            return finite_real_or_string(s, n);
     }
     return json_stringn(s, n);
 }
@@ -161,6 +170,9 @@ static void ybuild_push(ybuild *b, json_t *node)
 
 /* Attach value (a new reference, consumed) to the open container. Returns a
  * static problem text on failure. */
+#define RC_TMPL_MAX_DEPTH 512
+#define RC_TMPL_MAX_DEPTH_TEXT "512"
+
 static const char *ybuild_attach(ybuild *b, json_t *value)
 {
     if (!value)
@@ -248,6 +260,12 @@ int rc_tmpl_parse_yaml(json_t **out, const char *text, size_t len, const char *f
         case YAML_MAPPING_START_EVENT: {
             if (ybuild_in_key_position(&b)) {
                 problem = "only scalar mapping keys are supported";
+                break;
+            }
+            /* the emitter and jansson recurse per level: bound the depth so a
+             * hostile template cannot exhaust the stack (found by fuzz_tmpl) */
+            if (b.depth >= RC_TMPL_MAX_DEPTH) {
+                problem = "nesting deeper than " RC_TMPL_MAX_DEPTH_TEXT " levels";
                 break;
             }
             json_t *c = ev.type == YAML_SEQUENCE_START_EVENT ? json_array() : json_object();

@@ -122,8 +122,9 @@ static int common_prefix(long long *out, const char *text, const char *what, con
         long long v;
         bool ovf;
         if (all_digits(p)) {
+            bool bare_one = strcmp(p, "1") == 0; /* "-01" is not the documented "-1" */
             read_digits(&p, &v, &ovf);
-            if (!ovf && v == 1) {
+            if (!ovf && v == 1 && bare_one) {
                 *out = -1;
                 return 1;
             }

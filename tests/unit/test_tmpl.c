@@ -612,12 +612,35 @@ static void test_hostile_values_round_trip(void **state)
     json_decref(t);
 }
 
+/* Found by fuzz_tmpl: the emitter recursed once per level and a deeply
+ * nested template overflowed the stack. Depth is now bounded at parse time;
+ * 1e999 (no JSON value) stays text instead of failing as "not UTF-8". */
+static void test_parse_limits(void **state)
+{
+    (void)state;
+    char err[256];
+    rc_buf deep = {0};
+    for (int i = 0; i < 600; i++)
+        rc_buf_puts(&deep, "[");
+    for (int i = 0; i < 600; i++)
+        rc_buf_puts(&deep, "]");
+    json_t *t = NULL;
+    assert_int_not_equal(rc_tmpl_parse_yaml(&t, deep.data, deep.len, "deep.yaml", err, sizeof(err)),
+                         0);
+    assert_non_null(strstr(err, "nesting deeper than 512 levels"));
+    rc_buf_free(&deep);
+    assert_int_equal(rc_tmpl_parse_yaml(&t, "a: 1e999\n", 9, "x.yaml", err, sizeof(err)), 0);
+    assert_string_equal(json_string_value(json_object_get(t, "a")), "1e999");
+    json_decref(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_scalars),
         cmocka_unit_test(test_parse_structure_keeps_order),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_parse_limits),
         cmocka_unit_test(test_parse_json),
         cmocka_unit_test(test_placeholders),
         cmocka_unit_test(test_filters),

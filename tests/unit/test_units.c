@@ -92,6 +92,12 @@ static void test_duration_bare_integer(void **state)
     assert_int_equal(ms_ok("9223372036854775807"), LLONG_MAX);
     assert_int_equal(s_ok("300"), 300);
     assert_int_equal(s_ok("-1"), -1);
+    /* only the bare "-1" means unlimited: "-01" is refused, not read as -1 */
+    long long v = 42;
+    char err[128];
+    assert_true(rc_units_parse_duration_ms(&v, "-01", err, sizeof(err)) < 0);
+    assert_true(rc_units_parse_bytes(&v, "-001", err, sizeof(err)) < 0);
+    assert_int_equal(v, 42);
 }
 
 static void test_duration_compound(void **state)

@@ -84,7 +84,7 @@ static const char usage_main[] =
     "  --version           print the version\n"
     "\n"
     "exit codes: 0 ok and nothing to change, 1 failure, 2 changes pending\n"
-    "(plan --detailed-exitcode), 64 usage error.\n";
+    "(plan and diff --detailed-exitcode), 64 usage error.\n";
 
 static const char usage_validate[] =
     "usage: reconcile validate [-C DIR] [--ref REV] [--cluster NAME] [--format text|github]\n"

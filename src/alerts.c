@@ -433,7 +433,7 @@ void rc_alerts_topic_lag(rc_alerts_lag *out, const rc_alerts_profile *p,
 
 /* ---- rendering ------------------------------------------------------------ */
 
-/* "<repository_url>/blob/main/<file>" or the file path itself. */
+/* "<repository_url>/blob/HEAD/<file>" or the file path itself. */
 static char *runbook_url(const rc_cluster_decl *c, const rc_topic_decl *t)
 {
     const char *file = t->file ? t->file : "";
@@ -444,7 +444,7 @@ static char *runbook_url(const rc_cluster_decl *c, const rc_topic_decl *t)
         n--;
     rc_buf b = {0};
     rc_buf_append(&b, c->repo_url, n);
-    rc_buf_puts(&b, "/blob/main");
+    rc_buf_puts(&b, "/blob/HEAD");
     const char *seg = file;
     while (*seg) {
         const char *end = strchr(seg, '/');

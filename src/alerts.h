@@ -40,10 +40,10 @@
  * none for topic-level rules (the all_groups shape appends
  * `&var-group={{ $labels.group | urlquery }}` itself). Without
  * monitoring.grafana_url the link is relative ("/d/<uid>?...").
- * runbook_url is "<repository_url>/blob/main/<topic file>" (path segments
- * percent-encoded) when the cluster sets repository_url, else the topic
- * file's repository-relative path ("topics/prod/orders.yaml"): without a
- * repository URL the file is still the thing to read.
+ * runbook_url is "<repository_url>/blob/HEAD/<topic file>" (HEAD: the default branch, whatever its
+ * name; path segments percent-encoded) when the cluster sets repository_url, else the topic file's
+ * repository-relative path ("topics/prod/orders.yaml"): without a repository URL the file is still
+ * the thing to read.
  *
  * Labels from the cluster's monitoring.labels are added to every rule unless
  * the rule sets that label itself; their values are made inert for Go

@@ -215,7 +215,7 @@ static void test_kafka_exporter_rules(void **state)
     free(want);
     free(url);
     assert_string_equal(str(ann, "runbook_url"),
-                        "https://git.example.com/topics/blob/main/topics/prod/audit.v1.yaml");
+                        "https://git.example.com/topics/blob/HEAD/topics/prod/audit.v1.yaml");
     assert_non_null(strstr(str(ann, "description"), "more than 500 messages behind"));
 
     /* orders.v1: lag per group, absent per group, skew */
@@ -501,7 +501,7 @@ static void test_hostile_declarations(void **state)
         assert_non_null(strstr(str(ann, "dashboard_url"),
                                "var-group=g%22%7D%29%20or%20vector%281%29%20%23%20%7B%7B%20."
                                "Value%20%7D%7D&"));
-        assert_non_null(strstr(str(ann, "runbook_url"), "https://git/'a b'\n---\n/blob/main/"));
+        assert_non_null(strstr(str(ann, "runbook_url"), "https://git/'a b'\n---\n/blob/HEAD/"));
         /* nothing at the top level of the text but the groups */
         for (const char *p = text; (p = strchr(p, '\n')) && p[1]; p++)
             if (p[1] != ' ' && p[1] != '-' && p[1] != '#' && strncmp(p + 1, "groups:", 7))

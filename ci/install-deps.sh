@@ -18,7 +18,16 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
+# The tests' helper scripts use PyYAML with whichever python3 is first on PATH
+# (a pyenv or venv python does not see Debian's python3-yaml).
+ensure_pyyaml() {
+  python3 -c 'import yaml' 2>/dev/null && return 0
+  echo "install-deps: installing PyYAML for $(command -v python3)" >&2
+  python3 -m pip install -q pyyaml >&2 || python3 -m pip install -q --break-system-packages pyyaml >&2
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
+  ensure_pyyaml
   echo "install-deps: everything is installed" >&2
   exit 0
 fi
@@ -31,3 +40,4 @@ fi
 echo "install-deps: installing ${missing[*]}" >&2
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+ensure_pyyaml

@@ -154,7 +154,7 @@ static int ctx_init(as_ctx *c, const rc_applied_state_config *cfg, char *errbuf,
     c->topic = cfg->topic && *cfg->topic ? cfg->topic : RC_APPLIED_STATE_TOPIC;
     c->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : AS_DEFAULT_TIMEOUT_MS;
     c->deadline = rc_rk_now_ms() + c->timeout_ms;
-    rc_rk_watch_init(&c->w, c->cluster, cfg->verbose, cfg->props);
+    rc_rk_watch_init(&c->w, c->cluster, cfg->verbose, cfg->props, cfg->secrets);
     c->bootstrap = rc_rk_bootstrap(cfg->bootstrap, cfg->props);
     if (!cfg->cluster_name || !*cfg->cluster_name)
         return fail(c, RC_KADMIN_EOTHER, "no cluster name: the record key is the cluster name");

@@ -39,6 +39,7 @@
 #ifndef RC_APPLIED_STATE_H
 #define RC_APPLIED_STATE_H
 
+#include "secrets.h"
 #include "util.h"
 
 #include <stdbool.h>
@@ -49,13 +50,15 @@
 #define RC_APPLIED_STATE_TOPIC "_reconcile.applied"
 
 typedef struct rc_applied_state_config {
-    const char *cluster_name; /* record key; required */
-    const char *bootstrap;    /* may be NULL when props hold bootstrap.servers */
-    const rc_kvlist *props;   /* librdkafka properties, expanded; may hold secrets */
-    int timeout_ms;           /* deadline for the whole call; <= 0: 30000 */
-    const char *topic;        /* NULL: RC_APPLIED_STATE_TOPIC */
-    const char *by;           /* NULL: from the environment (see above) */
-    bool verbose;             /* librdkafka logs to stderr (redacted) */
+    const char *cluster_name;  /* record key; required */
+    const char *bootstrap;     /* may be NULL when props hold bootstrap.servers */
+    const rc_kvlist *props;    /* librdkafka properties, expanded; may hold secrets */
+    int timeout_ms;            /* deadline for the whole call; <= 0: 30000 */
+    const char *topic;         /* NULL: RC_APPLIED_STATE_TOPIC */
+    const char *by;            /* NULL: from the environment (see above) */
+    bool verbose;              /* librdkafka logs to stderr (redacted) */
+    const rc_secrets *secrets; /* borrowed, may be NULL: values substituted from the
+                                * environment, masked whatever their key */
 } rc_applied_state_config;
 
 /* One record, fields owned by the struct (rc_applied_record_free). */

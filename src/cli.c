@@ -333,7 +333,8 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
 
     if (c->verbose)
         fprintf(stderr, "reconcile: cluster %s: connecting to %s\n", decl->name, bootstrap);
-    rc_kadmin_config kcfg = {decl->name, bootstrap, &props, c->timeout_ms, 0, c->verbose};
+    rc_kadmin_config kcfg = {decl->name, bootstrap,  &props,     c->timeout_ms,
+                             0,          c->verbose, &c->secrets};
     rc_kadmin *ka = NULL;
     if (rc_kadmin_rdkafka_new(&ka, &kcfg, err, sizeof(err)) != 0) {
         char *masked = rc_secrets_mask(&c->secrets, err);
@@ -531,6 +532,7 @@ static rc_applied_state_config state_config(cli *c, const rc_cluster_decl *decl,
     cfg.props = &conn->props;
     cfg.timeout_ms = c->timeout_ms;
     cfg.verbose = c->verbose;
+    cfg.secrets = &c->secrets;
     return cfg;
 }
 
@@ -1035,7 +1037,10 @@ int rc_cli_main(int argc, char **argv)
         case 'X': {
             const char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg) {
-                exit_code = usage_error("-X expects key=value, got '%s'", optarg);
+                /* never echo it: `-X sasl.password` with the value missing
+                 * its key is still a password */
+                exit_code = usage_error("-X expects key=value (the argument given has no key "
+                                        "before an '=')");
                 goto out;
             }
             char *key = rc_xstrndup(optarg, (size_t)(eq - optarg));

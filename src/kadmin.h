@@ -15,6 +15,7 @@
 #define RC_KADMIN_H
 
 #include "model.h"
+#include "secrets.h"
 
 enum {
     RC_KADMIN_OK = 0,
@@ -102,6 +103,8 @@ typedef struct rc_kadmin_config {
     int timeout_ms; /* per admin request; default 30000 */
     int batch_size; /* topics per admin request; default 500 */
     bool verbose;
+    const rc_secrets *secrets; /* borrowed, may be NULL: values substituted from the
+                                * environment, masked whatever their key */
 } rc_kadmin_config;
 
 /* Create the librdkafka-backed admin client. Returns 0 or a negative code with

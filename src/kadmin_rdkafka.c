@@ -1146,7 +1146,7 @@ int rc_kadmin_rdkafka_new(rc_kadmin **out, const rc_kadmin_config *cfg, char *er
     ka->bootstrap = rc_rk_bootstrap(cfg->bootstrap, cfg->props);
     ka->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : RK_DEFAULT_TIMEOUT_MS;
     ka->batch_size = cfg->batch_size > 0 ? cfg->batch_size : RK_DEFAULT_BATCH;
-    rc_rk_watch_init(&ka->w, ka->cluster, cfg->verbose, cfg->props);
+    rc_rk_watch_init(&ka->w, ka->cluster, cfg->verbose, cfg->props, cfg->secrets);
 
     rd_kafka_conf_t *conf = NULL;
     int rc = rc_rk_conf_new(&conf, &ka->w, cfg->bootstrap, cfg->props, errbuf, errlen);

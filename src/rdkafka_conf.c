@@ -21,7 +21,8 @@ bool rc_rk_key_is_secret(const char *key)
     return false;
 }
 
-void rc_rk_watch_init(rc_rk_watch *w, const char *cluster, bool verbose, const rc_kvlist *props)
+void rc_rk_watch_init(rc_rk_watch *w, const char *cluster, bool verbose, const rc_kvlist *props,
+                      const rc_secrets *extra)
 {
     memset(w, 0, sizeof(*w));
     w->cluster = cluster;
@@ -31,6 +32,8 @@ void rc_rk_watch_init(rc_rk_watch *w, const char *cluster, bool verbose, const r
     for (size_t i = 0; props && i < props->len; i++)
         if (rc_rk_key_is_secret(props->items[i].key))
             rc_secrets_add(&w->secrets, props->items[i].value);
+    for (size_t i = 0; extra && i < extra->len; i++)
+        rc_secrets_add(&w->secrets, extra->values[i]);
 }
 
 void rc_rk_watch_free(rc_rk_watch *w)
@@ -38,31 +41,9 @@ void rc_rk_watch_free(rc_rk_watch *w)
     rc_secrets_free(&w->secrets);
 }
 
-char *rc_rk_mask_values(const char *text, char *const *values, size_t n)
-{
-    rc_buf b = {0};
-    rc_buf_puts(&b, "");
-    for (const char *p = text; *p;) {
-        size_t skip = 0;
-        for (size_t i = 0; i < n && !skip; i++) {
-            size_t len = strlen(values[i]);
-            if (len > 0 && strncmp(p, values[i], len) == 0)
-                skip = len;
-        }
-        if (skip) {
-            rc_buf_puts(&b, "***");
-            p += skip;
-        } else {
-            rc_buf_append(&b, p, 1);
-            p++;
-        }
-    }
-    return rc_buf_take(&b);
-}
-
 char *rc_rk_redact(const rc_rk_watch *w, const char *text)
 {
-    return rc_rk_mask_values(text ? text : "", w->secrets.values, w->secrets.len);
+    return rc_secrets_mask(&w->secrets, text);
 }
 
 void rc_rk_copy_redacted(const rc_rk_watch *w, char *dst, size_t dstlen, const char *text)
@@ -188,7 +169,7 @@ int rc_rk_conf_set(const rc_rk_watch *w, rd_kafka_conf_t *conf, const char *key,
     if (r == RD_KAFKA_CONF_INVALID) {
         /* librdkafka quotes the rejected value: mask it, whatever its length */
         char *one[1] = {(char *)value};
-        char *masked = rc_rk_mask_values(errstr, one, value ? 1 : 0);
+        char *masked = rc_secrets_mask_values(errstr, one, value ? 1 : 0);
         int rc = rc_rk_fail(w, errbuf, errlen, RC_KADMIN_EOTHER,
                             "invalid client property \"%s\": %s", key, masked);
         free(masked);

@@ -51,17 +51,18 @@ typedef struct rc_rk_watch {
     char conn_reason[512], auth_reason[512], fatal_reason[512];
 } rc_rk_watch;
 
-/* Zero w, then register the values of props whose key looks secret. */
-void rc_rk_watch_init(rc_rk_watch *w, const char *cluster, bool verbose, const rc_kvlist *props);
+/* Zero w, then register the values of props whose key looks secret and
+ * every value of extra (the values the command layer substituted from the
+ * environment), so librdkafka's log and error callbacks mask exactly what
+ * the command layer masks. extra may be NULL. */
+void rc_rk_watch_init(rc_rk_watch *w, const char *cluster, bool verbose, const rc_kvlist *props,
+                      const rc_secrets *extra);
 void rc_rk_watch_free(rc_rk_watch *w);
 
 /* Keys whose values are secrets: password, secret, token, jaas, oauthbearer,
  * key, pem, username anywhere in the key. */
 bool rc_rk_key_is_secret(const char *key);
 
-/* Heap copy of text with every one of values[0..n) replaced by "***", in one
- * pass (at each position the first value that matches wins). */
-char *rc_rk_mask_values(const char *text, char *const *values, size_t n);
 /* Heap copy of text (NULL: "") with the watch's secrets masked. */
 char *rc_rk_redact(const rc_rk_watch *w, const char *text);
 /* rc_rk_redact into a fixed buffer (truncated to fit). */

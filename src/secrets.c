@@ -81,26 +81,47 @@ int rc_env_expand(char **out, const char *text, rc_secrets *secrets, char *errbu
     return 0;
 }
 
+/* A library message cut to its buffer (librdkafka's 512-byte error text)
+ * can end in the first part of a long secret; that part is masked too, when
+ * it is long enough to be more than chance (RC_SECRETS_MIN_PREFIX bytes). */
+static size_t trailing_prefix(const char *p, const char *secret, size_t slen)
+{
+    size_t rest = strlen(p);
+    if (rest >= slen || rest < RC_SECRETS_MIN_PREFIX)
+        return 0;
+    return strncmp(p, secret, rest) == 0 ? rest : 0;
+}
+
+char *rc_secrets_mask_values(const char *text, char *const *values, size_t n)
+{
+    rc_buf b = {0};
+    rc_buf_puts(&b, "");
+    for (const char *p = text ? text : ""; *p;) {
+        /* the longest value that matches here wins, so a secret that begins
+         * with another secret (user "svc", password "svc-S3cr3t") is masked
+         * whole, never left as "***-S3cr3t" */
+        size_t skip = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t len = strlen(values[i]);
+            if (len > skip && strncmp(p, values[i], len) == 0)
+                skip = len;
+        }
+        for (size_t i = 0; i < n && !skip; i++)
+            skip = trailing_prefix(p, values[i], strlen(values[i]));
+        if (skip) {
+            rc_buf_puts(&b, "***");
+            p += skip;
+        } else {
+            rc_buf_append(&b, p, 1);
+            p++;
+        }
+    }
+    return rc_buf_take(&b);
+}
+
 char *rc_secrets_mask(const rc_secrets *s, const char *text)
 {
-    char *cur = rc_xstrdup(text ? text : "");
-    for (size_t i = 0; s && i < s->len; i++) {
-        const char *needle = s->values[i];
-        size_t nlen = strlen(needle);
-        if (!strstr(cur, needle))
-            continue;
-        rc_buf b = {0};
-        const char *p = cur, *hit;
-        while ((hit = strstr(p, needle)) != NULL) {
-            rc_buf_append(&b, p, (size_t)(hit - p));
-            rc_buf_puts(&b, "***");
-            p = hit + nlen;
-        }
-        rc_buf_puts(&b, p);
-        free(cur);
-        cur = rc_buf_take(&b);
-    }
-    return cur;
+    return rc_secrets_mask_values(text, s ? s->values : NULL, s ? s->len : 0);
 }
 
 void rc_secrets_free(rc_secrets *s)

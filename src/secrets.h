@@ -25,10 +25,27 @@ typedef struct rc_secrets {
  * or -1 with errbuf naming the variable that is unset or the malformed spot. */
 int rc_env_expand(char **out, const char *text, rc_secrets *secrets, char *errbuf, size_t errlen);
 
-/* Register a value to mask. Values shorter than 3 bytes are not registered:
- * masking every "1" in the output would make it unreadable and protect nothing. */
+/* Register a value to mask. Values of one or two bytes are not registered:
+ * such a value cannot be a secret worth the name (a password of two bytes
+ * is guessed in 65,536 tries whatever we print), and masking every "1" or
+ * "on" would make every message unreadable and reveal by its gaps which
+ * characters the value holds. The `secret` rule (decl.c) keeps such values
+ * out of cluster files in the first place: secret-bearing keys take exactly
+ * one environment reference. */
 void rc_secrets_add(rc_secrets *s, const char *value);
-/* Heap copy of text with every registered value replaced by "***". */
+
+/* The shortest trailing piece of a secret that is masked where a message
+ * ends in it (a library cut the message short inside the secret). */
+#define RC_SECRETS_MIN_PREFIX 4
+
+/* Heap copy of text (NULL: "") with every one of values[0..n) replaced by
+ * "***", in one pass from left to right: at each position the longest value
+ * that matches is masked whole, overlapping values are masked as one run,
+ * and a message that ends in the first RC_SECRETS_MIN_PREFIX or more bytes
+ * of a value has that end masked. This is the only masker: every path that
+ * prints (the command layer, librdkafka's log and error callbacks) uses it. */
+char *rc_secrets_mask_values(const char *text, char *const *values, size_t n);
+/* rc_secrets_mask_values over every registered value (s may be NULL). */
 char *rc_secrets_mask(const rc_secrets *s, const char *text);
 void rc_secrets_free(rc_secrets *s);
 

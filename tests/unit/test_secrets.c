@@ -80,6 +80,60 @@ static void test_short_values_are_not_masked(void **state)
     rc_secrets_free(&s);
 }
 
+/* Registered in the order a cluster file names them: the username first, then
+ * a password that begins with it. The whole password must vanish. */
+static void test_secret_that_starts_with_another_is_masked_whole(void **state)
+{
+    (void)state;
+    rc_secrets s = {0};
+    rc_secrets_add(&s, "svc-orders");
+    rc_secrets_add(&s, "svc-orders-S3cr3t!x");
+    char *m = rc_secrets_mask(&s, "user svc-orders password svc-orders-S3cr3t!x rejected");
+    assert_string_equal(m, "user *** password *** rejected");
+    assert_null(strstr(m, "S3cr3t"));
+    free(m);
+    /* a secret that ends inside another (suffix) and overlapping values */
+    rc_secrets t = {0};
+    rc_secrets_add(&t, "S3cr3t!x");
+    rc_secrets_add(&t, "pre-S3cr3t!x");
+    m = rc_secrets_mask(&t, "[pre-S3cr3t!x] [S3cr3t!x]");
+    assert_string_equal(m, "[***] [***]");
+    free(m);
+    rc_secrets_free(&t);
+    rc_secrets_free(&s);
+}
+
+/* librdkafka cuts its error text at 512 bytes: a long secret printed near the
+ * end arrives cut short, and its first part must not leak. */
+static void test_cut_short_secret_is_masked(void **state)
+{
+    (void)state;
+    char secret[561];
+    for (size_t i = 0; i < sizeof(secret) - 1; i++)
+        secret[i] = (char)('a' + (i * 7) % 26);
+    secret[sizeof(secret) - 1] = '\0';
+    rc_secrets s = {0};
+    rc_secrets_add(&s, secret);
+    /* what a 512-byte buffer keeps of "Invalid value \"<secret>\"" */
+    char msg[512];
+    const char *lead = "Invalid value \"";
+    size_t lead_len = strlen(lead);
+    memcpy(msg, lead, lead_len);
+    memcpy(msg + lead_len, secret, sizeof(msg) - 1 - lead_len);
+    msg[sizeof(msg) - 1] = '\0';
+    char *m = rc_secrets_mask(&s, msg);
+    assert_string_equal(m, "Invalid value \"***");
+    free(m);
+    /* a short tail that merely resembles the start stays (under 4 bytes) */
+    m = rc_secrets_mask(&s, "ends in ahov");
+    assert_string_equal(m, "ends in ***");
+    free(m);
+    m = rc_secrets_mask(&s, "ends in aho");
+    assert_string_equal(m, "ends in aho");
+    free(m);
+    rc_secrets_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -87,6 +141,8 @@ int main(void)
         cmocka_unit_test(test_errors_name_the_variable),
         cmocka_unit_test(test_substituted_values_are_masked),
         cmocka_unit_test(test_short_values_are_not_masked),
+        cmocka_unit_test(test_secret_that_starts_with_another_is_masked_whole),
+        cmocka_unit_test(test_cut_short_secret_is_masked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,8 @@
  * librdkafka reported while a call waits.
  *
  * Secrets: property values are never echoed. The value of every property
- * whose key looks secret (rc_rk_key_is_secret) is registered in the watch and
+ * whose key looks secret (rc_rk_key_is_secret), and every value the caller
+ * substituted from the environment, is registered in the watch and
  * masked ("***") in every message and verbose log line that passes through
  * here; a value librdkafka rejects is masked whatever its key or length.
  * Addresses (bootstrap.servers) are not secret.

@@ -81,41 +81,59 @@ int rc_env_expand(char **out, const char *text, rc_secrets *secrets, char *errbu
     return 0;
 }
 
-/* A library message cut to its buffer (librdkafka's 512-byte error text)
- * can end in the first part of a long secret; that part is masked too, when
- * it is long enough to be more than chance (RC_SECRETS_MIN_PREFIX bytes). */
-static size_t trailing_prefix(const char *p, const char *secret, size_t slen)
+/* Length of the longest value that matches at p, with rest bytes left in
+ * the text; a value longer than rest matches when rest is at least
+ * RC_SECRETS_MIN_PREFIX bytes and is its beginning (a library message cut to
+ * its buffer, like librdkafka's 512-byte error text, ends inside it). */
+static size_t match_at(const char *p, size_t rest, char *const *values, const size_t *lens,
+                       size_t n)
 {
-    size_t rest = strlen(p);
-    if (rest >= slen || rest < RC_SECRETS_MIN_PREFIX)
-        return 0;
-    return strncmp(p, secret, rest) == 0 ? rest : 0;
+    size_t best = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (lens[i] == 0 || values[i][0] != *p)
+            continue;
+        if (lens[i] <= rest) {
+            if (lens[i] > best && memcmp(p, values[i], lens[i]) == 0)
+                best = lens[i];
+        } else if (rest >= RC_SECRETS_MIN_PREFIX && rest > best &&
+                   memcmp(p, values[i], rest) == 0) {
+            best = rest;
+        }
+    }
+    return best;
 }
 
 char *rc_secrets_mask_values(const char *text, char *const *values, size_t n)
 {
+    const char *p = text ? text : "";
+    const char *end = p + strlen(p);
+    size_t *lens = rc_xcalloc(n ? n : 1, sizeof(*lens));
+    for (size_t i = 0; i < n; i++)
+        lens[i] = strlen(values[i]);
     rc_buf b = {0};
     rc_buf_puts(&b, "");
-    for (const char *p = text ? text : ""; *p;) {
+    while (p < end) {
         /* the longest value that matches here wins, so a secret that begins
          * with another secret (user "svc", password "svc-S3cr3t") is masked
          * whole, never left as "***-S3cr3t" */
-        size_t skip = 0;
-        for (size_t i = 0; i < n; i++) {
-            size_t len = strlen(values[i]);
-            if (len > skip && strncmp(p, values[i], len) == 0)
-                skip = len;
-        }
-        for (size_t i = 0; i < n && !skip; i++)
-            skip = trailing_prefix(p, values[i], strlen(values[i]));
-        if (skip) {
-            rc_buf_puts(&b, "***");
-            p += skip;
-        } else {
+        size_t skip = match_at(p, (size_t)(end - p), values, lens, n);
+        if (!skip) {
             rc_buf_append(&b, p, 1);
             p++;
+            continue;
         }
+        /* a value that starts inside the masked run and ends past it
+         * (overlapping secrets) extends the run: no piece of either shows */
+        const char *run_end = p + skip;
+        for (const char *q = p + 1; q < run_end; q++) {
+            size_t m = match_at(q, (size_t)(end - q), values, lens, n);
+            if (q + m > run_end)
+                run_end = q + m;
+        }
+        rc_buf_puts(&b, "***");
+        p = run_end;
     }
+    free(lens);
     return rc_buf_take(&b);
 }
 

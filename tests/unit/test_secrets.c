@@ -99,6 +99,13 @@ static void test_secret_that_starts_with_another_is_masked_whole(void **state)
     m = rc_secrets_mask(&t, "[pre-S3cr3t!x] [S3cr3t!x]");
     assert_string_equal(m, "[***] [***]");
     free(m);
+    /* two values that overlap in the text ("abcX" + "cXYZ" as "abcXYZ"):
+     * masked as one run, no tail of the second left over */
+    rc_secrets_add(&t, "Kq7m-");
+    rc_secrets_add(&t, "m-Zp9w");
+    m = rc_secrets_mask(&t, "[Kq7m-Zp9w]");
+    assert_string_equal(m, "[***]");
+    free(m);
     rc_secrets_free(&t);
     rc_secrets_free(&s);
 }

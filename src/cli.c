@@ -573,6 +573,19 @@ static void guard_before_apply(cli *c, const rc_cluster_decl *decl, rc_cluster_p
     free(recorded);
 }
 
+/* True when at least one change was accepted by the broker or was in a
+ * request whose fate is unknown. */
+static bool apply_may_have_landed(const rc_cluster_plan *p, const rc_apply_outcome *outcome)
+{
+    for (size_t i = 0; i < p->ntopics; i++) {
+        if (outcome[i] == RC_APPLY_UNKNOWN)
+            return true;
+        if (outcome[i] == RC_APPLY_DONE && !p->topics[i].broker_error)
+            return true;
+    }
+    return false;
+}
+
 static void record_applied(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p,
                            const cluster_conn *conn, const char *commit)
 {
@@ -817,9 +830,10 @@ static rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *co
                 rc_apply_outcome *outcome = rc_xcalloc(p->ntopics, sizeof(*outcome));
                 rc_apply_options aopt = {0, progress_cb, c};
                 int a = rc_apply_execute(ka, p, outcome, &aopt);
-                /* Record even after per-topic failures: what landed must not
-                 * be rolled back by an older commit's late apply. */
-                if (a >= 0 && decl->guard_older_commits)
+                /* Record whenever something may have landed, even when a later
+                 * stage failed as a whole: what landed must not be rolled back
+                 * by an older commit's late apply. */
+                if (decl->guard_older_commits && apply_may_have_landed(p, outcome))
                     record_applied(c, decl, p, &conn, commit);
                 mask_plan(c, p);
                 if (c->format == FMT_TEXT)

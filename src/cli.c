@@ -96,6 +96,7 @@ static const char usage_validate[] =
 static const char usage_plan[] =
     "usage: reconcile plan [-C DIR] [--ref REV] [--base REV] [--cluster NAME] [-X key=value]\n"
     "                      [--format text|json|markdown|github] [--detailed-exitcode]\n"
+    "                      [--prune]\n"
     "\n"
     "Validate the declarations, read each cluster through the admin API, and print\n"
     "what apply would do: create, add partitions, config changes (including\n"
@@ -106,7 +107,9 @@ static const char usage_plan[] =
     "                       pending, 1 on error\n"
     "  --base REV           also show what the change from REV does to the\n"
     "                       declarations (a pull request's plan); markdown gives a\n"
-    "                       comment, github gives annotations\n";
+    "                       comment, github gives annotations\n"
+    "  --prune              show the deletions apply --prune would make (unmanaged\n"
+    "                       topics, where the policy sets allow_delete: true)\n";
 
 static const char usage_diff[] =
     "usage: reconcile diff --base REV [--ref REV] [-C DIR] [--format text|markdown|github]\n"
@@ -152,7 +155,8 @@ static const char usage_apply[] =
     "(partition decrease, replication factor change) are never sent.\n"
     "\n"
     "  --prune    delete unmanaged topics, only where the cluster policy sets\n"
-    "             allow_delete: true\n"
+    "             allow_delete: true, and at most policy.max_deletions (default 10)\n"
+    "             of them: a prune that would delete more is refused as a whole\n"
     "  --out DIR  after a successful apply, render alerts and dashboards to DIR\n";
 
 static const char *usage_for(const char *command)
@@ -1169,8 +1173,8 @@ int rc_cli_main(int argc, char **argv)
         exit_code = usage_error("--detailed-exitcode belongs to %s", "plan and diff");
         goto out;
     }
-    if (c.prune && !is_apply) {
-        exit_code = usage_error("--prune belongs to %s", "apply");
+    if (c.prune && !is_apply && !is_plan) {
+        exit_code = usage_error("--prune belongs to %s", "plan and apply");
         goto out;
     }
     if (c.base && !is_plan && !is_diff) {

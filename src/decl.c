@@ -652,6 +652,7 @@ enum {
     PK_MAX_RF,
     PK_MAX_PARTITIONS,
     PK_ALLOW_DELETE,
+    PK_MAX_DELETIONS,
     PK_KEEP_OVERRIDES,
     PK_GUARD_OLDER,
     PK_IGNORE,
@@ -664,6 +665,7 @@ static const char *const policy_keys[] = {"name_pattern",
                                           "max_replication_factor",
                                           "max_partitions",
                                           "allow_delete",
+                                          "max_deletions",
                                           "keep_undeclared_overrides",
                                           "guard_older_commits",
                                           "ignore",
@@ -847,6 +849,13 @@ static void parse_policy(ctx *x, cluster_ctx *cc, const rc_ynode *v)
     }
     if ((n = val(s[PK_ALLOW_DELETE])))
         want_bool(x, n, "policy.allow_delete", &c->allow_delete);
+    if ((n = val(s[PK_MAX_DELETIONS])) &&
+        want_int(x, n, "policy.max_deletions", &c->max_deletions) && c->max_deletions < 1) {
+        diag(x, E, n, "max-deletions",
+             "policy.max_deletions must be at least 1 (to delete nothing, leave "
+             "policy.allow_delete false)");
+        c->max_deletions = 0;
+    }
     if ((n = val(s[PK_KEEP_OVERRIDES])))
         want_bool(x, n, "policy.keep_undeclared_overrides", &c->keep_undeclared_overrides);
     if ((n = val(s[PK_GUARD_OLDER])))

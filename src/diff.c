@@ -282,6 +282,36 @@ static void plan_undeclared(rc_topic_plan *p, const rc_cluster_decl *cd, const r
     p->replication_factor = o->replication_factor;
 }
 
+/* More deletions than policy.max_deletions allows: the declarations are more
+ * likely wrong (an emptied or renamed directory) than meant, so the whole
+ * cluster is refused, not just the deletions beyond the bound. */
+static void bound_deletions(rc_cluster_plan *out, const rc_cluster_decl *decl)
+{
+    int max = decl->max_deletions > 0 ? decl->max_deletions : RC_DEFAULT_MAX_DELETIONS;
+    size_t ndelete = 0;
+    for (size_t i = 0; i < out->ntopics; i++)
+        ndelete += out->topics[i].action == RC_ACT_DELETE;
+    if (ndelete <= (size_t)max)
+        return;
+    const char *file = decl->file ? decl->file : "the cluster file";
+    for (size_t i = 0; i < out->ntopics; i++) {
+        rc_topic_plan *tp = &out->topics[i];
+        if (tp->action != RC_ACT_DELETE)
+            continue;
+        tp->action = RC_ACT_REFUSE;
+        strv_push(&tp->refusals, &tp->nrefusals,
+                  rc_xasprintf("not deleted: the prune would delete %zu topics, more than "
+                               "policy.max_deletions (%d)",
+                               ndelete, max));
+    }
+    out->error = rc_xasprintf(
+        "cluster %s: --prune would delete %zu topics, more than policy.max_deletions allows "
+        "(%d%s); "
+        "nothing is applied to this cluster. If these deletions are meant, set "
+        "policy.max_deletions to at least %zu in %s, in the same change",
+        out->cluster, ndelete, max, decl->max_deletions > 0 ? "" : ", the default", ndelete, file);
+}
+
 /* ---- ordering -------------------------------------------------------------------- */
 
 static int decl_ptr_cmp(const void *a, const void *b)
@@ -413,6 +443,7 @@ int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_clu
     }
     for (size_t k = 0; k < nundeclared; k++)
         plan_undeclared(&out->topics[out->ntopics++], decl, undeclared[k], prune);
+    bound_deletions(out, decl);
 
     free(undeclared);
     free(o);

@@ -17,9 +17,12 @@
  *             a careless executor cannot change anything.
  *   UNCHANGED nothing to do.
  * Then every undeclared topic on the cluster (in name order): UNMANAGED, or
- * DELETE when opt->prune and decl->allow_delete. Internal topics, names that
- * start with "__" and names matching decl->ignore_patterns (fnmatch) are left
- * out of the plan entirely.
+ * DELETE when opt->prune and decl->allow_delete. When there would be more
+ * DELETEs than decl->max_deletions (default RC_DEFAULT_MAX_DELETIONS), each
+ * becomes a REFUSE saying so and out->error refuses the whole cluster (the
+ * return value is still 0: the plan is complete, it just must not be applied). Internal topics,
+ * names that start with "__" and names matching decl->ignore_patterns (fnmatch) are left out of the
+ * plan entirely.
  *
  * Config comparison (declared values are canonical already, see topic_config.h):
  * - A declared key is a change when the broker's *effective* value, whatever its
@@ -47,7 +50,7 @@
 #include <stdbool.h>
 
 typedef struct rc_diff_options {
-    bool prune; /* apply --prune: undeclared topics are deleted if the policy allows */
+    bool prune; /* plan/apply --prune: undeclared topics are deleted if the policy allows */
 } rc_diff_options;
 
 /* Compute the plan for one cluster. out is overwritten (zeroed first; the caller

@@ -63,6 +63,7 @@ typedef struct rc_cluster_decl {
     int max_replication_factor; /* 0 = no limit (broker count checked at plan time) */
     int max_partitions;         /* 0 = no limit */
     bool allow_delete;
+    int max_deletions; /* topics one prune may delete; 0 = RC_DEFAULT_MAX_DELETIONS */
     bool keep_undeclared_overrides;
     bool guard_older_commits;
     char **ignore_patterns; /* glob patterns of topics never touched */
@@ -81,6 +82,11 @@ typedef struct rc_cluster_decl {
     rc_topic_decl *topics;
     size_t ntopics;
 } rc_cluster_decl;
+
+/* A prune that would delete more topics than this is refused as a whole: an
+ * emptied or mistyped cluster directory must not wipe the cluster. Raised on
+ * purpose with policy.max_deletions, in the change that makes the deletions. */
+#define RC_DEFAULT_MAX_DELETIONS 10
 
 typedef struct rc_repo {
     rc_team *teams;

@@ -43,6 +43,26 @@ eventually() {
   fail "$d: got '$got', want '$want'"
 }
 
+# consistently DESCRIPTION WANT CMD...: a "nothing happened" check. A wrong
+# delete or create reaches metadata a moment later, so a first poll proves
+# nothing: CMD must print WANT at every poll for $CONSISTENTLY_SECONDS (3 s).
+CONSISTENTLY_SECONDS=${CONSISTENTLY_SECONDS:-3}
+consistently() {
+  local d=$1 want=$2 got="" polls=0 now deadline
+  now=${EPOCHREALTIME/./}
+  deadline=$((now + CONSISTENTLY_SECONDS * 1000000))
+  shift 2
+  while :; do
+    got=$("$@" 2>/dev/null || true)
+    polls=$((polls + 1))
+    [ "$got" = "$want" ] || { fail "$d: got '$got' at poll $polls, want '$want' throughout ${CONSISTENTLY_SECONDS}s"; return 0; }
+    now=${EPOCHREALTIME/./}
+    [ "$now" -ge "$deadline" ] && break
+    sleep 0.2
+  done
+  pass "$d (held for ${CONSISTENTLY_SECONDS}s, $polls polls)"
+}
+
 # run CMD...: runs CMD capturing stdout+stderr in $OUT and exit code in $RC
 run() {
   set +e

@@ -42,7 +42,7 @@ run rc apply --cluster it
 expect_rc 1 "apply: replication factor above the broker count"
 expect_out "failed  $P.too-many" "the failed creation is reported"
 expect_out "eplication factor" "with the broker's reason"
-eventually "nothing was created" missing partitions_of "$P.too-many"
+consistently "nothing was created" missing partitions_of "$P.too-many"
 check "the config change on the other topic still went through" \
   grep -qx "retention.ms=3600000" <<<"$(overrides_of "$P.replicated")"
 rm "$REPO/topics/it/$P.too-many.yaml"
@@ -56,12 +56,50 @@ run rc plan --cluster it
 expect_out "$P.stray" "unmanaged topic listed"
 run rc apply --cluster it
 expect_rc 0 "apply without --prune"
-eventually "without --prune the unmanaged topic stays" 1 partitions_of "$P.stray"
+consistently "without --prune the unmanaged topic stays" 1 partitions_of "$P.stray"
+# plan --prune previews exactly the deletions apply --prune makes
+run rc plan --cluster it --prune
+expect_rc 0 "plan --prune"
+expect_out "- delete  $P.stray" "plan --prune shows the deletion"
+run rc plan --cluster it --prune --format json
+planned=$(python3 -c '
+import json, sys
+print(" ".join(sorted(t["name"] for c in json.load(sys.stdin)["clusters"] for t in c["topics"] if t["action"] == "delete")))' <<<"$OUT")
+check "the JSON plan lists the deletion" test "$planned" = "$P.stray"
+run rc plan --cluster it --prune --base HEAD --format markdown
+expect_out "**delete**" "the pull-request comment shows the deletion"
+expect_out "$P.stray" "and names the topic"
+consistently "plan --prune deleted nothing" 1 partitions_of "$P.stray"
 run rc apply --cluster it --prune
 expect_rc 0 "apply --prune"
 expect_out "deleted $P.stray" "the deletion is reported"
+deleted=$(sed -n 's/^- deleted //p' <<<"$OUT" | sort | tr '\n' ' ' | sed 's/ $//')
+check "apply --prune deleted exactly what plan --prune showed" test "$deleted" = "$planned"
 eventually "the unmanaged topic is gone" missing partitions_of "$P.stray"
-eventually "the declared topic is still there" 3 partitions_of "$P.replicated"
+consistently "the declared topic is still there" 3 partitions_of "$P.replicated"
+
+# policy.max_deletions bounds a prune: more deletions refuse the whole cluster
+for i in 1 2 3; do create_topic_directly "$P.bulk$i" 1; done
+for addr in ${B3//,/ }; do
+  B=$addr eventually "the last bulk topic is visible on $addr" 1 partitions_of "$P.bulk3"
+done
+sed -i 's/^  allow_delete: true$/  allow_delete: true\n  max_deletions: 2/' "$REPO/topics/it/_cluster.yaml"
+declare_topic "$P.beside" 1
+run rc plan --cluster it --prune
+expect_rc 1 "plan --prune beyond policy.max_deletions"
+expect_out "would delete 3 topics, more than policy.max_deletions allows (2)" "says how many and the bound"
+expect_out "! refuse  $P.bulk1" "each deletion is shown refused"
+run rc apply --cluster it --prune
+expect_rc 1 "apply --prune beyond policy.max_deletions"
+expect_out "nothing is applied to this cluster" "says nothing was applied"
+expect_out "set policy.max_deletions to at least 3" "says how to override it on purpose"
+for i in 1 2 3; do consistently "bulk topic $i survives the refused prune" 1 partitions_of "$P.bulk$i"; done
+consistently "the other change of that apply was not made either" missing partitions_of "$P.beside"
+sed -i 's/^  max_deletions: 2$/  max_deletions: 3/' "$REPO/topics/it/_cluster.yaml"
+run rc apply --cluster it --prune
+expect_rc 0 "apply --prune within a raised bound"
+for i in 1 2 3; do eventually "bulk topic $i deleted" missing partitions_of "$P.bulk$i"; done
+eventually "and the other change made" 1 partitions_of "$P.beside"
 
 # outage: two of three nodes down, so the controller quorum is lost and the
 # broker cannot serve admin requests. The apply times out with one clear line

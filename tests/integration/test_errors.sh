@@ -73,7 +73,7 @@ run rc apply --cluster it --timeout 10s
 expect_rc 1 "apply without the ACL"
 expect_out "cluster it: apply stopped: not authorised" "one line names the cluster and the cause"
 expect_out "x failed  $P.denied: Authorization failed" "the topic's failure is reported"
-eventually "nothing was created" missing partitions_of "$P.denied"
+consistently "nothing was created" missing partitions_of "$P.denied"
 rm "$REPO/topics/it/$P.denied.yaml"
 
 # a pinned cluster id that does not match: refused before anything is read
@@ -88,7 +88,7 @@ declare_topic "$P.pinned" 1
 run rc apply --cluster it
 expect_rc 1 "a different cluster than the pinned one"
 expect_out "pins AAAAAAAAAAAAAAAAAAAAAA" "the error names the pin"
-eventually "nothing was created on the wrong cluster" missing partitions_of "$P.pinned"
+consistently "nothing was created on the wrong cluster" missing partitions_of "$P.pinned"
 rm "$REPO/topics/it/$P.pinned.yaml"
 
 # usage errors exit 64

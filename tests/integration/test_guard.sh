@@ -15,7 +15,7 @@ c2=$(git -C "$REPO" rev-parse HEAD)
 run rc apply --cluster it
 expect_rc 1 "the guard needs --ref"
 expect_out "needs --ref" "says why"
-eventually "nothing applied from the working tree" missing partitions_of "$P.a"
+consistently "nothing applied from the working tree" missing partitions_of "$P.a"
 
 run rc apply --cluster it --ref "$c2"
 expect_rc 0 "apply the newer commit"
@@ -27,7 +27,7 @@ run rc apply --cluster it --ref "$c1"
 expect_rc 1 "an older commit is refused"
 expect_out "cluster it:" "the refusal names the cluster"
 expect_out "older" "and says why"
-eventually "nothing rolled back" 2 partitions_of "$P.a"
+consistently "nothing rolled back" 2 partitions_of "$P.a"
 
 run rc apply --cluster it --ref "$c2"
 expect_rc 0 "re-applying the same commit converges"

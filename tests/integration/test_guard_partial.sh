@@ -80,6 +80,6 @@ grant --operation Delete --topic "$P" --resource-pattern-type prefixed
 run rc apply --cluster "$CL" --ref "$c1" --prune
 expect_rc 1 "an apply of the parent commit is refused"
 expect_out "older" "the refusal says why"
-eventually "the created topic is still there" 1 partitions_of "$P.created"
+consistently "the created topic is still there" 1 partitions_of "$P.created"
 
 finish

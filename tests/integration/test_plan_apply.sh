@@ -12,7 +12,7 @@ commit "two topics"
 run rc plan --cluster it --detailed-exitcode
 expect_rc 2 "plan with pending creations"
 expect_out "$P.orders" "plan names the topic to create"
-eventually "plan created nothing" missing partitions_of "$P.orders"
+consistently "plan created nothing" missing partitions_of "$P.orders"
 
 run rc plan --cluster it --format json
 expect_rc 0 "plan --format json"
@@ -73,7 +73,7 @@ expect_out "cannot" "plan explains the refusal"
 run rc apply --cluster it
 expect_rc 1 "apply with a refused change exits 1"
 expect_out "refused $P.orders" "apply reports the refusal"
-eventually "orders still has 6 partitions" 6 partitions_of "$P.orders"
+consistently "orders still has 6 partitions" 6 partitions_of "$P.orders"
 check "events got its config anyway (the rest still applies)" grep -qx "retention.ms=7200000" <<<"$(overrides_of "$P.events")"
 declare_topic "$P.orders" 6 "config:" "  retention.ms: 1d" "  cleanup.policy: delete"
 
@@ -84,6 +84,6 @@ run rc plan --cluster it
 expect_out "$P.stray" "plan lists the unmanaged topic"
 run rc apply --cluster it --prune
 expect_rc 0 "apply --prune without allow_delete"
-eventually "unmanaged topic survives apply --prune when policy forbids deletion" 1 partitions_of "$P.stray"
+consistently "unmanaged topic survives apply --prune when policy forbids deletion" 1 partitions_of "$P.stray"
 
 finish

@@ -23,7 +23,7 @@ run rc apply --cluster it --ref HEAD
 expect_rc 0 "apply --ref HEAD"
 eventually "HEAD's partition count applied" 4 partitions_of "$P.committed"
 eventually "HEAD's second topic created" 1 partitions_of "$P.uncommitted"
-eventually "working-tree-only topic not created" missing partitions_of "$P.worktree-only"
+consistently "working-tree-only topic not created" missing partitions_of "$P.worktree-only"
 
 run rc plan --cluster it --ref no-such-branch
 expect_rc 1 "unknown revision"
@@ -36,6 +36,6 @@ run rc apply --cluster it --ref HEAD
 expect_rc 1 "apply of a commit with invalid declarations"
 expect_out "topics/it/$P.broken.yaml:" "the broken file is named with its position"
 expect_out "nothing was touched" "says nothing was touched"
-eventually "worktree-only topic still not created" missing partitions_of "$P.worktree-only"
+consistently "worktree-only topic still not created" missing partitions_of "$P.worktree-only"
 
 finish

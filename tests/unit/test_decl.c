@@ -675,6 +675,15 @@ static void test_rules_cluster_file(void **state)
     load_cluster(&r, "bootstrap: x\n---\nbootstrap: y\n", NULL);
     expect_diags(&r.diags, CLUSTER_PATH ":3:1 layout", NULL);
     result_free(&r);
+
+    /* a deletion bound of 0 would be a second way to say allow_delete: false */
+    load_cluster(&r, "bootstrap: x\npolicy:\n  max_deletions: 0\n", NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":3:18 max-deletions", NULL);
+    result_free(&r);
+    load_cluster(&r, "bootstrap: x\npolicy:\n  max_deletions: 250\n", NULL);
+    expect_diags(&r.diags, NULL);
+    assert_int_equal(r.repo.clusters[0].max_deletions, 250);
+    result_free(&r);
 }
 
 static void test_rules_teams_file(void **state)

@@ -141,7 +141,8 @@ static int obs_cmp(const void *a, const void *b)
 }
 
 /* Sorts the inputs as the parser and the adapter promise, then diffs. */
-static void run(fx *f)
+/* The plan, which may carry a cluster-level refusal in plan.error. */
+static void run_plan(fx *f)
 {
     if (f->decl.ntopics > 1)
         qsort(f->decl.topics, f->decl.ntopics, sizeof(*f->decl.topics), decl_cmp);
@@ -149,6 +150,11 @@ static void run(fx *f)
         qsort(f->obs.topics, f->obs.ntopics, sizeof(*f->obs.topics), obs_cmp);
     rc_cluster_plan_free(&f->plan);
     assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, &f->opt), 0);
+}
+
+static void run(fx *f)
+{
+    run_plan(f);
     assert_null(f->plan.error);
 }
 
@@ -651,6 +657,78 @@ static void test_no_delete_without_prune(void **state)
     assert_int_equal(tp_must(f, "legacy.v0")->action, RC_ACT_UNMANAGED);
 }
 
+static void stray_topics(fx *f, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "stray.%02d", i);
+        obs_topic(f, name, 1, 1, false);
+    }
+}
+
+static size_t count_action(const rc_cluster_plan *p, rc_topic_action a)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->ntopics; i++)
+        n += p->topics[i].action == a;
+    return n;
+}
+
+/* An emptied or renamed cluster directory: without a bound, every topic on
+ * the cluster would be deleted. The default bound refuses the whole prune. */
+static void test_prune_beyond_default_bound_refused(void **state)
+{
+    fx *f = *state;
+    f->opt.prune = true;
+    f->decl.allow_delete = true;
+    stray_topics(f, RC_DEFAULT_MAX_DELETIONS + 1);
+    decl_topic(f, "orders.v1", 3, 3, NULL);
+    run_plan(f);
+    assert_int_equal(count_action(&f->plan, RC_ACT_DELETE), 0);
+    assert_int_equal(count_action(&f->plan, RC_ACT_REFUSE), RC_DEFAULT_MAX_DELETIONS + 1);
+    assert_non_null(f->plan.error);
+    assert_non_null(strstr(f->plan.error, "would delete 11 topics"));
+    assert_non_null(strstr(f->plan.error, "the default"));
+    assert_non_null(strstr(f->plan.error, "at least 11"));
+    const rc_topic_plan *p = tp_must(f, "stray.00");
+    assert_int_equal(p->nrefusals, 1);
+    assert_int_equal(p->nchanges, 0);
+    assert_int_equal(p->partitions_to, p->partitions_from);
+}
+
+static void test_prune_at_the_bound_allowed(void **state)
+{
+    fx *f = *state;
+    f->opt.prune = true;
+    f->decl.allow_delete = true;
+    stray_topics(f, RC_DEFAULT_MAX_DELETIONS);
+    run(f);
+    assert_int_equal(count_action(&f->plan, RC_ACT_DELETE), RC_DEFAULT_MAX_DELETIONS);
+    assert_null(f->plan.error);
+}
+
+static void test_prune_bound_from_policy(void **state)
+{
+    fx *f = *state;
+    f->opt.prune = true;
+    f->decl.allow_delete = true;
+    f->decl.max_deletions = 2;
+    stray_topics(f, 3);
+    run_plan(f);
+    assert_int_equal(count_action(&f->plan, RC_ACT_REFUSE), 3);
+    assert_non_null(strstr(f->plan.error, "policy.max_deletions allows (2)"));
+    f->decl.max_deletions = 3;
+    run(f);
+    assert_int_equal(count_action(&f->plan, RC_ACT_DELETE), 3);
+    assert_null(f->plan.error);
+    /* without --prune nothing counts: unmanaged topics are not deletions */
+    f->decl.max_deletions = 1;
+    f->opt.prune = false;
+    run(f);
+    assert_int_equal(count_action(&f->plan, RC_ACT_UNMANAGED), 3);
+    assert_null(f->plan.error);
+}
+
 static void test_internal_topics_skipped(void **state)
 {
     fx *f = *state;
@@ -935,6 +1013,9 @@ int main(void)
         T(test_delete_prune_allowed),
         T(test_no_delete_when_policy_forbids),
         T(test_no_delete_without_prune),
+        T(test_prune_beyond_default_bound_refused),
+        T(test_prune_at_the_bound_allowed),
+        T(test_prune_bound_from_policy),
         T(test_internal_topics_skipped),
         T(test_ignore_patterns_skipped),
         T(test_declared_ignored_refused),

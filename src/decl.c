@@ -1,5 +1,6 @@
 #include "decl.h"
 
+#include "secrets.h"
 #include "topic_config.h"
 #include "units.h"
 #include "util.h"
@@ -730,11 +731,6 @@ typedef struct cluster_ctx {
     size_t *topic_seq; /* declaration order, parallel to c->topics */
 } cluster_ctx;
 
-static bool is_secret_key(const char *key)
-{
-    return strstr(key, "password") || strstr(key, "secret") || !strcmp(key, "ssl.key.pem");
-}
-
 static bool url_ok(const char *s)
 {
     return strstr(s, "${") || !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8);
@@ -778,11 +774,28 @@ static void parse_string_map(ctx *x, const rc_ynode *map, const char *field, rc_
                      field);
                 continue;
             }
-            /* Never echo the value: it is the secret. */
-            if (is_secret_key(k->str) && !strstr(v->str, "${")) {
+            /* librdkafka's property names are lower case and case-sensitive:
+             * SASL.PASSWORD would be refused by the client, and must not slip
+             * past the secret rule either. */
+            bool lower = true;
+            for (const char *p = k->str; *p; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                    lower = false;
+            if (!lower) {
+                diag(x, E, k, "client",
+                     "%s: client property names are lower case (librdkafka's names are "
+                     "case-sensitive)",
+                     sub);
+                continue;
+            }
+            /* Never echo the value: it is the secret. Exactly one reference,
+             * no default, nothing beside it: anything else puts part of the
+             * secret (or all of it, escaped as $${...}) in the repository. */
+            if (rc_secrets_key_bears_secret(k->str) && !rc_secrets_is_one_reference(v->str)) {
                 diag(x, E, v, "secret",
-                     "%s: secrets must not be written in the repository; use an environment "
-                     "reference such as ${KAFKA_PASSWORD}",
+                     "%s: a secret must not be written in the repository: the value must be "
+                     "exactly one environment reference such as ${KAFKA_PASSWORD}, with no "
+                     "default and nothing beside it",
                      sub);
                 continue;
             }

@@ -11,16 +11,6 @@
 
 /* ---- secrets ------------------------------------------------------------- */
 
-bool rc_rk_key_is_secret(const char *key)
-{
-    static const char *const marks[] = {"password",    "secret", "token", "jaas",
-                                        "oauthbearer", "key",    "pem",   "username"};
-    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-        if (strstr(key, marks[i]))
-            return true;
-    return false;
-}
-
 void rc_rk_watch_init(rc_rk_watch *w, const char *cluster, bool verbose, const rc_kvlist *props,
                       const rc_secrets *extra)
 {
@@ -30,7 +20,7 @@ void rc_rk_watch_init(rc_rk_watch *w, const char *cluster, bool verbose, const r
     /* values shorter than 3 bytes are not registered (rc_secrets_add):
      * masking "1" everywhere would garble every message */
     for (size_t i = 0; props && i < props->len; i++)
-        if (rc_rk_key_is_secret(props->items[i].key))
+        if (rc_secrets_key_bears_secret(props->items[i].key))
             rc_secrets_add(&w->secrets, props->items[i].value);
     for (size_t i = 0; extra && i < extra->len; i++)
         rc_secrets_add(&w->secrets, extra->values[i]);

@@ -4,7 +4,8 @@
  * librdkafka reported while a call waits.
  *
  * Secrets: property values are never echoed. The value of every property
- * whose key looks secret (rc_rk_key_is_secret), and every value the caller
+ * whose key bears a secret (rc_secrets_key_bears_secret, the one
+ * classification), and every value the caller
  * substituted from the environment, is registered in the watch and
  * masked ("***") in every message and verbose log line that passes through
  * here; a value librdkafka rejects is masked whatever its key or length.
@@ -52,17 +53,13 @@ typedef struct rc_rk_watch {
     char conn_reason[512], auth_reason[512], fatal_reason[512];
 } rc_rk_watch;
 
-/* Zero w, then register the values of props whose key looks secret and
+/* Zero w, then register the values of props whose key bears a secret and
  * every value of extra (the values the command layer substituted from the
  * environment), so librdkafka's log and error callbacks mask exactly what
  * the command layer masks. extra may be NULL. */
 void rc_rk_watch_init(rc_rk_watch *w, const char *cluster, bool verbose, const rc_kvlist *props,
                       const rc_secrets *extra);
 void rc_rk_watch_free(rc_rk_watch *w);
-
-/* Keys whose values are secrets: password, secret, token, jaas, oauthbearer,
- * key, pem, username anywhere in the key. */
-bool rc_rk_key_is_secret(const char *key);
 
 /* Heap copy of text (NULL: "") with the watch's secrets masked. */
 char *rc_rk_redact(const rc_rk_watch *w, const char *text);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void rc_secrets_add(rc_secrets *s, const char *value)
 {
@@ -148,4 +149,49 @@ void rc_secrets_free(rc_secrets *s)
         free(s->values[i]);
     free(s->values);
     memset(s, 0, sizeof(*s));
+}
+
+static bool contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return true;
+    return false;
+}
+
+static bool ends_nocase(const char *s, const char *suffix)
+{
+    size_t ls = strlen(s), lx = strlen(suffix);
+    return ls >= lx && strcasecmp(s + ls - lx, suffix) == 0;
+}
+
+bool rc_secrets_key_bears_secret(const char *key)
+{
+    static const char *const marks[] = {"password",           "secret", "token", "jaas",
+                                        "oauthbearer.config", "key.pem"};
+    static const char *const places[] = {".url", ".location", ".endpoint"};
+    if (!key)
+        return false;
+    for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++)
+        if (ends_nocase(key, places[i]))
+            return false;
+    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+        if (contains_nocase(key, marks[i]))
+            return true;
+    return false;
+}
+
+bool rc_secrets_is_one_reference(const char *text)
+{
+    if (!text || text[0] != '$' || text[1] != '{')
+        return false;
+    const char *p = text + 2;
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+        return false;
+    for (p++; *p && *p != '}'; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_' ||
+              (*p >= '0' && *p <= '9')))
+            return false;
+    return p[0] == '}' && p[1] == '\0';
 }

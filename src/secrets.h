@@ -49,4 +49,20 @@ char *rc_secrets_mask_values(const char *text, char *const *values, size_t n);
 char *rc_secrets_mask(const rc_secrets *s, const char *text);
 void rc_secrets_free(rc_secrets *s);
 
+/* The one classification of secret-bearing client properties, used by the
+ * `secret` rule (decl.c) and by every client that masks (rdkafka_conf.c).
+ * A key bears a secret when, compared without regard to case, it contains
+ * "password", "secret", "token", "jaas", "oauthbearer.config" (a compound
+ * value such as "principal=a secret=b") or "key.pem", unless it names where
+ * something is rather than the thing (it ends in ".url", ".location" or
+ * ".endpoint"). librdkafka's own sensitive properties (sasl.password,
+ * ssl.key.password, ssl.key.pem, ssl.keystore.password,
+ * sasl.oauthbearer.config, sasl.oauthbearer.client.secret) all match. */
+bool rc_secrets_key_bears_secret(const char *key);
+
+/* True when text is exactly one environment reference, "${NAME}", with no
+ * default, no literal beside it and no `$${` escape: the only form a
+ * secret-bearing value may take in a cluster file. */
+bool rc_secrets_is_one_reference(const char *text);
+
 #endif

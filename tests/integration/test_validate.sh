@@ -65,4 +65,31 @@ run "$RECONCILE_BIN" -C "$WORK" validate
 expect_rc 1 "no topics/ directory"
 expect_out "has no topics/ directory" "says what is missing"
 
+# the secret rule cannot be bypassed: each of these once passed with exit 0.
+# A secret-bearing value is exactly one environment reference.
+export KAFKA_PASSWORD=from-the-env-99
+new_repo
+declare_topic "$P.t" 1
+commit "clean"
+run rc validate
+expect_rc 0 "the clean repository validates"
+bypass() { # bypass DESCRIPTION KEY VALUE
+  cp "$REPO/topics/it/_cluster.yaml" "$WORK/cluster.orig"
+  printf 'client:\n  %s: %s\n' "$2" "$3" >>"$REPO/topics/it/_cluster.yaml"
+  run rc validate
+  expect_rc 1 "secret rule: $1"
+  expect_out "_cluster.yaml:" "secret rule: $1: file and line"
+  expect_no_out "Lit3ral" "secret rule: $1: the literal is never echoed"
+  cp "$WORK/cluster.orig" "$REPO/topics/it/_cluster.yaml"
+}
+bypass "a literal beside a reference" sasl.password '"Lit3ral${NOPE:-}"'
+bypass "a literal before a reference" sasl.password '"Lit3ral-${KAFKA_PASSWORD}"'
+bypass "a literal default" sasl.password '"${KAFKA_PASSWORD:-Lit3ralDefault99}"'
+bypass "an escaped, literal value" sasl.password '"$${KAFKA_PASSWORD}Lit3ral"'
+bypass "the key in another case" SASL.PASSWORD 'Lit3ral'
+bypass "a secret inside a compound value" sasl.oauthbearer.config '"principal=a secret=Lit3ral"'
+printf 'client:\n  sasl.password: ${KAFKA_PASSWORD}\n' >>"$REPO/topics/it/_cluster.yaml"
+run rc validate
+expect_rc 0 "exactly one reference is accepted"
+
 finish

@@ -657,7 +657,7 @@ static void test_rules_cluster_file(void **state)
                  "frobnicate: 1\n",
                  NULL);
     expect_diags(&r.diags, CLUSTER_PATH ":1:12 env", CLUSTER_PATH ":3:18 secret",
-                 CLUSTER_PATH ":4:3 client", CLUSTER_PATH ":6:21 env", CLUSTER_PATH ":8:16 url",
+                 CLUSTER_PATH ":4:3 client", CLUSTER_PATH ":6:21 secret", CLUSTER_PATH ":8:16 url",
                  CLUSTER_PATH ":10:5 label", CLUSTER_PATH ":12:19 type", CLUSTER_PATH ":13:17 type",
                  CLUSTER_PATH ":14:11 type", CLUSTER_PATH ":16:23 replication-factor",
                  CLUSTER_PATH ":17:1 unknown-key", NULL);
@@ -674,6 +674,45 @@ static void test_rules_cluster_file(void **state)
     result_free(&r);
     load_cluster(&r, "bootstrap: x\n---\nbootstrap: y\n", NULL);
     expect_diags(&r.diags, CLUSTER_PATH ":3:1 layout", NULL);
+    result_free(&r);
+
+    /* every way around the secret rule that once passed validate */
+    static const char *const bypasses[] = {
+        "  sasl.password: \"S3cr3tLit${NOPE:-}\"\n",                     /* literal beside */
+        "  sasl.password: \"pre-${KAFKA_PASSWORD}\"\n",                  /* literal before */
+        "  sasl.password: \"${KAFKA_PASSWORD}post\"\n",                  /* literal after */
+        "  sasl.password: \"${KAFKA_PASSWORD:-literal99}\"\n",           /* literal default */
+        "  sasl.password: \"${KAFKA_PASSWORD:-}\"\n",                    /* empty default */
+        "  sasl.password: \"$${KAFKA_PASSWORD}\"\n",                     /* escaped: literal */
+        "  sasl.password: \"${A}${B}\"\n",                               /* two references */
+        "  sasl.oauthbearer.config: \"principal=a secret=literal99\"\n", /* compound */
+        "  sasl.oauthbearer.client.secret: literal99\n",
+        "  ssl.keystore.password: literal99\n",
+        "  ssl.key.pem: literal99\n",
+    };
+    for (size_t i = 0; i < sizeof(bypasses) / sizeof(bypasses[0]); i++) {
+        char *yaml = rc_xasprintf("bootstrap: x\nclient:\n%s", bypasses[i]);
+        load_cluster(&r, yaml, NULL);
+        assert_int_equal(r.diags.len, 1);
+        assert_string_equal(r.diags.items[0].rule, "secret");
+        assert_null(strstr(r.diags.items[0].message, "literal99"));
+        assert_null(strstr(r.diags.items[0].message, "S3cr3tLit"));
+        result_free(&r);
+        free(yaml);
+    }
+    /* a key in another case is refused as a key, never classified apart */
+    load_cluster(&r, "bootstrap: x\nclient:\n  SASL.PASSWORD: literal99\n", NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":3:3 client", NULL);
+    assert_null(strstr(r.diags.items[0].message, "literal99"));
+    result_free(&r);
+    /* the accepted form, and places that only look secret */
+    load_cluster(&r,
+                 "bootstrap: x\nclient:\n  sasl.password: ${KAFKA_PASSWORD}\n"
+                 "  sasl.oauthbearer.token.endpoint.url: https://idp.example/token\n"
+                 "  ssl.key.location: /etc/kafka/client.key\n"
+                 "  sasl.username: svc-orders\n",
+                 NULL);
+    expect_diags(&r.diags, NULL);
     result_free(&r);
 
     /* a deletion bound of 0 would be a second way to say allow_delete: false */

@@ -1,5 +1,7 @@
 #include "apply.h"
 
+#include "diff.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +136,100 @@ static void mark(rc_apply_outcome *outcome, const size_t *idx, size_t n, rc_appl
         outcome[idx[i]] = o;
 }
 
+/* ---- topics another writer created between plan and apply ------------------ */
+
+static void fail_existing(rc_cluster_plan *plan, const size_t *idx, size_t n, const char *why)
+{
+    for (size_t i = 0; i < n; i++) {
+        rc_topic_plan *tp = &plan->topics[idx[i]];
+        tp->existed_before_create = true;
+        if (!tp->broker_error)
+            tp->broker_error =
+                rc_xasprintf("already exists: another writer created it after the plan, and %s; "
+                             "run plan again to see what it still needs",
+                             why);
+    }
+}
+
+/* Replace plan->topics[idx[..]] (CREATEs that met TOPIC_ALREADY_EXISTS) by a
+ * fresh plan of the same topics against what the cluster holds now. Returns
+ * the number that could not be re-read (they carry broker_error). */
+static size_t replan_existing(rc_kadmin *ka, rc_cluster_plan *plan, const size_t *idx, size_t n,
+                              const rc_apply_options *opt)
+{
+    const rc_cluster_decl *decl = opt ? opt->decl : NULL;
+    for (size_t i = 0; decl && i < n; i++)
+        if (!plan->topics[idx[i]].decl)
+            decl = NULL;
+    if (!decl) {
+        fail_existing(plan, idx, n, "this apply cannot re-read it");
+        return n;
+    }
+    progress(opt, "re-reading topics another writer created", n);
+    /* The writer's topic may not be in metadata yet: wait until it is there
+     * with at least one partition, which every existing topic reaches. */
+    rc_new_partitions *seen = rc_xcalloc(n, sizeof(*seen));
+    const char **names = rc_xcalloc(n, sizeof(*names));
+    for (size_t i = 0; i < n; i++) {
+        names[i] = plan->topics[idx[i]].topic;
+        seen[i] = (rc_new_partitions){names[i], 1};
+    }
+    int timeout = opt && opt->wait_timeout_ms > 0 ? opt->wait_timeout_ms : 30000;
+    rc_cluster_obs obs = {0};
+    rc_cluster_plan fresh = {0};
+    size_t failed = 0;
+    char why[600];
+    if (ka->ops->wait_topics(ka, seen, n, timeout) < 0 || ka->ops->describe_cluster(ka, &obs) < 0 ||
+        ka->ops->describe_configs(ka, &obs, names, n) < 0) {
+        snprintf(why, sizeof(why), "re-reading it failed: %s", rc_kadmin_errmsg(ka));
+        fail_existing(plan, idx, n, why);
+        failed = n;
+        goto out;
+    }
+    /* The same engine as plan, over these topics alone: shallow copies of
+     * their declarations under the cluster's policy. */
+    rc_cluster_decl sub = *decl;
+    rc_topic_decl *topics = rc_xcalloc(n, sizeof(*topics));
+    for (size_t i = 0; i < n; i++)
+        topics[i] = *plan->topics[idx[i]].decl;
+    sub.topics = topics;
+    sub.ntopics = n;
+    int rc = rc_diff_plan(&fresh, &sub, &obs, NULL);
+    free(topics);
+    if (rc != 0 || fresh.error) {
+        snprintf(why, sizeof(why), "planning it again failed: %s",
+                 fresh.error ? fresh.error : "internal error");
+        fail_existing(plan, idx, n, why);
+        failed = n;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rc_topic_plan *tp = &plan->topics[idx[i]];
+        rc_topic_plan *np = NULL;
+        for (size_t k = 0; k < fresh.ntopics && !np; k++)
+            if (strcmp(fresh.topics[k].topic, tp->topic) == 0 &&
+                fresh.topics[k].action != RC_ACT_UNMANAGED)
+                np = &fresh.topics[k];
+        if (!np || np->action == RC_ACT_CREATE) {
+            fail_existing(plan, &idx[i], 1, "it is gone again");
+            failed++;
+            continue;
+        }
+        const rc_topic_decl *d = tp->decl;
+        rc_topic_plan_free(tp);
+        *tp = *np;
+        memset(np, 0, sizeof(*np));
+        tp->decl = d;
+        tp->existed_before_create = true;
+    }
+out:
+    rc_cluster_plan_free(&fresh);
+    rc_cluster_obs_free(&obs);
+    free(names);
+    free(seen);
+    return failed;
+}
+
 static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_apply_outcome *outcome,
                const rc_apply_options *opt)
 {
@@ -152,12 +248,25 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         bool denied = all_denied(ka, res, b.ncreates);
         failed += record_results(plan, b.create_idx, res, b.ncreates, true);
         mark(outcome, b.create_idx, b.ncreates, RC_APPLY_DONE);
+        size_t nexisting = 0;
+        size_t *existing = rc_xcalloc(b.ncreates, sizeof(*existing));
+        for (size_t i = 0; i < b.ncreates; i++)
+            if (res[i].error_code == RC_KAFKA_TOPIC_ALREADY_EXISTS)
+                existing[nexisting++] = b.create_idx[i];
         rc_topic_results_free(res, b.ncreates);
         res = NULL;
         if (denied) {
+            free(existing);
             rc = RC_KADMIN_EACCESS;
             goto out;
         }
+        if (!validate_only && nexisting > 0) {
+            failed += replan_existing(ka, plan, existing, nexisting, opt);
+            /* the later stages now carry what those topics still need */
+            batches_free(&b);
+            batches_build(&b, plan);
+        }
+        free(existing);
     }
     if (b.nparts > 0) {
         progress(opt, validate_only ? "validating partition additions" : "adding partitions",

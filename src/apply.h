@@ -29,6 +29,15 @@ typedef struct rc_apply_options {
     int wait_timeout_ms; /* how long to wait for created topics in metadata */
     rc_apply_progress_fn progress;
     void *progress_ud;
+    /* The declarations the plan came from (borrowed, may be NULL). A create
+     * that meets TOPIC_ALREADY_EXISTS (another writer created the topic after
+     * the plan) is re-read and planned again against them, and the later
+     * stages of the same apply carry what it still needs (partitions,
+     * configs; a partition decrease or replication-factor difference is
+     * refused as plan would). Without them such a topic fails with a message
+     * to run plan again. Either way apply never waits for partitions the
+     * topic cannot reach. */
+    const rc_cluster_decl *decl;
 } rc_apply_options;
 
 /* Ask the broker to validate every change without applying it (validate_only). */

@@ -456,17 +456,25 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
                          int call_rc)
 {
     size_t created = 0, updated = 0, deleted = 0, failed = 0, refused = 0, skipped = 0, unknown = 0;
+    static const char existed_note[] = "another writer created it after the plan";
     for (size_t i = 0; i < p->ntopics; i++) {
         const rc_topic_plan *tp = &p->topics[i];
         if (tp->action == RC_ACT_REFUSE) {
             refused++;
             fprintf(stdout, "! refused %s\n", tp->topic);
+            if (tp->existed_before_create)
+                fprintf(stdout, "    %s\n", existed_note);
             for (size_t k = 0; k < tp->nrefusals; k++)
                 fprintf(stdout, "    %s\n", tp->refusals[k]);
             continue;
         }
+        if (tp->existed_before_create && tp->action == RC_ACT_UNCHANGED && !tp->broker_error) {
+            if (!c->quiet)
+                fprintf(stdout, "= already there %s (%s, as declared)\n", tp->topic, existed_note);
+            continue;
+        }
         if (tp->action != RC_ACT_CREATE && tp->action != RC_ACT_UPDATE &&
-            tp->action != RC_ACT_DELETE)
+            tp->action != RC_ACT_DELETE && !tp->broker_error)
             continue;
         if (tp->broker_error) {
             failed++;
@@ -505,6 +513,8 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
             if (tp->nchanges > 0)
                 fprintf(stdout, " (%zu config change%s)", tp->nchanges,
                         tp->nchanges == 1 ? "" : "s");
+            if (tp->existed_before_create)
+                fprintf(stdout, " (%s)", existed_note);
             fputc('\n', stdout);
             break;
         case RC_ACT_DELETE:
@@ -832,7 +842,7 @@ static rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *co
                     p->error = kadmin_error(decl->name, "validation by the broker failed", ka);
             } else {
                 rc_apply_outcome *outcome = rc_xcalloc(p->ntopics, sizeof(*outcome));
-                rc_apply_options aopt = {0, progress_cb, c};
+                rc_apply_options aopt = {0, progress_cb, c, decl};
                 int a = rc_apply_execute(ka, p, outcome, &aopt);
                 /* Record whenever something may have landed, even when a later
                  * stage failed as a whole: what landed must not be rolled back

@@ -172,6 +172,10 @@ typedef struct rc_topic_plan {
     char **refusals;             /* human text, each says what to do instead */
     size_t nrefusals;
     char *broker_error; /* validate_only or apply failure, NULL if none */
+    /* apply met TOPIC_ALREADY_EXISTS (another writer created it after the
+     * plan): the topic was re-read and planned again, so action and the
+     * fields above say what this apply still did to it */
+    bool existed_before_create;
 } rc_topic_plan;
 
 typedef struct rc_cluster_plan {

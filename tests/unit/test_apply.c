@@ -22,8 +22,12 @@ typedef struct fake {
     const char *fail_topic;   /* this topic gets a per-topic error */
     const char *exists_topic; /* creating it answers TOPIC_ALREADY_EXISTS */
     int fail_call_create;     /* whole create call fails */
+    int exists_partitions;    /* what describe_cluster says exists_topic has */
+    int exists_rf;
+    int describe_calls;
     rc_buf seen_resets;
     rc_buf seen_set;
+    rc_buf seen_waits; /* "name=total;" per waited topic, every call */
 } fake;
 
 static rc_topic_result *results_for(const char *const *names, size_t n, const char *fail,
@@ -109,16 +113,42 @@ static int f_delete(rc_kadmin *ka, const char *const *t, size_t n, rc_topic_resu
 
 static int f_wait(rc_kadmin *ka, const rc_new_partitions *t, size_t n, int timeout_ms)
 {
-    (void)t;
     (void)timeout_ms;
     fake *f = (fake *)ka;
     f->wait_calls++;
     f->waited_n += n;
+    for (size_t i = 0; i < n; i++)
+        rc_buf_printf(&f->seen_waits, "%s=%d;", t[i].name, t[i].total);
+    return 0;
+}
+
+/* The cluster after another writer created exists_topic (no overrides). */
+static int f_describe_cluster(rc_kadmin *ka, rc_cluster_obs *obs)
+{
+    fake *f = (fake *)ka;
+    f->describe_calls++;
+    memset(obs, 0, sizeof(*obs));
+    obs->broker_count = 1;
+    obs->topics = rc_xcalloc(1, sizeof(*obs->topics));
+    obs->topics[0].name = rc_xstrdup(f->exists_topic);
+    obs->topics[0].partitions = f->exists_partitions;
+    obs->topics[0].replication_factor = f->exists_rf;
+    obs->ntopics = 1;
+    return 0;
+}
+
+static int f_describe_configs(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *t, size_t n)
+{
+    (void)ka;
+    (void)t;
+    (void)n;
+    for (size_t i = 0; i < obs->ntopics; i++)
+        obs->topics[i].configs = rc_xcalloc(1, sizeof(*obs->topics[i].configs));
     return 0;
 }
 
 static const rc_kadmin_ops fake_ops = {
-    NULL, NULL, f_create, f_parts, f_cfgs, f_delete, f_wait, NULL,
+    f_describe_cluster, f_describe_configs, f_create, f_parts, f_cfgs, f_delete, f_wait, NULL,
 };
 
 /* Three creations, two partition additions, one config update, one refusal,
@@ -175,6 +205,7 @@ static void test_batches_each_kind_in_one_call(void **state)
     assert_string_equal(f.seen_resets.data, "segment.ms;");
     rc_buf_free(&f.seen_set);
     rc_buf_free(&f.seen_resets);
+    rc_buf_free(&f.seen_waits);
     rc_cluster_plan_free(&p);
 }
 
@@ -197,21 +228,105 @@ static void test_per_topic_failure_does_not_stop_others(void **state)
     assert_int_equal(f.waited_n, 4);
     rc_buf_free(&f.seen_set);
     rc_buf_free(&f.seen_resets);
+    rc_buf_free(&f.seen_waits);
     rc_cluster_plan_free(&p);
 }
 
-static void test_already_exists_is_not_a_failure(void **state)
+/* The declarations behind build_plan's first topic, for the re-plan. */
+typedef struct decl_fx {
+    rc_cluster_decl cluster;
+    rc_topic_decl topic;
+} decl_fx;
+
+static void decl_for(decl_fx *d, rc_cluster_plan *p)
+{
+    memset(d, 0, sizeof(*d));
+    d->cluster.name = (char *)"test";
+    d->topic.name = (char *)"a.create";
+    d->topic.partitions = 3;
+    d->topic.replication_factor = 1;
+    p->topics[0].decl = &d->topic;
+}
+
+/* Another writer created a.create with fewer partitions between plan and
+ * apply: the same apply adds the missing partitions instead of waiting for
+ * a count the topic never reaches. */
+static void test_already_exists_gets_what_it_still_needs(void **state)
+{
+    (void)state;
+    fake f = {
+        .base.ops = &fake_ops, .exists_topic = "a.create", .exists_partitions = 1, .exists_rf = 1};
+    rc_cluster_plan p;
+    build_plan(&p);
+    decl_fx d;
+    decl_for(&d, &p);
+    rc_apply_outcome outcome[8] = {0};
+    rc_apply_options opt = {.decl = &d.cluster};
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, &opt), 0);
+    const rc_topic_plan *tp = &p.topics[0];
+    assert_null(tp->broker_error);
+    assert_true(tp->existed_before_create);
+    assert_int_equal(tp->action, RC_ACT_UPDATE);
+    assert_int_equal(tp->partitions_from, 1);
+    assert_int_equal(tp->partitions_to, 3);
+    assert_ptr_equal(tp->decl, &d.topic);
+    assert_int_equal(f.describe_calls, 1);
+    /* carried by the partition stage with the two grown topics, and waited
+     * for at the declared count, which it now reaches */
+    assert_int_equal(f.parts_n, 3);
+    assert_non_null(strstr(f.seen_waits.data, "a.create=3;"));
+    assert_int_equal(outcome[0], RC_APPLY_DONE);
+    rc_buf_free(&f.seen_set);
+    rc_buf_free(&f.seen_resets);
+    rc_buf_free(&f.seen_waits);
+    rc_cluster_plan_free(&p);
+}
+
+/* Created by another writer with more partitions than declared: refused as
+ * plan would refuse it, and never waited for. */
+static void test_already_exists_with_more_partitions_refused(void **state)
+{
+    (void)state;
+    fake f = {
+        .base.ops = &fake_ops, .exists_topic = "a.create", .exists_partitions = 6, .exists_rf = 1};
+    rc_cluster_plan p;
+    build_plan(&p);
+    decl_fx d;
+    decl_for(&d, &p);
+    rc_apply_outcome outcome[8] = {0};
+    rc_apply_options opt = {.decl = &d.cluster};
+    rc_apply_execute(&f.base, &p, outcome, &opt);
+    assert_int_equal(p.topics[0].action, RC_ACT_REFUSE);
+    assert_true(p.topics[0].existed_before_create);
+    assert_true(p.topics[0].nrefusals > 0);
+    assert_int_equal(f.parts_n, 2);
+    /* waited for once to be visible (one partition), never for 3 or 6 */
+    assert_non_null(strstr(f.seen_waits.data, "a.create=1;"));
+    assert_null(strstr(f.seen_waits.data, "a.create=3;"));
+    assert_null(strstr(f.seen_waits.data, "a.create=6;"));
+    rc_buf_free(&f.seen_set);
+    rc_buf_free(&f.seen_resets);
+    rc_buf_free(&f.seen_waits);
+    rc_cluster_plan_free(&p);
+}
+
+/* Without the declarations the topic cannot be planned again: it fails with
+ * a message, and apply does not wait for it. */
+static void test_already_exists_without_decl_reported(void **state)
 {
     (void)state;
     fake f = {.base.ops = &fake_ops, .exists_topic = "a.create"};
     rc_cluster_plan p;
     build_plan(&p);
     rc_apply_outcome outcome[8] = {0};
-    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL), 0);
-    assert_null(p.topics[0].broker_error);
-    assert_int_equal(outcome[0], RC_APPLY_DONE);
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL), 1);
+    assert_non_null(p.topics[0].broker_error);
+    assert_non_null(strstr(p.topics[0].broker_error, "run plan again"));
+    assert_int_equal(f.waited_n, 4);
+    assert_int_equal(f.describe_calls, 0);
     rc_buf_free(&f.seen_set);
     rc_buf_free(&f.seen_resets);
+    rc_buf_free(&f.seen_waits);
     rc_cluster_plan_free(&p);
 }
 
@@ -247,6 +362,7 @@ static void test_validate_only_sends_no_delete_and_no_wait(void **state)
     assert_int_equal(f.wait_calls, 0);
     rc_buf_free(&f.seen_set);
     rc_buf_free(&f.seen_resets);
+    rc_buf_free(&f.seen_waits);
     rc_cluster_plan_free(&p);
 }
 
@@ -269,7 +385,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_batches_each_kind_in_one_call),
         cmocka_unit_test(test_per_topic_failure_does_not_stop_others),
-        cmocka_unit_test(test_already_exists_is_not_a_failure),
+        cmocka_unit_test(test_already_exists_gets_what_it_still_needs),
+        cmocka_unit_test(test_already_exists_with_more_partitions_refused),
+        cmocka_unit_test(test_already_exists_without_decl_reported),
         cmocka_unit_test(test_whole_call_failure_stops_and_reports),
         cmocka_unit_test(test_validate_only_sends_no_delete_and_no_wait),
         cmocka_unit_test(test_empty_plan_makes_no_calls),

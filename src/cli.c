@@ -368,13 +368,29 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
         return;
     }
 
-    /* Configs only for declared topics that exist: undeclared topics are never
-     * altered, so their configs are not needed. */
+    /* Declared topics the all-topics answer lacks: missing, or hidden from
+     * this principal. Asking for them by name tells the two apart. */
     const char **names = rc_xcalloc(decl->ntopics, sizeof(char *));
     size_t nnames = 0;
     for (size_t i = 0; i < decl->ntopics; i++)
-        if (rc_cluster_obs_topic(obs, decl->topics[i].name))
+        if (!rc_cluster_obs_topic(obs, decl->topics[i].name))
             names[nnames++] = decl->topics[i].name;
+    if (nnames > 0 && ka->ops->describe_named &&
+        ka->ops->describe_named(ka, obs, (const char *const *)names, nnames) != 0) {
+        free(names);
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = kadmin_error(decl->name, "cannot read the declared topics", ka);
+        return;
+    }
+
+    /* Configs only for declared topics that exist: undeclared topics are never
+     * altered, so their configs are not needed. */
+    nnames = 0;
+    for (size_t i = 0; i < decl->ntopics; i++) {
+        const rc_topic_obs *o = rc_cluster_obs_topic(obs, decl->topics[i].name);
+        if (o && !o->describe_denied)
+            names[nnames++] = decl->topics[i].name;
+    }
     if (c->verbose)
         fprintf(stderr, "reconcile: cluster %s: %zu brokers, %zu topics; describing %zu\n",
                 decl->name, (size_t)obs->broker_count, obs->ntopics, nnames);

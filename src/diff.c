@@ -250,6 +250,12 @@ static void plan_declared(rc_topic_plan *p, const rc_cluster_decl *cd, const rc_
 
     if (rc_diff_topic_ignored(cd, d->name, o && o->internal))
         refuse_ignored(p, cd, d, o);
+    else if (o && o->describe_denied)
+        strv_push(&p->refusals, &p->nrefusals,
+                  rc_xstrdup("not authorised to describe this topic (TOPIC_AUTHORIZATION_FAILED): "
+                             "whether it exists is unknown, so nothing is planned for it; grant "
+                             "the principal Describe on the topic (apply also needs Create, "
+                             "Alter, DescribeConfigs and AlterConfigs on it)"));
     else if (!o)
         plan_missing(p, d, &changes);
     else

@@ -9,20 +9,18 @@
  *             changes lists every declared key (old_value NULL) for the printers.
  *   UPDATE    partitions added (partitions_from < partitions_to) and/or config
  *             changes.
- *   REFUSE    partitions would decrease, the replication factor differs, or the
+ *   REFUSE    partitions would decrease, the replication factor differs, the
  *             name is one reconcile never touches (internal, "__*", an ignore
- *             pattern). refusals say what to do instead. Nothing about the topic
- *             is applied: changes is empty, partitions_to == partitions_from and
- *             desired_overrides holds the overrides the broker has now, so even
- *             a careless executor cannot change anything.
- *   UNCHANGED nothing to do.
- * Then every undeclared topic on the cluster (in name order): UNMANAGED, or
- * DELETE when opt->prune and decl->allow_delete. When there would be more
- * DELETEs than decl->max_deletions (default RC_DEFAULT_MAX_DELETIONS), each
- * becomes a REFUSE saying so and out->error refuses the whole cluster (the
- * return value is still 0: the plan is complete, it just must not be applied). Internal topics,
- * names that start with "__" and names matching decl->ignore_patterns (fnmatch) are left out of the
- * plan entirely.
+ *             pattern), or the broker refused to describe the topic
+ *             (rc_topic_obs.describe_denied). refusals say what to do instead. Nothing about the
+ * topic is applied: changes is empty, partitions_to == partitions_from and desired_overrides holds
+ * the overrides the broker has now, so even a careless executor cannot change anything. UNCHANGED
+ * nothing to do. Then every undeclared topic on the cluster (in name order): UNMANAGED, or DELETE
+ * when opt->prune and decl->allow_delete. When there would be more DELETEs than decl->max_deletions
+ * (default RC_DEFAULT_MAX_DELETIONS), each becomes a REFUSE saying so and out->error refuses the
+ * whole cluster (the return value is still 0: the plan is complete, it just must not be applied).
+ * Internal topics, names that start with "__" and names matching decl->ignore_patterns (fnmatch)
+ * are left out of the plan entirely.
  *
  * Config comparison (declared values are canonical already, see topic_config.h):
  * - A declared key is a change when the broker's *effective* value, whatever its

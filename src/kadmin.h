@@ -73,6 +73,15 @@ typedef struct rc_kadmin_ops {
      * obs->config_keys. Topics not in obs are ignored. */
     int (*describe_configs)(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *topics,
                             size_t ntopics);
+    /* Ask about the named topics explicitly, in one Metadata request. They are
+     * declared but missing from describe_cluster's all-topics answer, which
+     * leaves out the topics the principal may not Describe: without this, such
+     * a topic would be planned as a create. A topic the broker refuses to
+     * describe is added to obs with describe_denied; one that exists after all
+     * is added as describe_cluster would; a missing one is left out. obs stays
+     * sorted. May be NULL in a fake: then nothing is checked. */
+    int (*describe_named)(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *topics,
+                          size_t ntopics);
     int (*create_topics)(rc_kadmin *ka, const rc_new_topic *topics, size_t n, bool validate_only,
                          rc_topic_result **results);
     int (*create_partitions)(rc_kadmin *ka, const rc_new_partitions *parts, size_t n,

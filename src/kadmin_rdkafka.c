@@ -734,6 +734,18 @@ static int read_broker_autocreate(rd_kafka_queue_t *q, int timeout_ms)
     return v;
 }
 
+static void topic_obs_from_metadata(rc_topic_obs *t, const rd_kafka_metadata_topic_t *mt)
+{
+    t->name = rc_xstrdup(mt->topic);
+    t->partitions = mt->partition_cnt;
+    const rd_kafka_metadata_partition_t *p0 = mt->partition_cnt > 0 ? &mt->partitions[0] : NULL;
+    for (int j = 0; j < mt->partition_cnt; j++)
+        if (mt->partitions[j].id == 0)
+            p0 = &mt->partitions[j];
+    t->replication_factor = p0 ? p0->replica_cnt : 0;
+    t->internal = strncmp(mt->topic, "__", 2) == 0;
+}
+
 static int op_describe_cluster(rc_kadmin *base, rc_cluster_obs *obs)
 {
     rk_admin *ka = (rk_admin *)base;
@@ -769,15 +781,7 @@ static int op_describe_cluster(rc_kadmin *base, rc_cluster_obs *obs)
         if (mt->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
             mt->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
             continue;
-        rc_topic_obs *t = &obs->topics[obs->ntopics++];
-        t->name = rc_xstrdup(mt->topic);
-        t->partitions = mt->partition_cnt;
-        const rd_kafka_metadata_partition_t *p0 = mt->partition_cnt > 0 ? &mt->partitions[0] : NULL;
-        for (int j = 0; j < mt->partition_cnt; j++)
-            if (mt->partitions[j].id == 0)
-                p0 = &mt->partitions[j];
-        t->replication_factor = p0 ? p0->replica_cnt : 0;
-        t->internal = strncmp(mt->topic, "__", 2) == 0;
+        topic_obs_from_metadata(&obs->topics[obs->ntopics++], mt);
     }
     rd_kafka_metadata_destroy(md);
     qsort(obs->topics, obs->ntopics, sizeof(*obs->topics), cmp_topic_obs);
@@ -794,6 +798,69 @@ out:
         rd_kafka_queue_destroy(q);
     if (rc)
         rc_cluster_obs_free(obs);
+    return rc;
+}
+
+/* ---- describe_named ------------------------------------------------------ */
+
+/* librdkafka 2.0.2 has no DescribeTopics; a Metadata request for "locally
+ * known topics" asks for exactly the topics this client holds handles for,
+ * so handles for the named topics make it one request for all of them.
+ * allow.auto.create.topics=false (rdkafka_conf.c) keeps the request from
+ * creating them on a broker that auto-creates. */
+static int op_describe_named(rc_kadmin *base, rc_cluster_obs *obs, const char *const *topics,
+                             size_t n)
+{
+    rk_admin *ka = (rk_admin *)base;
+    if (n == 0)
+        return 0;
+    long long start = rc_rk_now_ms();
+    rd_kafka_topic_t **handles = rc_xcalloc(n, sizeof(*handles));
+    for (size_t i = 0; i < n; i++)
+        handles[i] = rd_kafka_topic_new(ka->rk, topics[i], NULL);
+    const rd_kafka_metadata_t *md = NULL;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(ka->rk, 0, NULL, &md, ka->timeout_ms);
+    int rc = 0;
+    if (err) {
+        rc = request_failure(ka, err, NULL, "metadata request for declared topics",
+                             (int)(rc_rk_now_ms() - start));
+        goto out;
+    }
+    size_t added = 0;
+    rc_cluster_obs sorted = *obs; /* the sorted part, for lookups while appending */
+    obs->topics =
+        rc_xrealloc(obs->topics, (obs->ntopics + (size_t)md->topic_cnt + 1) * sizeof(*obs->topics));
+    for (int i = 0; i < md->topic_cnt; i++) {
+        const rd_kafka_metadata_topic_t *mt = &md->topics[i];
+        bool named = false;
+        for (size_t k = 0; k < n && !named; k++)
+            named = strcmp(topics[k], mt->topic) == 0;
+        sorted.topics = obs->topics;
+        if (!named || rc_cluster_obs_topic(&sorted, mt->topic))
+            continue;
+        rc_topic_obs *t = &obs->topics[obs->ntopics];
+        memset(t, 0, sizeof(*t));
+        if (mt->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+            t->name = rc_xstrdup(mt->topic);
+            t->describe_denied = true;
+        } else if (mt->partition_cnt > 0) {
+            /* created since the all-topics answer, or leaderless right now */
+            topic_obs_from_metadata(t, mt);
+        } else {
+            continue; /* UNKNOWN_TOPIC_OR_PART: missing, as planned */
+        }
+        obs->ntopics++;
+        added++;
+    }
+    if (added)
+        qsort(obs->topics, obs->ntopics, sizeof(*obs->topics), cmp_topic_obs);
+out:
+    if (md)
+        rd_kafka_metadata_destroy(md);
+    for (size_t i = 0; i < n; i++)
+        if (handles[i])
+            rd_kafka_topic_destroy(handles[i]);
+    free(handles);
     return rc;
 }
 
@@ -1127,6 +1194,7 @@ static void op_destroy(rc_kadmin *base)
 static const rc_kadmin_ops rk_ops = {
     .describe_cluster = op_describe_cluster,
     .describe_configs = op_describe_configs,
+    .describe_named = op_describe_named,
     .create_topics = op_create_topics,
     .create_partitions = op_create_partitions,
     .alter_configs = op_alter_configs,

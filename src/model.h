@@ -125,6 +125,9 @@ typedef struct rc_topic_obs {
     bool internal;
     rc_config_obs *configs; /* NULL when configs were not described */
     size_t nconfigs;
+    /* The broker refused to describe it (TOPIC_AUTHORIZATION_FAILED): whether
+     * it exists, and how, is unknown. partitions and configs are 0/NULL. */
+    bool describe_denied;
 } rc_topic_obs;
 
 typedef struct rc_cluster_obs {

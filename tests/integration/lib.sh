@@ -151,6 +151,14 @@ create_topic_directly() { # create_topic_directly TOPIC PARTITIONS
     --create --topic "$1" --partitions "$2" --replication-factor 1 >/dev/null
 }
 
+# kafka_acls ARGS...: Kafka's own AclCommand as the super user (PLAINTEXT
+# listener), e.g. kafka_acls --add --allow-principal User:noacl --operation
+# Describe --topic T. The SASL listener's user "noacl" has no ACLs unless a
+# test grants some; a test that does removes them on exit.
+kafka_acls() {
+  java -cp "$(kafka_cp)" kafka.admin.AclCommand --bootstrap-server "$B" --force "$@" >/dev/null
+}
+
 finish() {
   echo "$passes passed, $failures failed"
   [ "$failures" -eq 0 ]

@@ -71,8 +71,8 @@ IT_SASL_PASSWORD=noacl-secret
 declare_topic "$P.denied" 1
 run rc apply --cluster it --timeout 10s
 expect_rc 1 "apply without the ACL"
-expect_out "cluster it: apply stopped: not authorised" "one line names the cluster and the cause"
-expect_out "x failed  $P.denied: Authorization failed" "the topic's failure is reported"
+expect_out "! refused $P.denied" "the topic it may not even Describe is refused by name"
+expect_out "grant the principal Describe on the topic" "with the missing permission"
 consistently "nothing was created" missing partitions_of "$P.denied"
 rm "$REPO/topics/it/$P.denied.yaml"
 

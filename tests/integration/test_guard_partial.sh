@@ -12,9 +12,6 @@ export IT_SASL_BOOTSTRAP=$SASL IT_SASL_PASSWORD=noacl-secret
 # every test (and every earlier run) on this broker
 CL="gp${P//[^0-9]/}"
 
-kafka_acls() { # as the super user, on the PLAINTEXT listener
-  java -cp "$(kafka_cp)" kafka.admin.AclCommand --bootstrap-server "$B" --force "$@" >/dev/null
-}
 grant() { kafka_acls --add --allow-principal User:noacl "$@"; }
 grant_all() {
   grant --operation Describe --operation Create --operation DescribeConfigs \

@@ -148,7 +148,13 @@ static int f_describe_configs(rc_kadmin *ka, rc_cluster_obs *obs, const char *co
 }
 
 static const rc_kadmin_ops fake_ops = {
-    f_describe_cluster, f_describe_configs, f_create, f_parts, f_cfgs, f_delete, f_wait, NULL,
+    .describe_cluster = f_describe_cluster,
+    .describe_configs = f_describe_configs,
+    .create_topics = f_create,
+    .create_partitions = f_parts,
+    .alter_configs = f_cfgs,
+    .delete_topics = f_delete,
+    .wait_topics = f_wait,
 };
 
 /* Three creations, two partition additions, one config update, one refusal,

@@ -729,6 +729,26 @@ static void test_prune_bound_from_policy(void **state)
     assert_null(f->plan.error);
 }
 
+/* Metadata hides topics the principal may not Describe: such a topic must
+ * not be planned as a create. */
+static void test_describe_denied_refused(void **state)
+{
+    fx *f = *state;
+    decl_topic(f, "hidden.v1", 3, 3, NULL);
+    obs_topic(f, "hidden.v1", 0, 0, false);
+    f->obs.topics[0].describe_denied = true;
+    free(f->obs.topics[0].configs);
+    f->obs.topics[0].configs = NULL;
+    run(f);
+    const rc_topic_plan *p = tp_must(f, "hidden.v1");
+    assert_int_equal(p->action, RC_ACT_REFUSE);
+    assert_int_equal(p->nrefusals, 1);
+    assert_non_null(strstr(p->refusals[0], "TOPIC_AUTHORIZATION_FAILED"));
+    assert_non_null(strstr(p->refusals[0], "Describe"));
+    assert_int_equal(p->nchanges, 0);
+    assert_false(rc_cluster_plan_has_changes(&f->plan));
+}
+
 static void test_internal_topics_skipped(void **state)
 {
     fx *f = *state;
@@ -1014,6 +1034,7 @@ int main(void)
         T(test_no_delete_when_policy_forbids),
         T(test_no_delete_without_prune),
         T(test_prune_beyond_default_bound_refused),
+        T(test_describe_denied_refused),
         T(test_prune_at_the_bound_allowed),
         T(test_prune_bound_from_policy),
         T(test_internal_topics_skipped),

@@ -250,6 +250,10 @@ static void plan_declared(rc_topic_plan *p, const rc_cluster_decl *cd, const rc_
 
     if (rc_diff_topic_ignored(cd, d->name, o && o->internal))
         refuse_ignored(p, cd, d, o);
+    else if (o && o->config_error)
+        strv_push(&p->refusals, &p->nrefusals,
+                  rc_xasprintf("its configs could not be read, so nothing is planned for it: %s",
+                               o->config_error));
     else if (o && o->describe_denied)
         strv_push(&p->refusals, &p->nrefusals,
                   rc_xstrdup("not authorised to describe this topic (TOPIC_AUTHORIZATION_FAILED): "

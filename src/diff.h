@@ -11,8 +11,9 @@
  *             changes.
  *   REFUSE    partitions would decrease, the replication factor differs, the
  *             name is one reconcile never touches (internal, "__*", an ignore
- *             pattern), or the broker refused to describe the topic
- *             (rc_topic_obs.describe_denied). refusals say what to do instead. Nothing about the
+ *             pattern), the broker refused to describe the topic
+ *             (rc_topic_obs.describe_denied), or its configs could not be read
+ *             (rc_topic_obs.config_error). refusals say what to do instead. Nothing about the
  * topic is applied: changes is empty, partitions_to == partitions_from and desired_overrides holds
  * the overrides the broker has now, so even a careless executor cannot change anything. UNCHANGED
  * nothing to do. Then every undeclared topic on the cluster (in name order): UNMANAGED, or DELETE

@@ -70,7 +70,10 @@ typedef struct rc_kadmin_ops {
      * partition and replication counts (no configs). obs is zeroed first. */
     int (*describe_cluster)(rc_kadmin *ka, rc_cluster_obs *obs);
     /* Fill configs of the named topics in obs (DescribeConfigs, batched) and
-     * obs->config_keys. Topics not in obs are ignored. */
+     * obs->config_keys. Topics not in obs are ignored. A topic the broker
+     * answers with an error (denied, deleted meanwhile), or that its answer
+     * leaves out, gets rc_topic_obs.config_error: per topic, not a call
+     * failure. */
     int (*describe_configs)(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *topics,
                             size_t ntopics);
     /* Ask about the named topics explicitly, in one Metadata request. They are

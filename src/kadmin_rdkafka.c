@@ -868,6 +868,7 @@ out:
 
 typedef struct rk_describe {
     rc_cluster_obs *obs;
+    bool *answered;    /* per obs->topics entry: a result named it */
     size_t *topic_idx; /* input index -> index in obs->topics */
     char **keys;       /* sorted, unique; strings owned */
     size_t nkeys, capkeys;
@@ -943,19 +944,23 @@ static int handle_describe(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
     for (size_t i = 0; i < nres; i++) {
         const char *name = rd_kafka_ConfigResource_name(rs[i]);
         rd_kafka_resp_err_t err = rd_kafka_ConfigResource_error(rs[i]);
-        const rc_topic_obs *ct = rc_cluster_obs_topic(d->obs, name);
+        const rc_topic_obs *ct = name ? rc_cluster_obs_topic(d->obs, name) : NULL;
         if (!ct)
             continue;
-        if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
-            continue; /* deleted since describe_cluster: leave configs NULL */
+        rc_topic_obs *t = &d->obs->topics[ct - d->obs->topics];
+        d->answered[ct - d->obs->topics] = true;
         if (err) {
             const char *es = rd_kafka_ConfigResource_error_string(rs[i]);
             if (!es || !*es)
                 es = rd_kafka_err2str(err);
-            return fail(p->ka, rc_rk_is_access_error(err) ? RC_KADMIN_EACCESS : RC_KADMIN_EOTHER,
-                        "DescribeConfigs of topic %s failed: %s", name, es);
+            free(t->config_error);
+            t->config_error =
+                err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
+                    ? rc_xasprintf("it was deleted while the plan was read (%s)", es)
+                    : rc_xasprintf("DescribeConfigs failed%s: %s",
+                                   rc_rk_is_access_error(err) ? " (not authorised)" : "", es);
+            continue;
         }
-        rc_topic_obs *t = &d->obs->topics[ct - d->obs->topics];
         for (size_t j = 0; j < t->nconfigs; j++) {
             free(t->configs[j].key);
             free(t->configs[j].value);
@@ -1050,7 +1055,16 @@ static int op_describe_configs(rc_kadmin *base, rc_cluster_obs *obs, const char 
                  .submit = submit_describe,
                  .handle = handle_describe,
                  .ctx = &d};
+    d.answered = rc_xcalloc(obs->ntopics, sizeof(bool));
     rc = pump_run(&p, idx, n);
+    /* A batched answer that leaves a topic out must not read as "no
+     * overrides": that would hide drift, or wipe overrides on apply. */
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        rc_topic_obs *t = &obs->topics[d.topic_idx[i]];
+        if (!d.answered[d.topic_idx[i]] && !t->config_error)
+            t->config_error = rc_xstrdup("the broker's DescribeConfigs answer left it out");
+    }
+    free(d.answered);
 out:
     if (opts)
         rd_kafka_AdminOptions_destroy(opts);

@@ -78,6 +78,7 @@ void rc_topic_obs_free(rc_topic_obs *t)
         free(t->configs[i].value);
     }
     free(t->configs);
+    free(t->config_error);
     memset(t, 0, sizeof(*t));
 }
 

@@ -128,6 +128,9 @@ typedef struct rc_topic_obs {
     /* The broker refused to describe it (TOPIC_AUTHORIZATION_FAILED): whether
      * it exists, and how, is unknown. partitions and configs are 0/NULL. */
     bool describe_denied;
+    /* DescribeConfigs failed for this topic alone (its message), or its
+     * answer left the topic out: configs is NULL and nothing is known. */
+    char *config_error;
 } rc_topic_obs;
 
 typedef struct rc_cluster_obs {

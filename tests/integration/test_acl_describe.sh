@@ -8,6 +8,7 @@
 SASL=$("$RECONCILE_SRC/ci/local-kafka.sh" sasl-bootstrap)
 export IT_SASL_BOOTSTRAP=$SASL IT_SASL_PASSWORD=noacl-secret
 trap 'kafka_acls --remove --topic "$P.visible" --resource-pattern-type prefixed || true
+      kafka_acls --remove --topic "$P.visible-noconfigs" || true
       kafka_acls --remove --cluster || true
       [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 
@@ -58,5 +59,24 @@ expect_out "! refused $P.hidden-existing" "apply refuses the hidden existing top
 expect_out "! refused $P.hidden-missing" "and the hidden missing one"
 consistently "the hidden missing topic was not created" missing partitions_of "$P.hidden-missing"
 consistently "the hidden existing topic keeps its 2 partitions" 2 partitions_of "$P.hidden-existing"
+
+# DescribeConfigs denied for one topic alone (a DENY beats the prefixed
+# ALLOW): that topic is refused with the broker's message, the other topics
+# are still planned and applied
+declare_topic "$P.visible-noconfigs" 1
+declare_topic "$P.visible" 1 "config:" "  retention.ms: 3600000"
+rm "$REPO/topics/it/$P.hidden-"*.yaml
+commit "one topic whose configs may not be read"
+create_topic_directly "$P.visible-noconfigs" 1
+kafka_acls --add --deny-principal User:noacl --operation DescribeConfigs --topic "$P.visible-noconfigs"
+run rc plan --cluster it --timeout 10s
+expect_rc 1 "plan with one topic's DescribeConfigs denied"
+expect_out "! refuse  $P.visible-noconfigs" "that topic is refused"
+expect_out "its configs could not be read" "with the reason"
+expect_out "~ update  $P.visible" "the other topic is still planned"
+run rc apply --cluster it --timeout 10s
+expect_rc 1 "apply with one topic's DescribeConfigs denied"
+check "the other topic's override was set (ConfigCommand)" \
+  grep -qx "retention.ms=3600000" <<<"$(overrides_of "$P.visible")"
 
 finish

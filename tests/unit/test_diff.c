@@ -749,6 +749,27 @@ static void test_describe_denied_refused(void **state)
     assert_false(rc_cluster_plan_has_changes(&f->plan));
 }
 
+/* One topic's DescribeConfigs failed: that topic is refused with the
+ * broker's message, the others are planned as usual. */
+static void test_config_error_refuses_that_topic(void **state)
+{
+    fx *f = *state;
+    decl_topic(f, "a.v1", 3, 3, "retention.ms", "3600000", NULL);
+    decl_topic(f, "b.v1", 6, 3, NULL);
+    obs_topic(f, "a.v1", 3, 3, false);
+    obs_topic(f, "b.v1", 3, 3, false);
+    free(f->obs.topics[0].configs);
+    f->obs.topics[0].configs = NULL;
+    f->obs.topics[0].config_error = rc_xstrdup("DescribeConfigs failed (not authorised): denied");
+    run(f);
+    const rc_topic_plan *a = tp_must(f, "a.v1");
+    assert_int_equal(a->action, RC_ACT_REFUSE);
+    assert_non_null(strstr(a->refusals[0], "could not be read"));
+    assert_non_null(strstr(a->refusals[0], "not authorised"));
+    assert_int_equal(a->nchanges, 0);
+    assert_int_equal(tp_must(f, "b.v1")->action, RC_ACT_UPDATE);
+}
+
 static void test_internal_topics_skipped(void **state)
 {
     fx *f = *state;
@@ -1035,6 +1056,7 @@ int main(void)
         T(test_no_delete_without_prune),
         T(test_prune_beyond_default_bound_refused),
         T(test_describe_denied_refused),
+        T(test_config_error_refuses_that_topic),
         T(test_prune_at_the_bound_allowed),
         T(test_prune_bound_from_policy),
         T(test_internal_topics_skipped),

@@ -350,30 +350,180 @@ static char *failure_text(pub *p, const char *what, const rc_http_response *r, i
     return m;
 }
 
-/* A Grafana request for item it, doing `what` (named in messages), with the
- * retry policy of send_retry. Returns the final HTTP status, with the response
- * in *r for the caller to free, when it is 200 or one of `also` (0-terminated,
- * may be NULL); otherwise -1 with the item failed and nothing to free.
- * *attempts counts the requests sent. */
-static long grafana_send(pub *p, rc_publish_item *it, const char *what, const char *method,
-                         const char *url, const char *body, const long *also, rc_http_response *r,
-                         int *attempts)
+/* ---- is this the API? ------------------------------------------------------ */
+
+/* A proxy's catch-all, an SSO login page or a wrong base path answer 200 to
+ * everything; taking that status alone as success reports dashboards
+ * published that never reached Grafana. So every 200 is also checked to hold
+ * what the API's documentation says it returns, and anything else fails the
+ * item as "not the API". Not retried: the same proxy answers the same. */
+
+typedef enum api_server { API_GRAFANA, API_PROMETHEUS } api_server;
+
+typedef struct api_shape {
+    bool (*ok)(const json_t *j); /* j is NULL when the body is not JSON */
+    const char *expected;        /* what the API answers, for the message */
+} api_shape;
+
+static bool is_folder(const json_t *j)
 {
+    return json_is_object(j) && json_is_string(json_object_get(j, "uid"));
+}
+
+static bool is_folder_list(const json_t *j)
+{
+    return json_is_array(j);
+}
+
+static bool is_stored_dashboard(const json_t *j)
+{
+    return json_is_object(j) && json_is_object(json_object_get(j, "dashboard"));
+}
+
+/* Grafana answers {"id", "uid", "url", "status": "success", "version", "slug"};
+ * either of status and uid is enough, a status other than success is not. */
+static bool is_saved_dashboard(const json_t *j)
+{
+    if (!json_is_object(j))
+        return false;
+    const json_t *st = json_object_get(j, "status");
+    if (st)
+        return json_is_string(st) && !strcmp(json_string_value(st), "success");
+    return json_is_string(json_object_get(j, "uid"));
+}
+
+static bool is_rules_listing(const json_t *j)
+{
+    const char *st = json_string_value(json_object_get(j, "status"));
+    return json_is_object(j) && st && !strcmp(st, "success") &&
+           json_is_array(json_object_get(json_object_get(j, "data"), "groups"));
+}
+
+static const api_shape folder_shape = {is_folder, "a JSON object with a string \"uid\""};
+static const api_shape folder_list_shape = {is_folder_list, "a JSON array of folders"};
+static const api_shape stored_dashboard_shape = {is_stored_dashboard,
+                                                 "a JSON object with a \"dashboard\" object"};
+static const api_shape saved_dashboard_shape = {is_saved_dashboard,
+                                                "a JSON object with \"status\": \"success\""};
+static const api_shape rules_shape = {is_rules_listing,
+                                      "{\"status\": \"success\", \"data\": {\"groups\": [...]}}"};
+
+static const char *json_kind(const json_t *j)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "number";
+    default:
+        return "literal";
+    }
+}
+
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strchr(" \t\r\n", s[i]))
+            return false;
+    return true;
+}
+
+/* "looking up folder: GET /api/folders/x: HTTP 200 text/html, not JSON
+ * (Grafana answers ...) — this does not look like Grafana's API (...)" on one
+ * line. The path, not the URL: user info stays out, and the base URL is on
+ * the item already. The Content-Type comes from the server: only printable
+ * ASCII of it is shown, cut short. */
+static char *not_api_text(const char *what, const char *method, const char *url,
+                          const rc_http_response *r, const json_t *j, const char *expected,
+                          bool want_json, api_server server)
+{
+    const char *path = url + url_origin_len(url);
+    rc_buf b = {0};
+    if (what)
+        rc_buf_printf(&b, "%s: ", what);
+    rc_buf_printf(&b, "%s %s: HTTP %ld", method, *path ? path : "/", r->status);
+    if (j) {
+        rc_buf_printf(&b, ", a JSON %s", json_kind(j));
+    } else if (!r->body_len || blank(r->body, r->body_len)) {
+        rc_buf_puts(&b, ", empty body");
+    } else {
+        if (r->content_type && *r->content_type) {
+            rc_buf_puts(&b, " ");
+            size_t n = 0;
+            for (const char *c = r->content_type; *c && n < 60; c++, n++)
+                rc_buf_printf(&b, "%c", *c >= 0x20 && *c < 0x7f ? *c : '?');
+        }
+        if (want_json)
+            rc_buf_puts(&b, ", not JSON");
+        else
+            rc_buf_printf(&b, ", %zu bytes", r->body_len);
+    }
+    bool g = server == API_GRAFANA;
+    rc_buf_printf(&b,
+                  " (%s answers %s) — this does not look like %s's API (is "
+                  "monitoring.%s pointing at a proxy or login page?)",
+                  g ? "Grafana" : "Prometheus", expected, g ? "Grafana" : "Prometheus",
+                  g ? "grafana_url" : "prometheus_url");
+    return rc_buf_take(&b);
+}
+
+/* The body of a 200 as JSON when it has the shape, else NULL with a
+ * not_api_text message in *err. */
+static json_t *api_json(const char *what, const char *method, const char *url,
+                        const rc_http_response *r, const api_shape *shape, api_server server,
+                        char **err)
+{
+    *err = NULL;
+    json_t *j = r->body_len ? json_loadb(r->body, r->body_len, JSON_DECODE_ANY, NULL) : NULL;
+    if (shape->ok(j))
+        return j;
+    *err = not_api_text(what, method, url, r, j, shape->expected, true, server);
+    json_decref(j);
+    return NULL;
+}
+
+/* A Grafana request for item it, doing `what` (named in messages), with the
+ * retry policy of send_retry. Returns the final HTTP status when it is 200,
+ * with the body in *json checked against shape (the caller decrefs), or one of
+ * `also` (0-terminated, may be NULL), with *json NULL; otherwise -1 with the
+ * item failed. *attempts counts the requests sent. */
+static long grafana_send(pub *p, rc_publish_item *it, const char *what, const char *method,
+                         const char *url, const char *body, const long *also,
+                         const api_shape *shape, json_t **json, int *attempts)
+{
+    *json = NULL;
     char *err;
+    rc_http_response r;
     int rc = send_retry(p, method, url, &p->grafana_headers, body, body ? strlen(body) : 0,
-                        retry_5xx_429, r, attempts, &err);
+                        retry_5xx_429, &r, attempts, &err);
     if (rc < 0) {
         item_fail(p, it, rc_xasprintf("%s: %s", what, err));
         free(err);
         return -1;
     }
-    if (r->status == 200)
-        return r->status;
-    for (const long *s = also; s && *s; s++)
-        if (r->status == *s)
-            return r->status;
-    item_fail(p, it, failure_text(p, what, r, *attempts));
-    rc_http_response_free(r);
+    long status = r.status;
+    if (status == 200) {
+        *json = api_json(what, method, url, &r, shape, API_GRAFANA, &err);
+        rc_http_response_free(&r);
+        if (!*json) {
+            item_fail(p, it, err);
+            return -1;
+        }
+        return status;
+    }
+    for (const long *s = also; s && *s; s++) {
+        if (status == *s) {
+            rc_http_response_free(&r);
+            return status;
+        }
+    }
+    item_fail(p, it, failure_text(p, what, &r, *attempts));
+    rc_http_response_free(&r);
     return -1;
 }
 
@@ -447,14 +597,13 @@ static char *grafana_folder_url(pub *p, const char *uid)
 static int folder_by_title(pub *p, rc_publish_item *it)
 {
     char *url = rc_xasprintf("%s/api/folders?limit=1000", p->grafana);
-    rc_http_response r;
+    json_t *j;
     int attempts;
-    long status = grafana_send(p, it, "listing folders", "GET", url, NULL, NULL, &r, &attempts);
+    long status = grafana_send(p, it, "listing folders", "GET", url, NULL, NULL, &folder_list_shape,
+                               &j, &attempts);
     free(url);
     if (status < 0)
         return -1;
-    json_t *j = json_loadb(r.body, r.body_len, 0, NULL);
-    rc_http_response_free(&r);
     size_t i;
     json_t *f;
     const char *uid = NULL;
@@ -490,16 +639,16 @@ static int folder_create(pub *p, rc_publish_item *it)
     json_decref(body);
     /* taken title: 409 in Grafana 8-10, 412/400 in some versions */
     static const long taken[] = {409, 412, 400, 0};
-    rc_http_response r;
+    json_t *j;
     int attempts;
-    long status = grafana_send(p, it, "creating folder", "POST", url, text, taken, &r, &attempts);
+    long status = grafana_send(p, it, "creating folder", "POST", url, text, taken, &folder_shape,
+                               &j, &attempts);
     free(text);
     free(url);
     it->attempts = attempts;
     if (status < 0)
         return -1;
     if (status == 200) {
-        json_t *j = json_loadb(r.body, r.body_len, 0, NULL);
         const char *uid = json_string_value(json_object_get(j, "uid"));
         if (uid && grafana_uid_ok(uid) && strcmp(uid, p->folder_uid)) {
             snprintf(p->folder_uid, sizeof(p->folder_uid), "%s", uid);
@@ -507,12 +656,10 @@ static int folder_create(pub *p, rc_publish_item *it)
             it->name = rc_xstrdup(uid);
         }
         json_decref(j);
-        rc_http_response_free(&r);
         it->status = RC_PUB_CREATED;
         p->rep->folder_created = true;
         return 0;
     }
-    rc_http_response_free(&r);
     return folder_by_title(p, it);
 }
 
@@ -522,14 +669,15 @@ static int folder_rename(pub *p, rc_publish_item *it, const char *old_title)
     json_t *body = json_pack("{s:s, s:b}", "title", p->folder_title, "overwrite", 1);
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
-    rc_http_response r;
+    json_t *j;
     int attempts;
-    long status = grafana_send(p, it, "renaming folder", "PUT", url, text, NULL, &r, &attempts);
+    long status = grafana_send(p, it, "renaming folder", "PUT", url, text, NULL, &folder_shape, &j,
+                               &attempts);
     free(text);
     free(url);
     if (status < 0)
         return -1;
-    rc_http_response_free(&r);
+    json_decref(j);
     it->status = RC_PUB_UPDATED;
     it->message = rc_xasprintf("renamed from \"%s\"", old_title);
     return 0;
@@ -541,19 +689,16 @@ static int folder_ensure(pub *p)
     it->url = rc_xstrdup(p->grafana_shown);
     char *url = grafana_folder_url(p, p->folder_uid);
     static const long absent[] = {404, 0};
-    rc_http_response r;
+    json_t *j;
     int attempts;
-    long status = grafana_send(p, it, "looking up folder", "GET", url, NULL, absent, &r, &attempts);
+    long status = grafana_send(p, it, "looking up folder", "GET", url, NULL, absent, &folder_shape,
+                               &j, &attempts);
     free(url);
     it->attempts = attempts;
     if (status < 0)
         return -1;
-    if (status == 404) {
-        rc_http_response_free(&r);
+    if (status == 404)
         return folder_create(p, it);
-    }
-    json_t *j = json_loadb(r.body, r.body_len, 0, NULL);
-    rc_http_response_free(&r);
     const char *title = json_string_value(json_object_get(j, "title"));
     int ret = 0;
     if (title && strcmp(title, p->folder_title))
@@ -681,26 +826,22 @@ static int dashboard_compare(pub *p, rc_publish_item *it, const json_t *dash,
 {
     char *url = rc_xasprintf("%s/api/dashboards/uid/%s", p->grafana, it->name);
     static const long absent[] = {404, 0};
-    rc_http_response r;
+    json_t *j;
     int attempts;
-    long http = grafana_send(p, it, "reading the stored dashboard", "GET", url, NULL, absent, &r,
-                             &attempts);
+    long http = grafana_send(p, it, "reading the stored dashboard", "GET", url, NULL, absent,
+                             &stored_dashboard_shape, &j, &attempts);
     free(url);
     it->attempts = attempts;
     if (http < 0)
         return -1;
     if (http == 404) {
-        rc_http_response_free(&r);
         *status = RC_PUB_CREATED;
         return 0;
     }
-    json_t *j = json_loadb(r.body, r.body_len, 0, NULL);
-    rc_http_response_free(&r);
     const json_t *stored = json_object_get(j, "dashboard");
     const char *folder =
         json_string_value(json_object_get(json_object_get(j, "meta"), "folderUid"));
-    bool same = json_is_object(stored) &&
-                json_same_object(dash, stored, grafana_owned,
+    bool same = json_same_object(dash, stored, grafana_owned,
                                  sizeof(grafana_owned) / sizeof(grafana_owned[0]));
     if (same && folder && strcmp(folder, p->folder_uid)) {
         same = false;
@@ -750,16 +891,16 @@ static void dashboard_publish(pub *p, const char *path)
         goto out;
     }
     char *body = dashboard_payload(p, dash);
-    rc_http_response r;
+    json_t *j;
     int attempts;
-    long http = grafana_send(p, it, "saving", "POST", post_url, body, NULL, &r, &attempts);
+    long http = grafana_send(p, it, "saving", "POST", post_url, body, NULL, &saved_dashboard_shape,
+                             &j, &attempts);
     free(body);
     it->attempts = attempts;
     if (http < 0) {
         p->rep->failed++;
         goto out;
     }
-    json_t *j = json_loadb(r.body, r.body_len, 0, NULL);
     const char *rel = json_string_value(json_object_get(j, "url"));
     if (rel && !strncmp(rel, "http", 4))
         it->url = rc_http_redact_url(rel);
@@ -767,7 +908,6 @@ static void dashboard_publish(pub *p, const char *path)
         it->url =
             rc_xasprintf("%.*s%s", (int)url_origin_len(p->grafana_shown), p->grafana_shown, rel);
     json_decref(j);
-    rc_http_response_free(&r);
     it->status = status;
     if (status == RC_PUB_CREATED)
         p->rep->created++;
@@ -969,11 +1109,11 @@ static void prometheus_check(pub *p, char **expected, size_t nexpected)
     char *err;
     int rc =
         send_retry(p, "GET", url, &p->prom_headers, NULL, 0, retry_5xx_429, &r, &attempts, &err);
-    free(url);
     it->attempts = attempts;
     if (rc < 0) {
         item_fail(p, it, rc_xasprintf("listing loaded rules: %s", err));
         free(err);
+        free(url);
         return;
     }
     if (r.status != 200) {
@@ -983,16 +1123,18 @@ static void prometheus_check(pub *p, char **expected, size_t nexpected)
             rc_xasprintf("listing loaded rules: %s%s", st, attempts > 1 ? " (after retries)" : ""));
         free(st);
         rc_http_response_free(&r);
+        free(url);
         return;
     }
-    json_t *j = json_loadb(r.body, r.body_len, 0, NULL);
+    json_t *j =
+        api_json("listing loaded rules", "GET", url, &r, &rules_shape, API_PROMETHEUS, &err);
     rc_http_response_free(&r);
-    json_t *groups = json_object_get(json_object_get(j, "data"), "groups");
-    if (!json_is_array(groups)) {
-        item_fail(p, it, rc_xstrdup("listing loaded rules: unexpected answer (no data.groups)"));
-        json_decref(j);
+    free(url);
+    if (!j) {
+        item_fail(p, it, err);
         return;
     }
+    json_t *groups = json_object_get(json_object_get(j, "data"), "groups");
     size_t found = 0, nmissing = 0;
     rc_buf missing = {0};
     for (size_t e = 0; e < nexpected; e++) {
@@ -1078,7 +1220,6 @@ static void publish_prometheus(pub *p)
     char *err;
     int rc = send_retry(p, "POST", url, &p->prom_headers, NULL, 0, retry_prom_reload, &r, &attempts,
                         &err);
-    free(url);
     it->attempts = attempts;
     if (rc < 0) {
         item_fail(p, it, rc_xstrdup(err));
@@ -1096,12 +1237,20 @@ static void publish_prometheus(pub *p)
                                attempts > 1 ? " (after retries)" : ""));
         free(st);
         rc_http_response_free(&r);
+    } else if (!blank(r.body, r.body_len)) {
+        /* Prometheus writes nothing on a successful reload */
+        json_t *j = json_loadb(r.body, r.body_len, JSON_DECODE_ANY, NULL);
+        item_fail(p, it,
+                  not_api_text(NULL, "POST", url, &r, j, "an empty body", false, API_PROMETHEUS));
+        json_decref(j);
+        rc_http_response_free(&r);
     } else {
         rc_http_response_free(&r);
         it->message = rc_xstrdup("reloaded");
         p->rep->prometheus_reloaded = true;
         prometheus_check(p, expected, nexpected);
     }
+    free(url);
     free_strings(expected, nexpected);
 }
 

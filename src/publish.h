@@ -32,6 +32,21 @@
  *      the names in opt->rule_groups plus those read from opt->rules_dir
  *      (rc_publish_rule_groups_read). Missing groups fail, named.
  *
+ * Answers are checked to be the API's, not only their status: a proxy's
+ * catch-all or a login page answers 200 to everything. A 200 must hold what
+ * Grafana's and Prometheus's documentation says the endpoint returns:
+ *   GET/POST /api/folders[/<uid>], PUT /api/folders/<uid>: a JSON object with
+ *     a string "uid";  GET /api/folders: a JSON array;
+ *   GET /api/dashboards/uid/<uid>: a JSON object with a "dashboard" object;
+ *   POST /api/dashboards/db: a JSON object with "status": "success" (or, with
+ *     no "status", a string "uid");
+ *   POST /-/reload: an empty body;
+ *   GET /api/v1/rules: {"status": "success", "data": {"groups": [...]}}.
+ * Anything else fails that item, not retried (the same proxy answers the
+ * same), with one line naming the method and path, the status, the
+ * Content-Type when the body is not JSON, and that this does not look like
+ * Grafana's (Prometheus's) API. A folder that fails so fails every dashboard.
+ *
  * Retries: transport failures that may pass (rc_http_error_retryable), 5xx and
  * 429 are retried up to opt->max_attempts in all, sleeping base_delay_ms,
  * then doubled, capped at max_delay_ms. Other 4xx are not retried: the item

@@ -2,7 +2,8 @@
 # reconcile publish against a Grafana-like HTTP server (tests/tools/fake_grafana.py,
 # which records every request) and a real Prometheus (Debian's 2.42) on
 # loopback: dashboards are created, then unchanged, then updated; 401, 412 and
-# "500 then OK" are reported or retried; a dry run sends nothing; Prometheus
+# "500 then OK" are reported or retried; a catch-all answering 200 HTML fails
+# instead of passing for success; a dry run sends nothing; Prometheus
 # reloads the rendered rules and lists them through its API.
 # Needs no Kafka: it does not source lib.sh.
 set -euo pipefail
@@ -295,11 +296,39 @@ expect_rc 1 "publish to an unreachable Grafana"
 expect_out "127.0.0.1:$closed" "the error names the address"
 expect_out "attempts" "the error says it retried"
 
+# ---- a catch-all that answers 200 HTML to everything: nothing published, exit 1 -----------
+# (a proxy or SSO login page in front of Grafana). Prometheus is the real one
+# here, so the exit status is Grafana's alone.
+edit_dashboard "${DASHBOARDS[0]}"
+grafana_mode html
+mark
+run rc publish --out "$OUTDIR" --retry-delay 10ms
+expect_rc 1 "publish to a catch-all HTML page"
+expect_out "0 created, 0 updated, 0 unchanged, 2 failed" "summary: both dashboards failed"
+expect_no_out "folder \"Kafka topics (publish test)\" (uid reconcile-pub) found" "the folder is not reported found"
+expect_out "GET /api/folders/reconcile-pub: HTTP 200 text/html" "the error names the path, status and Content-Type"
+expect_out "does not look like Grafana's API" "the error says it is not Grafana"
+expect_out "2 dashboards not published" "the error says nothing was published"
+expect_out "prometheus reloaded, $NGROUPS of $NGROUPS rule groups loaded" "the real Prometheus is still reloaded"
+expect_no_out "$FAKE_GRAFANA_TOKEN" "the token is not printed"
+expect_eq "$(count_recorded GET /api/folders/)" 1 "a 200 HTML answer is not retried"
+expect_eq "$(count_recorded POST /api/dashboards/db)" 0 "no dashboard is posted after the folder failed"
+
+# the same page in front of Prometheus: its /-/reload and /api/v1/rules
+mark
+run env PROMETHEUS_URL="$GRAFANA_URL" "$RECONCILE_BIN" -C "$REPO" publish --out "$OUTDIR" --retry-delay 10ms
+expect_rc 1 "publish with Prometheus behind a catch-all HTML page"
+expect_out "POST /-/reload: HTTP 200 text/html" "the reload error names the path, status and Content-Type"
+expect_out "does not look like Prometheus's API" "the reload error says it is not Prometheus"
+expect_out "prometheus not reloaded" "summary: Prometheus not reloaded"
+expect_eq "$(count_recorded GET /api/v1/rules)" 0 "the rules are not listed after a failed reload"
+grafana_mode ok
+
 # ---- the fixed dashboard goes through once Grafana accepts again --------------------------------
 mark
 run rc publish --out "$OUTDIR"
 expect_rc 0 "publish after the failures"
-expect_out "0 created, 1 updated, 1 unchanged, 0 failed" "the dashboard refused by 412 is now updated"
+expect_out "0 created, 2 updated, 0 unchanged, 0 failed" "the dashboards refused by 412 and by the catch-all are now updated"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -25,6 +25,8 @@ re-read on every request; its content is one word:
   412      POST /api/dashboards/db answers 412 version-mismatch
   500once  the next POST /api/dashboards/db answers 500, then ok again
            (re-arm by writing the file again)
+  html     every request (health, any path, any token) answers 200 text/html
+           "<html>login</html>", like a proxy's catch-all or an SSO login page
 Only the Python standard library is used.
 """
 import json
@@ -78,6 +80,14 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def reply_html(self, status, text):
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -98,9 +108,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def route(self, path, body):
         m = self.command
+        mode, stamp = control()
+        if mode == "html":
+            return self.reply_html(200, "<html>login</html>")
         if path == "/api/health":
             return self.reply(200, {"database": "ok", "version": "10.0.0-fake"})
-        mode, stamp = control()
         if mode == "401" or self.headers.get("Authorization") != "Bearer " + TOKEN:
             return self.reply(401, {"message": "invalid API key"})
 

@@ -47,6 +47,18 @@ typedef struct fake {
     size_t nreqs;
 } fake;
 
+/* What a server would label the body with: the messages name it. */
+static char *content_type_of(const char *body)
+{
+    if (!*body)
+        return NULL;
+    if (*body == '<')
+        return rc_xstrdup("text/html; charset=utf-8");
+    json_t *j = json_loads(body, JSON_DECODE_ANY, NULL);
+    json_decref(j);
+    return rc_xstrdup(j ? "application/json" : "text/plain; charset=utf-8");
+}
+
 static int f_request(rc_http *h, const char *method, const char *url, const rc_kvlist *headers,
                      const char *body, size_t body_len, rc_http_response *resp)
 {
@@ -72,6 +84,7 @@ static int f_request(rc_http *h, const char *method, const char *url, const rc_k
     resp->status = st->status;
     resp->body = rc_xstrdup(st->body ? st->body : "");
     resp->body_len = strlen(resp->body);
+    resp->content_type = content_type_of(resp->body);
     return 0;
 }
 
@@ -739,6 +752,244 @@ static void test_prometheus_failures(void **state)
     f_destroy(&f.base);
 }
 
+/* A proxy's catch-all that answers 200 with a login page to everything:
+ * nothing is published, and every item says why. */
+#define LOGIN_PAGE "<html><head><title>Sign in</title></head><body>login</body></html>"
+
+static void test_catch_all_html_publishes_nothing(void **state)
+{
+    fixture *fx = *state;
+    t_write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "b.json", dash_b);
+    assert_int_equal(mkdir(fx->rules, 0700), 0);
+    t_write_file(fx->rules, "local.yml", rules_yml);
+    const step script[] = {
+        {"GET", FOLDER_URL, 200, LOGIN_PAGE, 0},
+        {"POST", P "/-/reload", 200, LOGIN_PAGE, 0},
+    };
+    fake f;
+    fake_init(&f, script, 2);
+    rc_publish_report rep;
+    rc_publish_report_init(&rep);
+    rc_publish_options o = opts(fx);
+    assert_int_equal(rc_publish_cluster(&rep, &f.base, &o), -1);
+    assert_int_equal(f.next, 2); /* not retried, nothing else sent */
+    assert_true(rep.any_failure);
+    assert_int_equal(rep.failed, 2);
+    assert_int_equal(rep.created + rep.updated + rep.unchanged, 0);
+    assert_false(rep.folder_created);
+    assert_false(rep.prometheus_reloaded);
+    assert_int_equal(rep.rule_groups_loaded, -1);
+
+    const rc_publish_item *g = find_item(&rep, RC_PUB_GRAFANA, NULL);
+    assert_int_equal(g->status, RC_PUB_FAILED);
+    assert_int_equal(g->attempts, 1);
+    assert_non_null(strstr(g->message, "GET /api/folders/reconcile-local"));
+    assert_non_null(strstr(g->message, "HTTP 200 text/html"));
+    assert_non_null(strstr(g->message, "does not look like Grafana's API"));
+    assert_non_null(strstr(g->message, "proxy or login page"));
+    assert_non_null(strstr(g->message, "2 dashboards not published"));
+    assert_null(strchr(g->message, '\n'));
+    const rc_publish_item *pr = find_item(&rep, RC_PUB_PROMETHEUS, NULL);
+    assert_int_equal(pr->status, RC_PUB_FAILED);
+    assert_non_null(strstr(pr->message, "POST /-/reload"));
+    assert_non_null(strstr(pr->message, "HTTP 200 text/html"));
+    assert_non_null(strstr(pr->message, "does not look like Prometheus's API"));
+
+    rc_buf text = {0};
+    rc_publish_report_format(&text, &rep, true);
+    assert_non_null(strstr(text.data, "0 created, 0 updated, 0 unchanged, 2 failed"));
+    assert_non_null(strstr(text.data, "prometheus not reloaded"));
+    assert_null(strstr(text.data, " found"));
+    assert_null(strstr(text.data, "reload done"));
+    assert_null(strstr(text.data, "glsa_secret_token"));
+    rc_buf_free(&text);
+    rc_publish_report_free(&rep);
+    f_destroy(&f.base);
+}
+
+/* Folder found, then the dashboard endpoints answer HTML: each dashboard
+ * fails alone, on the GET or on the POST. */
+static void test_html_on_dashboard_endpoints(void **state)
+{
+    fixture *fx = *state;
+    t_write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "b.json", dash_b);
+    const step script[] = {
+        {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
+        {"GET", DASH_URL("rc-local-a"), 200, LOGIN_PAGE, 0},
+        {"GET", DASH_URL("rc-local-b"), 404, NOT_FOUND, 0},
+        {"POST", SAVE_URL, 200, LOGIN_PAGE, 0},
+    };
+    fake f;
+    fake_init(&f, script, 4);
+    rc_publish_report rep;
+    rc_publish_report_init(&rep);
+    rc_publish_options o = opts(fx);
+    o.prometheus_url = NULL;
+    o.rules_dir = NULL;
+    assert_int_equal(rc_publish_cluster(&rep, &f.base, &o), -1);
+    assert_int_equal(f.next, 4);
+    assert_int_equal(rep.failed, 2);
+    assert_int_equal(rep.created + rep.updated + rep.unchanged, 0);
+    const rc_publish_item *a = find_item(&rep, RC_PUB_DASHBOARD, "rc-local-a");
+    assert_int_equal(a->status, RC_PUB_FAILED);
+    assert_non_null(strstr(a->message, "GET /api/dashboards/uid/rc-local-a: HTTP 200 text/html"));
+    assert_non_null(strstr(a->message, "does not look like Grafana's API"));
+    const rc_publish_item *b = find_item(&rep, RC_PUB_DASHBOARD, "rc-local-b");
+    assert_int_equal(b->status, RC_PUB_FAILED);
+    assert_null(b->url);
+    assert_non_null(strstr(b->message, "POST /api/dashboards/db: HTTP 200 text/html"));
+    assert_non_null(strstr(b->message, "does not look like Grafana's API"));
+    rc_publish_report_free(&rep);
+    f_destroy(&f.base);
+}
+
+/* JSON, but not what Grafana answers: fails the same way, naming the shape. */
+static void test_json_of_another_shape(void **state)
+{
+    fixture *fx = *state;
+    t_write_file(fx->dash, "a.json", dash_a);
+    t_write_file(fx->dash, "b.json", dash_b);
+    rc_publish_options o = opts(fx);
+    o.prometheus_url = NULL;
+    o.rules_dir = NULL;
+    rc_publish_report rep;
+    fake f;
+
+    /* folder GET: {} and [] */
+    static const char *const bodies[] = {"{}", "[]", "{\"uid\": 7}", "\"ok\""};
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        const step s[] = {{"GET", FOLDER_URL, 200, bodies[i], 0}};
+        fake_init(&f, s, 1);
+        rc_publish_report_init(&rep);
+        assert_int_equal(rc_publish_cluster(&rep, &f.base, &o), -1);
+        assert_int_equal(f.next, 1);
+        assert_int_equal(rep.failed, 2);
+        const rc_publish_item *g = find_item(&rep, RC_PUB_GRAFANA, NULL);
+        assert_int_equal(g->status, RC_PUB_FAILED);
+        assert_non_null(strstr(g->message, "HTTP 200, a JSON"));
+        assert_non_null(strstr(g->message, "\"uid\""));
+        assert_non_null(strstr(g->message, "does not look like Grafana's API"));
+        rc_publish_report_free(&rep);
+        f_destroy(&f.base);
+    }
+
+    /* folder POST answers {}; a folder list that is not an array */
+    const step screate[] = {
+        {"GET", FOLDER_URL, 404, "{\"message\": \"folder not found\"}", 0},
+        {"POST", G "/api/folders", 200, "{}", 0},
+    };
+    fake_init(&f, screate, 2);
+    rc_publish_report_init(&rep);
+    assert_int_equal(rc_publish_cluster(&rep, &f.base, &o), -1);
+    assert_false(rep.folder_created);
+    assert_non_null(strstr(find_item(&rep, RC_PUB_GRAFANA, NULL)->message,
+                           "POST /api/folders: HTTP 200, a JSON object"));
+    rc_publish_report_free(&rep);
+    f_destroy(&f.base);
+
+    const step slist[] = {
+        {"GET", FOLDER_URL, 404, "{\"message\": \"folder not found\"}", 0},
+        {"POST", G "/api/folders", 409, "{\"message\": \"folder exists\"}", 0},
+        {"GET", G "/api/folders?limit=1000", 200, "{\"folders\": []}", 0},
+    };
+    fake_init(&f, slist, 3);
+    rc_publish_report_init(&rep);
+    assert_int_equal(rc_publish_cluster(&rep, &f.base, &o), -1);
+    assert_non_null(strstr(find_item(&rep, RC_PUB_GRAFANA, NULL)->message,
+                           "GET /api/folders?limit=1000: HTTP 200, a JSON object"));
+    rc_publish_report_free(&rep);
+    f_destroy(&f.base);
+
+    /* dashboard GET without "dashboard"; POST answers [] and {"status": "error"} */
+    const step sdash[] = {
+        {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
+        {"GET", DASH_URL("rc-local-a"), 200, "{\"meta\": {}}", 0},
+        {"GET", DASH_URL("rc-local-b"), 404, NOT_FOUND, 0},
+        {"POST", SAVE_URL, 200, "[]", 0},
+    };
+    fake_init(&f, sdash, 4);
+    rc_publish_report_init(&rep);
+    assert_int_equal(rc_publish_cluster(&rep, &f.base, &o), -1);
+    assert_int_equal(rep.failed, 2);
+    assert_int_equal(rep.created + rep.updated + rep.unchanged, 0);
+    assert_non_null(
+        strstr(find_item(&rep, RC_PUB_DASHBOARD, "rc-local-a")->message, "\"dashboard\""));
+    assert_non_null(
+        strstr(find_item(&rep, RC_PUB_DASHBOARD, "rc-local-b")->message, "HTTP 200, a JSON array"));
+    rc_publish_report_free(&rep);
+    f_destroy(&f.base);
+
+    const step serr[] = {
+        {"GET", FOLDER_URL, 200, FOLDER_OK, 0},
+        {"GET", DASH_URL("rc-local-a"), 404, NOT_FOUND, 0},
+        {"POST", SAVE_URL, 200, "{\"status\": \"error\"}", 0},
+        {"GET", DASH_URL("rc-local-b"), 404, NOT_FOUND, 0},
+        {"POST", SAVE_URL, 200, "{\"uid\": \"rc-local-b\", \"version\": 1}", 0},
+    };
+    fake_init(&f, serr, 5);
+    rc_publish_report_init(&rep);
+    assert_int_equal(rc_publish_cluster(&rep, &f.base, &o), -1);
+    assert_int_equal(rep.failed, 1);
+    assert_int_equal(find_item(&rep, RC_PUB_DASHBOARD, "rc-local-a")->status, RC_PUB_FAILED);
+    /* a save answer with the uid but no "status" is still Grafana's */
+    assert_int_equal(find_item(&rep, RC_PUB_DASHBOARD, "rc-local-b")->status, RC_PUB_CREATED);
+    rc_publish_report_free(&rep);
+    f_destroy(&f.base);
+}
+
+/* Prometheus: a reload answered with a page, and a rules listing that is not
+ * the API's {"status": "success", "data": {"groups": [...]}}. */
+static void test_prometheus_not_the_api(void **state)
+{
+    fixture *fx = *state;
+    rc_publish_options o = opts(fx);
+    o.grafana_url = NULL;
+    o.rules_dir = NULL;
+    static const char *const groups[] = {"kafka-local-a"};
+    o.rule_groups = groups;
+    o.nrule_groups = 1;
+    rc_publish_report rep;
+    fake f;
+
+    const step sjson[] = {{"POST", P "/-/reload", 200, "{\"status\": \"ok\"}", 0}};
+    fake_init(&f, sjson, 1);
+    rc_publish_report_init(&rep);
+    assert_int_equal(rc_publish_cluster(&rep, &f.base, &o), -1);
+    assert_false(rep.prometheus_reloaded);
+    assert_non_null(strstr(find_item(&rep, RC_PUB_PROMETHEUS, NULL)->message,
+                           "does not look like Prometheus's API"));
+    rc_publish_report_free(&rep);
+    f_destroy(&f.base);
+
+    static const char *const bodies[] = {
+        "{}",
+        "[]",
+        LOGIN_PAGE,
+        "{\"data\": {\"groups\": [{\"name\": \"kafka-local-a\"}]}}",
+        "{\"status\": \"success\", \"data\": {\"groups\": {}}}",
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        const step s[] = {
+            {"POST", P "/-/reload", 200, "", 0},
+            {"GET", P "/api/v1/rules?type=alert", 200, bodies[i], 0},
+        };
+        fake_init(&f, s, 2);
+        rc_publish_report_init(&rep);
+        assert_int_equal(rc_publish_cluster(&rep, &f.base, &o), -1);
+        assert_int_equal(f.next, 2);
+        const rc_publish_item *ru = find_item(&rep, RC_PUB_RULES, NULL);
+        assert_int_equal(ru->status, RC_PUB_FAILED);
+        assert_non_null(strstr(ru->message, "GET /api/v1/rules?type=alert: HTTP 200"));
+        assert_non_null(strstr(ru->message, "does not look like Prometheus's API"));
+        assert_non_null(strstr(ru->message, "prometheus_url"));
+        assert_int_equal(rep.rule_groups_loaded, -1);
+        rc_publish_report_free(&rep);
+        f_destroy(&f.base);
+    }
+}
+
 static void test_rule_groups_read(void **state)
 {
     fixture *fx = *state;
@@ -812,6 +1063,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_folder_title_taken, setup, teardown),
         cmocka_unit_test_setup_teardown(test_folder_renamed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prometheus_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_catch_all_html_publishes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_html_on_dashboard_endpoints, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_of_another_shape, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prometheus_not_the_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rule_groups_read, setup, teardown),
         cmocka_unit_test(test_folder_uid),
         cmocka_unit_test(test_redact_url),

@@ -95,8 +95,8 @@ static const char usage_validate[] =
 
 static const char usage_plan[] =
     "usage: reconcile plan [-C DIR] [--ref REV] [--base REV] [--cluster NAME] [-X key=value]\n"
-    "                      [--format text|json|markdown|github] [--detailed-exitcode]\n"
-    "                      [--prune]\n"
+    "                      [--format text|json] [--detailed-exitcode] [--prune]\n"
+    "                      [--base REV [--format markdown|github]]\n"
     "\n"
     "Validate the declarations, read each cluster through the admin API, and print\n"
     "what apply would do: create, add partitions, config changes (including\n"
@@ -1015,6 +1015,7 @@ enum {
     OPT_OUT,
     OPT_DRY_RUN,
     OPT_RETRY_DELAY,
+    OPT_END_ /* count: OPT_END_ - OPT_REF long options */
 };
 
 static const struct option long_opts[] = {
@@ -1050,14 +1051,73 @@ static int parse_ms_option(int *out, const char *option, const char *example, co
     return 0;
 }
 
+/* Commands as bits, so an option's scope is one number. */
+static const char *const command_names[] = {"validate", "plan",   "apply",
+                                            "diff",     "render", "publish"};
+enum {
+    CMD_VALIDATE = 1 << 0,
+    CMD_PLAN = 1 << 1,
+    CMD_APPLY = 1 << 2,
+    CMD_DIFF = 1 << 3,
+    CMD_RENDER = 1 << 4,
+    CMD_PUBLISH = 1 << 5,
+};
+
+static unsigned command_bit(const char *s)
+{
+    for (size_t i = 0; i < sizeof(command_names) / sizeof(command_names[0]); i++)
+        if (strcmp(s, command_names[i]) == 0)
+            return 1u << i;
+    return 0;
+}
+
 static bool known_command(const char *s)
 {
-    static const char *const commands[] = {"validate", "plan",   "apply",
-                                           "diff",     "render", "publish"};
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (strcmp(s, commands[i]) == 0)
-            return true;
-    return false;
+    return command_bit(s) != 0;
+}
+
+/* Options that belong to some commands only. Presence is what counts, not
+ * the value: `validate --retry-delay 0s` is as wrong as `--retry-delay 5s`.
+ * Options not listed are global. */
+static const struct {
+    int opt;
+    const char *name;
+    unsigned commands;
+} option_scope[] = {
+    {OPT_DETAILED, "--detailed-exitcode", CMD_PLAN | CMD_DIFF},
+    {OPT_PRUNE, "--prune", CMD_PLAN | CMD_APPLY},
+    {OPT_BASE, "--base", CMD_PLAN | CMD_DIFF},
+    {OPT_OUT, "--out", CMD_APPLY | CMD_RENDER | CMD_PUBLISH},
+    {OPT_DRY_RUN, "--dry-run", CMD_PUBLISH},
+    {OPT_RETRY_DELAY, "--retry-delay", CMD_PUBLISH},
+};
+
+/* "plan and apply", "apply, render and publish" */
+static void commands_list(char *out, size_t len, unsigned bits)
+{
+    size_t n = 0, total = 0, k = 0;
+    for (size_t i = 0; i < sizeof(command_names) / sizeof(command_names[0]); i++)
+        total += (bits >> i) & 1u;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof(command_names) / sizeof(command_names[0]); i++) {
+        if (!((bits >> i) & 1u))
+            continue;
+        k++;
+        n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s",
+                              k == 1 ? "" : (k == total ? " and " : ", "), command_names[i]);
+    }
+}
+
+/* The first option given that does not belong to the command, or NULL. */
+static const char *misplaced_option(const bool *given, unsigned command, char *belongs, size_t len)
+{
+    for (size_t i = 0; i < sizeof(option_scope) / sizeof(option_scope[0]); i++) {
+        if (!given[option_scope[i].opt - OPT_REF] || (option_scope[i].commands & command))
+            continue;
+        commands_list(belongs, len, option_scope[i].commands);
+        return option_scope[i].name;
+    }
+    return NULL;
 }
 
 int rc_cli_main(int argc, char **argv)
@@ -1073,7 +1133,10 @@ int rc_cli_main(int argc, char **argv)
      * `reconcile plan -C repo` and `reconcile -C repo plan` both work. */
     opterr = 0;
     int opt;
+    bool given[OPT_END_ - OPT_REF] = {false};
     while ((opt = getopt_long(argc, argv, ":C:X:vqh", long_opts, NULL)) != -1) {
+        if (opt >= OPT_REF && opt < OPT_END_)
+            given[opt - OPT_REF] = true;
         switch (opt) {
         case 'C':
             c.repo_dir = optarg;
@@ -1189,38 +1252,25 @@ int rc_cli_main(int argc, char **argv)
         exit_code = usage_error("unexpected argument '%s'", argv[optind]);
         goto out;
     }
-    bool is_validate = strcmp(c.command, "validate") == 0;
-    bool is_plan = strcmp(c.command, "plan") == 0;
-    bool is_apply = strcmp(c.command, "apply") == 0;
-    bool is_diff = strcmp(c.command, "diff") == 0;
-    bool is_render = strcmp(c.command, "render") == 0;
-    bool is_publish = strcmp(c.command, "publish") == 0;
-    if (c.detailed_exitcode && !is_plan && !is_diff) {
-        exit_code = usage_error("--detailed-exitcode belongs to %s", "plan and diff");
-        goto out;
-    }
-    if (c.prune && !is_apply && !is_plan) {
-        exit_code = usage_error("--prune belongs to %s", "plan and apply");
-        goto out;
-    }
-    if (c.base && !is_plan && !is_diff) {
-        exit_code = usage_error("--base belongs to %s", "plan and diff");
+    unsigned command = command_bit(c.command);
+    bool is_validate = command == CMD_VALIDATE;
+    bool is_plan = command == CMD_PLAN;
+    bool is_apply = command == CMD_APPLY;
+    bool is_diff = command == CMD_DIFF;
+    bool is_render = command == CMD_RENDER;
+    bool is_publish = command == CMD_PUBLISH;
+    char belongs[96];
+    const char *misplaced = misplaced_option(given, command, belongs, sizeof(belongs));
+    if (misplaced) {
+        exit_code = usage_error("%s belongs to %s, not %s", misplaced, belongs, c.command);
         goto out;
     }
     if (is_diff && !c.base) {
         exit_code = usage_error("%s needs --base REV", "diff");
         goto out;
     }
-    if (c.out_dir && !is_render && !is_publish && !is_apply) {
-        exit_code = usage_error("--out belongs to %s", "render, publish and apply");
-        goto out;
-    }
     if ((is_render || is_publish) && !c.out_dir) {
         exit_code = usage_error("%s needs --out DIR", c.command);
-        goto out;
-    }
-    if ((c.dry_run || c.retry_delay_ms) && !is_publish) {
-        exit_code = usage_error("--dry-run and --retry-delay belong to %s", "publish");
         goto out;
     }
     bool with_base = c.base != NULL;

@@ -100,6 +100,16 @@ run rc plan --format yaml
 expect_rc 64 "unknown format"
 run rc validate --prune
 expect_rc 64 "--prune outside apply"
+# an option given to a command it does not belong to is a usage error
+# whatever its value (presence, not value: --retry-delay 0s was accepted)
+for misplaced in "validate --retry-delay 0s" "plan --retry-delay 0ms" "validate --dry-run" \
+  "render --dry-run --out $WORK/o" "apply --base HEAD" "validate --detailed-exitcode" \
+  "plan --out $WORK/o" "diff --base HEAD --prune" "publish --out $WORK/o --prune"; do
+  # shellcheck disable=SC2086 # word splitting intended
+  run rc $misplaced
+  expect_rc 64 "misplaced option: $misplaced"
+  expect_out "belongs to" "misplaced option: $misplaced: says where it belongs"
+done
 run rc -X novalue plan
 expect_rc 64 "-X without ="
 run rc plan --cluster nope

@@ -151,6 +151,57 @@ static void fail_existing(rc_cluster_plan *plan, const size_t *idx, size_t n, co
     }
 }
 
+/* Read the named declared topics back from the cluster and plan them again
+ * with the same engine as plan (shallow copies of their declarations under
+ * the cluster's policy). fresh holds their plans (and nothing else of
+ * interest: other observed topics come out UNMANAGED). 0, or -1 with why. */
+static int read_back(rc_kadmin *ka, const rc_cluster_plan *plan, const size_t *idx, size_t n,
+                     const rc_cluster_decl *decl, rc_cluster_obs *obs, rc_cluster_plan *fresh,
+                     char *why, size_t whylen)
+{
+    const char **names = rc_xcalloc(n, sizeof(*names));
+    for (size_t i = 0; i < n; i++)
+        names[i] = plan->topics[idx[i]].topic;
+    int rc = 0;
+    if (ka->ops->describe_cluster(ka, obs) < 0 ||
+        ka->ops->describe_configs(ka, obs, names, n) < 0) {
+        snprintf(why, whylen, "re-reading it failed: %s", rc_kadmin_errmsg(ka));
+        rc = -1;
+    } else {
+        rc_cluster_decl sub = *decl;
+        rc_topic_decl *topics = rc_xcalloc(n, sizeof(*topics));
+        for (size_t i = 0; i < n; i++)
+            topics[i] = *plan->topics[idx[i]].decl;
+        sub.topics = topics;
+        sub.ntopics = n;
+        if (rc_diff_plan(fresh, &sub, obs, NULL) != 0 || fresh->error) {
+            snprintf(why, whylen, "planning it again failed: %s",
+                     fresh->error ? fresh->error : "internal error");
+            rc = -1;
+        }
+        free(topics);
+    }
+    free(names);
+    return rc;
+}
+
+static rc_topic_plan *fresh_topic(rc_cluster_plan *fresh, const char *name)
+{
+    for (size_t k = 0; k < fresh->ntopics; k++)
+        if (strcmp(fresh->topics[k].topic, name) == 0 &&
+            fresh->topics[k].action != RC_ACT_UNMANAGED)
+            return &fresh->topics[k];
+    return NULL;
+}
+
+static bool all_declared(const rc_cluster_plan *plan, const size_t *idx, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!plan->topics[idx[i]].decl)
+            return false;
+    return true;
+}
+
 /* Replace plan->topics[idx[..]] (CREATEs that met TOPIC_ALREADY_EXISTS) by a
  * fresh plan of the same topics against what the cluster holds now. Returns
  * the number that could not be re-read (they carry broker_error). */
@@ -158,10 +209,7 @@ static size_t replan_existing(rc_kadmin *ka, rc_cluster_plan *plan, const size_t
                               const rc_apply_options *opt)
 {
     const rc_cluster_decl *decl = opt ? opt->decl : NULL;
-    for (size_t i = 0; decl && i < n; i++)
-        if (!plan->topics[idx[i]].decl)
-            decl = NULL;
-    if (!decl) {
+    if (!decl || !all_declared(plan, idx, n)) {
         fail_existing(plan, idx, n, "this apply cannot re-read it");
         return n;
     }
@@ -169,65 +217,103 @@ static size_t replan_existing(rc_kadmin *ka, rc_cluster_plan *plan, const size_t
     /* The writer's topic may not be in metadata yet: wait until it is there
      * with at least one partition, which every existing topic reaches. */
     rc_new_partitions *seen = rc_xcalloc(n, sizeof(*seen));
-    const char **names = rc_xcalloc(n, sizeof(*names));
-    for (size_t i = 0; i < n; i++) {
-        names[i] = plan->topics[idx[i]].topic;
-        seen[i] = (rc_new_partitions){names[i], 1};
-    }
+    for (size_t i = 0; i < n; i++)
+        seen[i] = (rc_new_partitions){plan->topics[idx[i]].topic, 1};
     int timeout = opt && opt->wait_timeout_ms > 0 ? opt->wait_timeout_ms : 30000;
     rc_cluster_obs obs = {0};
     rc_cluster_plan fresh = {0};
     size_t failed = 0;
     char why[600];
-    if (ka->ops->wait_topics(ka, seen, n, timeout) < 0 || ka->ops->describe_cluster(ka, &obs) < 0 ||
-        ka->ops->describe_configs(ka, &obs, names, n) < 0) {
+    if (ka->ops->wait_topics(ka, seen, n, timeout) < 0) {
         snprintf(why, sizeof(why), "re-reading it failed: %s", rc_kadmin_errmsg(ka));
         fail_existing(plan, idx, n, why);
         failed = n;
-        goto out;
-    }
-    /* The same engine as plan, over these topics alone: shallow copies of
-     * their declarations under the cluster's policy. */
-    rc_cluster_decl sub = *decl;
-    rc_topic_decl *topics = rc_xcalloc(n, sizeof(*topics));
-    for (size_t i = 0; i < n; i++)
-        topics[i] = *plan->topics[idx[i]].decl;
-    sub.topics = topics;
-    sub.ntopics = n;
-    int rc = rc_diff_plan(&fresh, &sub, &obs, NULL);
-    free(topics);
-    if (rc != 0 || fresh.error) {
-        snprintf(why, sizeof(why), "planning it again failed: %s",
-                 fresh.error ? fresh.error : "internal error");
+    } else if (read_back(ka, plan, idx, n, decl, &obs, &fresh, why, sizeof(why)) != 0) {
         fail_existing(plan, idx, n, why);
         failed = n;
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        rc_topic_plan *tp = &plan->topics[idx[i]];
-        rc_topic_plan *np = NULL;
-        for (size_t k = 0; k < fresh.ntopics && !np; k++)
-            if (strcmp(fresh.topics[k].topic, tp->topic) == 0 &&
-                fresh.topics[k].action != RC_ACT_UNMANAGED)
-                np = &fresh.topics[k];
-        if (!np || np->action == RC_ACT_CREATE) {
-            fail_existing(plan, &idx[i], 1, "it is gone again");
-            failed++;
-            continue;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            rc_topic_plan *tp = &plan->topics[idx[i]];
+            rc_topic_plan *np = fresh_topic(&fresh, tp->topic);
+            if (!np || np->action == RC_ACT_CREATE) {
+                fail_existing(plan, &idx[i], 1, "it is gone again");
+                failed++;
+                continue;
+            }
+            const rc_topic_decl *d = tp->decl;
+            rc_topic_plan_free(tp);
+            *tp = *np;
+            memset(np, 0, sizeof(*np));
+            tp->decl = d;
+            tp->existed_before_create = true;
         }
-        const rc_topic_decl *d = tp->decl;
-        rc_topic_plan_free(tp);
-        *tp = *np;
-        memset(np, 0, sizeof(*np));
-        tp->decl = d;
-        tp->existed_before_create = true;
     }
-out:
     rc_cluster_plan_free(&fresh);
     rc_cluster_obs_free(&obs);
-    free(names);
     free(seen);
     return failed;
+}
+
+/* A request failed as a whole (a dropped connection, a timeout): every topic
+ * it carried is UNKNOWN, although most of a batch may have landed (chunks
+ * before the failure, or the request itself before the answer was lost).
+ * Read them back, so the report says what landed and what did not; what
+ * cannot be read back stays UNKNOWN. The failure's message is kept. */
+static void read_back_unknown(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_outcome *outcome,
+                              const rc_apply_options *opt)
+{
+    size_t n = 0, ndecl = 0;
+    size_t *idx = rc_xcalloc(plan->ntopics, sizeof(*idx));
+    for (size_t i = 0; outcome && i < plan->ntopics; i++)
+        if (outcome[i] == RC_APPLY_UNKNOWN)
+            idx[n++] = i;
+    const rc_cluster_decl *decl = opt ? opt->decl : NULL;
+    if (n == 0 || !decl) {
+        free(idx);
+        return;
+    }
+    char failure[sizeof(ka->errmsg)];
+    snprintf(failure, sizeof(failure), "%s", ka->errmsg);
+    progress(opt, "re-reading what the failed request carried", n);
+    /* deletions need no declaration; the others are planned again */
+    size_t *didx = rc_xcalloc(n, sizeof(*didx));
+    for (size_t i = 0; i < n; i++)
+        if (plan->topics[idx[i]].action != RC_ACT_DELETE && plan->topics[idx[i]].decl)
+            didx[ndecl++] = idx[i];
+    rc_cluster_obs obs = {0};
+    rc_cluster_plan fresh = {0};
+    char why[600];
+    int rc = ndecl > 0 ? read_back(ka, plan, didx, ndecl, decl, &obs, &fresh, why, sizeof(why))
+                       : ka->ops->describe_cluster(ka, &obs);
+    if (rc == 0) {
+        for (size_t i = 0; i < n; i++) {
+            rc_topic_plan *tp = &plan->topics[idx[i]];
+            bool exists = rc_cluster_obs_topic(&obs, tp->topic) != NULL;
+            if (tp->action == RC_ACT_DELETE) {
+                if (exists)
+                    tp->broker_error = rc_xasprintf(
+                        "not deleted: its request failed (%s), and the topic still exists",
+                        failure);
+                outcome[idx[i]] = RC_APPLY_DONE;
+                continue;
+            }
+            const rc_topic_plan *np = tp->decl ? fresh_topic(&fresh, tp->topic) : NULL;
+            if (!np)
+                continue; /* stays UNKNOWN */
+            if (np->action != RC_ACT_UNCHANGED && !tp->broker_error)
+                tp->broker_error =
+                    rc_xasprintf("not %s: its request failed (%s), and reading it back shows %s",
+                                 tp->action == RC_ACT_CREATE ? "created" : "applied", failure,
+                                 np->action == RC_ACT_CREATE ? "the topic does not exist"
+                                                             : "the change is not there");
+            outcome[idx[i]] = RC_APPLY_DONE;
+        }
+    }
+    rc_cluster_plan_free(&fresh);
+    rc_cluster_obs_free(&obs);
+    free(didx);
+    free(idx);
+    snprintf(ka->errmsg, sizeof(ka->errmsg), "%s", failure);
 }
 
 static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_apply_outcome *outcome,
@@ -344,6 +430,8 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
     }
     rc = (int)failed;
 out:
+    if (rc < 0 && !validate_only)
+        read_back_unknown(ka, plan, outcome, opt);
     batches_free(&b);
     return rc;
 }

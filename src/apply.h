@@ -10,7 +10,10 @@
  * RC_KADMIN_E* code when a whole call failed (connection, authorisation,
  * timeout) — then the message is in rc_kadmin_errmsg(ka), and the per-topic
  * outcome array tells the caller which changes landed, which were never sent,
- * and which were in the failed call (their state is unknown). */
+ * and which were in the failed call. Those are read back from the cluster
+ * (with opt->decl): a change found in place is DONE, one found missing is
+ * DONE with broker_error saying so; only what cannot be read back (the
+ * broker is gone) stays UNKNOWN. */
 #ifndef RC_APPLY_H
 #define RC_APPLY_H
 

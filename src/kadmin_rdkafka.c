@@ -109,9 +109,11 @@ static int deadline_failure(rk_admin *ka, const char *what, int waited_ms)
                 ka->bootstrap);
 }
 
-/* Map a request-level error to an RC_KADMIN_E* code and message. */
+/* Map a request-level error to an RC_KADMIN_E* code and message. elapsed_ms
+ * is how long the request was out: a request that fails well before its
+ * deadline did not time out, whatever librdkafka calls it. */
 static int request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *errstr,
-                           const char *what, int timeout_ms)
+                           const char *what, int elapsed_ms)
 {
     serve(ka);
     if (!errstr || !*errstr)
@@ -120,8 +122,21 @@ static int request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *er
         return fail(ka, RC_KADMIN_EAUTH, "authentication failed: %s", errstr);
     if (rc_rk_is_access_error(err))
         return fail(ka, RC_KADMIN_EACCESS, "%s: not authorised: %s", what, errstr);
-    if (err == RD_KAFKA_RESP_ERR__TIMED_OUT || rc_rk_is_conn_error(err))
-        return deadline_failure(ka, what, timeout_ms);
+    if (rc_rk_is_conn_error(err) || err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+        int rc = seen_fatal(ka);
+        if (rc)
+            return rc;
+        const char *why = ka->w.conn_err ? ka->w.conn_reason : errstr;
+        if (rc_rk_is_conn_error(err))
+            return fail(ka, RC_KADMIN_ECONNECT,
+                        "%s failed after %d ms: the connection to the broker was lost (%s)", what,
+                        elapsed_ms, why);
+        if (elapsed_ms < ka->timeout_ms / 2)
+            return fail(ka, RC_KADMIN_ECONNECT,
+                        "%s failed after %d ms, long before its %d ms deadline (%s)", what,
+                        elapsed_ms, ka->timeout_ms, why);
+        return deadline_failure(ka, what, elapsed_ms);
+    }
     return fail(ka, RC_KADMIN_EOTHER, "%s failed: %s", what, errstr);
 }
 
@@ -175,6 +190,7 @@ static void pause_serving(rk_admin *ka, int ms)
 typedef struct rk_batch {
     size_t *idx;
     size_t n;
+    long long sent_ms; /* when it was submitted: a failure says how long it took */
 } rk_batch;
 
 typedef struct rk_pump rk_pump;
@@ -239,6 +255,7 @@ static int pump_run(rk_pump *p, size_t *idx, size_t n)
         while (next < nbatches && inflight < RK_MAX_INFLIGHT) {
             rk_batch *b = &batches[next++];
             rd_kafka_AdminOptions_set_opaque(p->opts, b);
+            b->sent_ms = rc_rk_now_ms();
             if (p->submit(p, b)) {
                 inflight++;
                 backstop = rc_rk_now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
@@ -261,7 +278,8 @@ static int pump_run(rk_pump *p, size_t *idx, size_t n)
             rc = fail(ka, RC_KADMIN_EOTHER, "%s: unexpected event %s", p->what,
                       rd_kafka_event_name(ev));
         else if (err)
-            rc = request_failure(ka, err, rd_kafka_event_error_string(ev), p->what, ka->timeout_ms);
+            rc = request_failure(ka, err, rd_kafka_event_error_string(ev), p->what,
+                                 (int)(rc_rk_now_ms() - b->sent_ms));
         else
             rc = p->handle(p, b, ev);
         rd_kafka_event_destroy(ev);

@@ -354,6 +354,41 @@ static void test_whole_call_failure_stops_and_reports(void **state)
     rc_cluster_plan_free(&p);
 }
 
+/* The create call failed as a whole, but a.create landed before the answer
+ * was lost and b.create did not: reading back reports each as it is, and
+ * c.create (no declaration to plan it again) stays unknown. */
+static void test_whole_call_failure_read_back(void **state)
+{
+    (void)state;
+    fake f = {.base.ops = &fake_ops,
+              .fail_call_create = 1,
+              .exists_topic = "a.create",
+              .exists_partitions = 3,
+              .exists_rf = 1};
+    rc_cluster_plan p;
+    build_plan(&p);
+    decl_fx d;
+    decl_for(&d, &p);
+    rc_topic_decl b = {.name = (char *)"b.create", .partitions = 1, .replication_factor = 1};
+    p.topics[1].decl = &b;
+    rc_apply_outcome outcome[8] = {0};
+    rc_apply_options opt = {.decl = &d.cluster};
+    int rc = rc_apply_execute(&f.base, &p, outcome, &opt);
+    assert_int_equal(rc, RC_KADMIN_ETIMEOUT);
+    /* the failure's own message survives the reading back */
+    assert_string_equal(rc_kadmin_errmsg(&f.base), "timed out");
+    assert_int_equal(f.describe_calls, 1);
+    assert_int_equal(outcome[0], RC_APPLY_DONE);
+    assert_null(p.topics[0].broker_error);
+    assert_int_equal(outcome[1], RC_APPLY_DONE);
+    assert_non_null(p.topics[1].broker_error);
+    assert_non_null(strstr(p.topics[1].broker_error, "not created"));
+    assert_non_null(strstr(p.topics[1].broker_error, "timed out"));
+    assert_int_equal(outcome[2], RC_APPLY_UNKNOWN);
+    assert_int_equal(outcome[3], RC_APPLY_NOT_SENT);
+    rc_cluster_plan_free(&p);
+}
+
 static void test_validate_only_sends_no_delete_and_no_wait(void **state)
 {
     (void)state;
@@ -394,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_already_exists_gets_what_it_still_needs),
         cmocka_unit_test(test_already_exists_with_more_partitions_refused),
         cmocka_unit_test(test_already_exists_without_decl_reported),
+        cmocka_unit_test(test_whole_call_failure_read_back),
         cmocka_unit_test(test_whole_call_failure_stops_and_reports),
         cmocka_unit_test(test_validate_only_sends_no_delete_and_no_wait),
         cmocka_unit_test(test_empty_plan_makes_no_calls),

@@ -2,10 +2,10 @@
 # What reconcile reads under topics/, from the working tree and from --ref:
 # symbolic links are refused (never followed, their target never read), files
 # that are not .yaml/.yml are never read, a YAML file is read only up to
-# RC_SOURCE_MAX_FILE_BYTES.
+# RC_SOURCE_MAX_FILE_BYTES; and render never writes through a symbolic link.
 LIB_NO_KAFKA=1
 . "$(dirname "$0")/lib.sh"
-export RECONCILE_BOOTSTRAP=127.0.0.1:1 # never contacted: validate only
+export RECONCILE_BOOTSTRAP=127.0.0.1:1 # never contacted: validate and render only
 
 LINK_MSG="is a symbolic link; reconcile reads only regular files inside the repository"
 OUTSIDE="$WORK/outside"
@@ -133,5 +133,35 @@ commit "a 4 MiB yaml"
 run rc validate --ref HEAD
 expect_rc 0 "ref: a YAML file of exactly 4 MiB is read"
 expect_out "ok: 2 topics in 1 cluster" "ref: its topic is declared"
+
+# ---- render never writes through a symbolic link -------------------------------
+new_repo
+declare_topic "$P.orders" 3
+declare_topic "$P.payments" 3
+OUTDIR="$WORK/render-out"
+mkdir -p "$OUTDIR/it/dashboards" "$OUTDIR/it/rules"
+# dangling links at paths render writes, pointing outside --out
+ln -s "$OUTSIDE/victim-dashboard.json" "$OUTDIR/it/dashboards/$P.orders.json"
+ln -s "$OUTSIDE/victim-rules.yml" "$OUTDIR/it/rules/topics.rules.yml"
+# a link to an existing file outside: neither read nor written
+echo "outside, keep me" >"$OUTSIDE/victim-existing.json"
+ln -s "$OUTSIDE/victim-existing.json" "$OUTDIR/it/dashboards/$P.payments.json"
+run rc render --out "$OUTDIR"
+expect_rc 0 "render replaces links at the paths it writes"
+check "the dangling dashboard link's target is not created" test ! -e "$OUTSIDE/victim-dashboard.json"
+check "the dangling rules link's target is not created" test ! -e "$OUTSIDE/victim-rules.yml"
+check "the existing outside file is untouched" grep -qx "outside, keep me" "$OUTSIDE/victim-existing.json"
+check "the dashboard is now a regular file" test -f "$OUTDIR/it/dashboards/$P.orders.json" -a ! -L "$OUTDIR/it/dashboards/$P.orders.json"
+check "the second dashboard is now a regular file" test ! -L "$OUTDIR/it/dashboards/$P.payments.json"
+check "the rules file is now a regular file" test -f "$OUTDIR/it/rules/topics.rules.yml" -a ! -L "$OUTDIR/it/rules/topics.rules.yml"
+
+# a directory render writes into that is a link out of --out: refused
+OUTDIR2="$WORK/render-out2"
+mkdir -p "$OUTDIR2/it" "$OUTSIDE/dash-dir"
+ln -s "$OUTSIDE/dash-dir" "$OUTDIR2/it/dashboards"
+run rc render --out "$OUTDIR2"
+expect_rc 1 "render refuses a linked output subdirectory"
+expect_out "$OUTDIR2/it/dashboards is a symbolic link" "the linked subdirectory is named"
+check "nothing was written outside --out" test -z "$(ls -A "$OUTSIDE/dash-dir")"
 
 finish

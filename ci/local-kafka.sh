@@ -431,9 +431,20 @@ launch_node() {
   read -r -a heap <<<"$HEAP_OPTS"
   if command -v setsid >/dev/null 2>&1; then launcher=(setsid); fi
   # The inner shell records its own pid, then becomes the JVM (exec), so the
-  # pid file is right even if setsid forks. No inherited lock fds or stdout.
-  # shellcheck disable=SC2016 # $$ and $@ expand in the inner shell
-  "${launcher[@]}" bash -c 'echo "$$" >"$0.tmp" && mv -f "$0.tmp" "$0" && exec "$@"' \
+  # pid file is right even if setsid forks. Before the exec it closes every
+  # descriptor above 2: the broker outlives this script, and whatever the
+  # caller had open (a flock'd lock file, a pipe a CI step waits on) would
+  # stay held for as long as the broker runs. (7>&- 9>&- below only cover this
+  # script's own locks; the glob lists the inner shell's descriptors. No
+  # redirection on the loop: bash would park a copy of stderr above 2 for its
+  # duration, and the loop would close that copy.)
+  # shellcheck disable=SC2016 # $$, $@ and $fd expand in the inner shell
+  "${launcher[@]}" bash -c 'echo "$$" >"$0.tmp" && mv -f "$0.tmp" "$0" || exit 1
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then exec {fd}>&-; fi
+    done
+    exec "$@"' \
     "$nd/pid" \
     java "${heap[@]}" -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     "-Dlog4j.configuration=file:$STATE/log4j.properties" \

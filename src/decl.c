@@ -1435,6 +1435,10 @@ int rc_decl_load(rc_repo *out, const rc_source *src, rc_diags *diags)
     cluster_files *cfs = NULL;
     size_t ncfs = 0, cfs_cap = 0, last = 0;
 
+    /* what the source refused to read (a symbolic link, an oversized file) */
+    for (size_t i = 0; i < src->nproblems; i++)
+        diag_pos(diags, E, src->problems[i].path, 0, "layout", "%s", src->problems[i].message);
+
     for (size_t i = 0; i < src->nfiles; i++) {
         const rc_source_file *f = &src->files[i];
         if (strncmp(f->path, "topics/", 7) != 0 || hidden_component(f->path))

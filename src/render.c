@@ -53,44 +53,102 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-/* Write data to path unless it already holds exactly these bytes. A file that
- * exists is replaced through a temporary file and rename, so a reader (Grafana,
- * Prometheus) never sees half of it; a new file is written in place, since no
- * reader can be using it yet and rename is the costliest step when thousands
- * of dashboards are rendered for the first time. */
-static int write_if_changed(rc_render_stats *st, const char *path, const char *data, size_t len,
-                            char *errbuf, size_t errlen)
+/* Open the directory `name` inside dirfd, creating it if missing. It must be
+ * a real directory: a symbolic link there (to anywhere, dangling or not)
+ * would make every write below it land outside the output directory, so it
+ * is refused. shown is its path for messages. Returns the descriptor or -1. */
+static int open_subdir(int dirfd, const char *name, const char *shown, char *errbuf, size_t errlen)
 {
-    char *old = NULL;
-    size_t old_len = 0;
-    int rd = rc_read_file(&old, &old_len, path);
-    if (rd == 0) {
-        bool same = old_len == len && memcmp(old, data, len) == 0;
-        free(old);
+    if (mkdirat(dirfd, name, 0755) != 0 && errno != EEXIST) {
+        snprintf(errbuf, errlen, "cannot create %s: %s", shown, strerror(errno));
+        return -1;
+    }
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0)
+        return fd;
+    int err = errno;
+    struct stat sb;
+    if (err == ELOOP ||
+        (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode)))
+        snprintf(errbuf, errlen,
+                 "%s is a symbolic link; render writes only inside the output directory", shown);
+    else
+        snprintf(errbuf, errlen, "cannot create %s: %s", shown, strerror(err));
+    return -1;
+}
+
+/* Whether the regular file fd holds exactly data. */
+static bool same_bytes(int fd, const char *data, size_t len)
+{
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (size_t)sb.st_size != len)
+        return false;
+    char chunk[65536];
+    size_t off = 0;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || (size_t)n > len - off || memcmp(chunk, data + off, (size_t)n) != 0)
+            return false;
+        if (n == 0)
+            return off == len;
+        off += (size_t)n;
+    }
+}
+
+/* Write data to `name` in dirfd unless it already holds exactly these bytes
+ * (shown is its path for messages). A file that exists is replaced through a
+ * temporary file and rename, so a reader (Grafana, Prometheus) never sees half
+ * of it; a new file is written in place, since no reader can be using it yet
+ * and rename is the costliest step when thousands of dashboards are rendered
+ * for the first time.
+ *
+ * Nothing here follows a symbolic link, since one planted in the output
+ * directory (dangling or not) would make render write outside it: the old
+ * file is opened with O_NOFOLLOW, a new one with O_CREAT|O_EXCL (which fails
+ * on any link), and a link at the path is replaced by the rename, which
+ * replaces the link itself rather than its target. */
+static int write_if_changed(rc_render_stats *st, int dirfd, const char *name, const char *shown,
+                            const char *data, size_t len, char *errbuf, size_t errlen)
+{
+    int old = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    bool exists = old >= 0 || errno != ENOENT; /* ELOOP: a link, replaced below */
+    if (old >= 0) {
+        bool same = same_bytes(old, data, len);
+        close(old);
         if (same) {
             st->unchanged++;
             return 0;
         }
     }
-    bool exists = rd != -ENOENT;
-    char *tmp = exists ? rc_xasprintf("%s.tmp.%ld", path, (long)getpid()) : rc_xstrdup(path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = -1;
+    if (!exists) {
+        fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        exists = fd < 0 && errno == EEXIST; /* appeared meanwhile: replace it instead */
+    }
+    char *tmp = exists ? rc_xasprintf("%s.tmp.%ld", name, (long)getpid()) : rc_xstrdup(name);
+    if (exists) {
+        /* a leftover of a killed run with the same pid, or a planted link */
+        unlinkat(dirfd, tmp, 0);
+        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    }
     int rc = 0;
     if (fd < 0 || write_all(fd, data, len) != 0) {
-        snprintf(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
+        snprintf(errbuf, errlen, "cannot write %s: %s", shown, strerror(errno));
         rc = -1;
     }
     if (fd >= 0 && close(fd) != 0 && rc == 0) {
-        snprintf(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
+        snprintf(errbuf, errlen, "cannot write %s: %s", shown, strerror(errno));
         rc = -1;
     }
-    if (rc == 0 && exists && rename(tmp, path) != 0) {
-        snprintf(errbuf, errlen, "cannot write %s: %s", path, strerror(errno));
+    if (rc == 0 && exists && renameat(dirfd, tmp, dirfd, name) != 0) {
+        snprintf(errbuf, errlen, "cannot write %s: %s", shown, strerror(errno));
         rc = -1;
     }
-    if (rc != 0)
-        unlink(tmp);
-    else
+    if (rc != 0 && fd >= 0)
+        unlinkat(dirfd, tmp, 0); /* only a file this call created */
+    else if (rc == 0)
         st->written++;
     free(tmp);
     return rc;
@@ -101,13 +159,18 @@ static int topic_cmp(const void *key, const void *elem)
     return strcmp(key, ((const rc_topic_decl *)elem)->name);
 }
 
-/* Remove <dir>/<name>.json for topics the cluster no longer declares. */
-static int remove_stale(rc_render_stats *st, const rc_cluster_decl *c, const char *dir,
+/* Remove <dir>/<name>.json for topics the cluster no longer declares
+ * (unlinkat removes a link itself, never its target). */
+static int remove_stale(rc_render_stats *st, const rc_cluster_decl *c, int dirfd, const char *dir,
                         char *errbuf, size_t errlen)
 {
-    DIR *d = opendir(dir);
-    if (!d)
+    int fd = dup(dirfd); /* closedir closes the descriptor it reads */
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
         return 0;
+    }
     struct dirent *e;
     int rc = 0;
     while ((e = readdir(d)) != NULL) {
@@ -118,7 +181,7 @@ static int remove_stale(rc_render_stats *st, const rc_cluster_decl *c, const cha
         /* topics are sorted by name (decl.h), so a binary search suffices */
         if (!bsearch(topic, c->topics, c->ntopics, sizeof(*c->topics), topic_cmp)) {
             char *path = rc_xasprintf("%s/%s", dir, e->d_name);
-            if (unlink(path) != 0) {
+            if (unlinkat(dirfd, e->d_name, 0) != 0) {
                 snprintf(errbuf, errlen, "cannot remove %s: %s", path, strerror(errno));
                 rc = -1;
             } else {
@@ -136,20 +199,41 @@ int rc_render_cluster(rc_render_stats *st, const rc_repo *repo, const rc_cluster
                       const rc_alerts_profile *profile, const rc_dashboards *dashboards,
                       const char *out_dir, char *errbuf, size_t errlen)
 {
+    /* The output directory itself is the caller's choice (it may be reached
+     * through links); everything render creates below it is opened relative
+     * to a descriptor, refusing links, so no write can leave it. */
     char *base = rc_xasprintf("%s/%s", out_dir, c->name);
     char *rules_path = rc_xasprintf("%s/%s", base, RC_ALERTS_RULES_FILE);
-    char *rules_dir = rc_xstrdup(rules_path);
-    *strrchr(rules_dir, '/') = '\0';
+    char *rules_dir = rc_xstrdup(RC_ALERTS_RULES_FILE);
+    char *slash = strrchr(rules_dir, '/');
+    const char *rules_name = RC_ALERTS_RULES_FILE + (slash ? slash - rules_dir + 1 : 0);
+    if (slash)
+        *slash = '\0';
+    char *rules_shown = slash ? rc_xasprintf("%s/%s", base, rules_dir) : rc_xstrdup(base);
     char *dash_dir = rc_xasprintf("%s/dashboards", base);
+    int out_fd = -1, base_fd = -1, rules_fd = -1, dash_fd = -1;
     rc_buf buf = {0};
     int rc = -1;
 
-    if (mkdir_p(rules_dir, errbuf, errlen) != 0 || mkdir_p(dash_dir, errbuf, errlen) != 0)
+    if (mkdir_p(out_dir, errbuf, errlen) != 0)
+        goto out;
+    out_fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (out_fd < 0) {
+        snprintf(errbuf, errlen, "cannot open %s: %s", out_dir, strerror(errno));
+        goto out;
+    }
+    if ((base_fd = open_subdir(out_fd, c->name, base, errbuf, errlen)) < 0)
+        goto out;
+    rules_fd = slash ? open_subdir(base_fd, rules_dir, rules_shown, errbuf, errlen) : dup(base_fd);
+    if (rules_fd < 0)
+        goto out;
+    if ((dash_fd = open_subdir(base_fd, "dashboards", dash_dir, errbuf, errlen)) < 0)
         goto out;
 
     if (rc_alerts_render_profile(&buf, profile, repo, c, errbuf, errlen) != 0)
         goto out;
-    if (write_if_changed(st, rules_path, buf.data ? buf.data : "", buf.len, errbuf, errlen) != 0)
+    if (write_if_changed(st, rules_fd, rules_name, rules_path, buf.data ? buf.data : "", buf.len,
+                         errbuf, errlen) != 0)
         goto out;
 
     for (size_t i = 0; i < c->ntopics; i++) {
@@ -161,14 +245,16 @@ int rc_render_cluster(rc_render_stats *st, const rc_repo *repo, const rc_cluster
         buf.len = 0;
         if (rc_dashboard_render_lag(&buf, dashboards, repo, c, t, &dl, errbuf, errlen) != 0)
             goto out;
-        char *path = rc_xasprintf("%s/%s.json", dash_dir, t->name);
-        int w = write_if_changed(st, path, buf.data, buf.len, errbuf, errlen);
+        char *name = rc_xasprintf("%s.json", t->name);
+        char *path = rc_xasprintf("%s/%s", dash_dir, name);
+        int w = write_if_changed(st, dash_fd, name, path, buf.data, buf.len, errbuf, errlen);
+        free(name);
         free(path);
         if (w != 0)
             goto out;
         st->topics++;
     }
-    if (remove_stale(st, c, dash_dir, errbuf, errlen) != 0)
+    if (remove_stale(st, c, dash_fd, dash_dir, errbuf, errlen) != 0)
         goto out;
 
     /* Grafana reads the provider file from its own filesystem: an absolute
@@ -179,16 +265,26 @@ int rc_render_cluster(rc_render_stats *st, const rc_repo *repo, const rc_cluster
     if (rc_dashboards_provisioning(&buf, c, prov_path, errbuf, errlen) != 0)
         goto out;
     char *prov = rc_xasprintf("%s/grafana-provisioning.yaml", base);
-    int w = write_if_changed(st, prov, buf.data, buf.len, errbuf, errlen);
+    int w = write_if_changed(st, base_fd, "grafana-provisioning.yaml", prov, buf.data, buf.len,
+                             errbuf, errlen);
     free(prov);
     if (w != 0)
         goto out;
     rc = 0;
 out:
+    if (dash_fd >= 0)
+        close(dash_fd);
+    if (rules_fd >= 0)
+        close(rules_fd);
+    if (base_fd >= 0)
+        close(base_fd);
+    if (out_fd >= 0)
+        close(out_fd);
     rc_buf_free(&buf);
     free(base);
     free(rules_path);
     free(rules_dir);
+    free(rules_shown);
     free(dash_dir);
     return rc;
 }

@@ -7,7 +7,11 @@
  * Files are written only when their bytes change (so mtimes and git diffs stay
  * quiet), through a temporary file and rename (a reader never sees half a
  * file), and dashboards of topics no longer declared are removed, so the
- * directory always mirrors the declarations. Output is deterministic. */
+ * directory always mirrors the declarations. Output is deterministic.
+ *
+ * Nothing is written outside <out>: a symbolic link at a file render writes
+ * is replaced (never followed), and one at <cluster>/, rules/ or dashboards/
+ * is refused with an error. <out> itself may be reached through links. */
 #ifndef RC_RENDER_H
 #define RC_RENDER_H
 

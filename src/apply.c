@@ -188,7 +188,8 @@ static int read_back(rc_kadmin *ka, const rc_cluster_plan *plan, const size_t *i
 static rc_topic_plan *fresh_topic(rc_cluster_plan *fresh, const char *name)
 {
     for (size_t k = 0; k < fresh->ntopics; k++)
-        if (strcmp(fresh->topics[k].topic, name) == 0 &&
+        /* entries already moved out are zeroed */
+        if (fresh->topics[k].topic && strcmp(fresh->topics[k].topic, name) == 0 &&
             fresh->topics[k].action != RC_ACT_UNMANAGED)
             return &fresh->topics[k];
     return NULL;
@@ -302,7 +303,8 @@ static void read_back_unknown(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_out
                 continue; /* stays UNKNOWN */
             if (np->action != RC_ACT_UNCHANGED && !tp->broker_error)
                 tp->broker_error =
-                    rc_xasprintf("not %s: its request failed (%s), and reading it back shows %s",
+                    rc_xasprintf("not %s when read back: its request failed (%s) and %s; a request "
+                                 "the broker still holds may yet land, so run plan again",
                                  tp->action == RC_ACT_CREATE ? "created" : "applied", failure,
                                  np->action == RC_ACT_CREATE ? "the topic does not exist"
                                                              : "the change is not there");

@@ -129,4 +129,27 @@ on_every_broker "the topic exists now" 1 "$P.during-outage"
 run rc plan --cluster it --detailed-exitcode
 expect_rc 0 "nothing pending after recovery"
 
+# a connection dropped under a request: gdb stops apply at its CreateTopics
+# and every node is killed there. The failure says the connection was lost,
+# with the real elapsed time, not "timed out after <the deadline>"; with no
+# broker left to read back from, the topic is reported unknown.
+cat >"$WORK/kill-all.sh" <<SH
+#!/bin/sh
+kill -9 $(node_pid 1) $(node_pid 2) $(node_pid 3)
+SH
+chmod +x "$WORK/kill-all.sh"
+declare_topic "$P.dropped" 1
+run timeout 120 gdb -q -batch -nx -ex 'break submit_create' -ex 'run' \
+  -ex "shell $WORK/kill-all.sh" -ex 'delete' -ex 'continue' \
+  --args "$RECONCILE_BIN" -C "$REPO" apply --cluster it --timeout 5s
+expect_out "exited with code 01" "apply exits 1 when the connection drops"
+expect_out "CreateTopics failed after" "the failure gives the real elapsed time"
+expect_out "the connection to the broker was lost" "and says what happened"
+expect_no_out "timed out after 5000 ms" "not a timeout it was not"
+expect_out "? unknown $P.dropped" "with nothing to read back from, the topic is unknown"
+"$K" start --brokers 3 >/dev/null
+run rc apply --cluster it
+expect_rc 0 "apply converges after the restart"
+on_every_broker "the topic exists" 1 "$P.dropped"
+
 finish

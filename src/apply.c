@@ -142,7 +142,7 @@ static void fail_existing(rc_cluster_plan *plan, const size_t *idx, size_t n, co
 {
     for (size_t i = 0; i < n; i++) {
         rc_topic_plan *tp = &plan->topics[idx[i]];
-        tp->existed_before_create = true;
+        tp->other_writer = true;
         if (!tp->broker_error)
             tp->broker_error =
                 rc_xasprintf("already exists: another writer created it after the plan, and %s; "
@@ -246,13 +246,61 @@ static size_t replan_existing(rc_kadmin *ka, rc_cluster_plan *plan, const size_t
             *tp = *np;
             memset(np, 0, sizeof(*np));
             tp->decl = d;
-            tp->existed_before_create = true;
+            tp->other_writer = true;
         }
     }
     rc_cluster_plan_free(&fresh);
     rc_cluster_obs_free(&obs);
     free(seen);
     return failed;
+}
+
+/* Topics the broker rejected may have been changed by another writer in the
+ * meantime ("Topic already has 3 partitions" when two applies add the same
+ * partitions): read them back, and where the cluster now matches the
+ * declaration the rejection is no failure of this run, only a change it did
+ * not make. Returns how many rejections this clears. */
+static size_t read_back_rejected(rc_kadmin *ka, rc_cluster_plan *plan, const rc_apply_options *opt)
+{
+    const rc_cluster_decl *decl = opt ? opt->decl : NULL;
+    size_t n = 0, cleared = 0;
+    size_t *idx = rc_xcalloc(plan->ntopics, sizeof(*idx));
+    for (size_t i = 0; decl && i < plan->ntopics; i++) {
+        const rc_topic_plan *tp = &plan->topics[i];
+        if (tp->broker_error && tp->decl &&
+            (tp->action == RC_ACT_CREATE || tp->action == RC_ACT_UPDATE))
+            idx[n++] = i;
+    }
+    if (n == 0) {
+        free(idx);
+        return 0;
+    }
+    char saved[sizeof(ka->errmsg)];
+    snprintf(saved, sizeof(saved), "%s", ka->errmsg);
+    progress(opt, "re-reading topics the broker rejected", n);
+    rc_cluster_obs obs = {0};
+    rc_cluster_plan fresh = {0};
+    char why[600];
+    if (read_back(ka, plan, idx, n, decl, &obs, &fresh, why, sizeof(why)) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            rc_topic_plan *tp = &plan->topics[idx[i]];
+            rc_topic_plan *np = fresh_topic(&fresh, tp->topic);
+            if (!np || np->action != RC_ACT_UNCHANGED)
+                continue; /* the change is still missing: the rejection stands */
+            const rc_topic_decl *d = tp->decl;
+            rc_topic_plan_free(tp);
+            *tp = *np;
+            memset(np, 0, sizeof(*np));
+            tp->decl = d;
+            tp->other_writer = true;
+            cleared++;
+        }
+    }
+    rc_cluster_plan_free(&fresh);
+    rc_cluster_obs_free(&obs);
+    free(idx);
+    snprintf(ka->errmsg, sizeof(ka->errmsg), "%s", saved);
+    return cleared;
 }
 
 /* A request failed as a whole (a dropped connection, a timeout): every topic
@@ -405,6 +453,8 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
             goto out;
         }
     }
+    if (!validate_only)
+        failed -= read_back_rejected(ka, plan, opt);
     if (!validate_only) {
         /* Wait for what succeeded to be visible, so the next command (or a
          * producer started right after CI) sees the topics with all partitions. */

@@ -471,20 +471,22 @@ static void print_plans(cli *c, const rc_cluster_plan *plans, size_t n)
 static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcome *outcome,
                          int call_rc)
 {
-    size_t created = 0, updated = 0, deleted = 0, failed = 0, refused = 0, skipped = 0, unknown = 0;
-    static const char existed_note[] = "another writer created it after the plan";
+    size_t created = 0, updated = 0, deleted = 0, failed = 0, refused = 0, skipped = 0, unknown = 0,
+           by_other = 0;
+    static const char existed_note[] = "another writer changed it after this run's plan";
     for (size_t i = 0; i < p->ntopics; i++) {
         const rc_topic_plan *tp = &p->topics[i];
         if (tp->action == RC_ACT_REFUSE) {
             refused++;
             fprintf(stdout, "! refused %s\n", tp->topic);
-            if (tp->existed_before_create)
+            if (tp->other_writer)
                 fprintf(stdout, "    %s\n", existed_note);
             for (size_t k = 0; k < tp->nrefusals; k++)
                 fprintf(stdout, "    %s\n", tp->refusals[k]);
             continue;
         }
-        if (tp->existed_before_create && tp->action == RC_ACT_UNCHANGED && !tp->broker_error) {
+        if (tp->other_writer && tp->action == RC_ACT_UNCHANGED && !tp->broker_error) {
+            by_other++;
             if (!c->quiet)
                 fprintf(stdout, "= already there %s (%s, as declared)\n", tp->topic, existed_note);
             continue;
@@ -529,7 +531,7 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
             if (tp->nchanges > 0)
                 fprintf(stdout, " (%zu config change%s)", tp->nchanges,
                         tp->nchanges == 1 ? "" : "s");
-            if (tp->existed_before_create)
+            if (tp->other_writer)
                 fprintf(stdout, " (%s)", existed_note);
             fputc('\n', stdout);
             break;
@@ -542,13 +544,17 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
             break;
         }
     }
-    if (created + updated + deleted + failed + refused + skipped + unknown == 0 && call_rc >= 0)
+    if (created + updated + deleted + failed + refused + skipped + unknown + by_other == 0 &&
+        call_rc >= 0) {
         fprintf(stdout, "cluster %s: no changes\n", p->cluster);
-    else
-        fprintf(stdout,
-                "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused%s%s\n",
-                p->cluster, created, updated, deleted, failed, refused,
-                unknown ? ", some in an unknown state" : "", skipped ? ", some not attempted" : "");
+        return;
+    }
+    fprintf(stdout, "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused",
+            p->cluster, created, updated, deleted, failed, refused);
+    if (by_other)
+        fprintf(stdout, ", %zu already made by another writer", by_other);
+    fprintf(stdout, "%s%s\n", unknown ? ", some in an unknown state" : "",
+            skipped ? ", some not attempted" : "");
 }
 
 /* ---- the older-commit guard ------------------------------------------------- */

@@ -178,10 +178,13 @@ typedef struct rc_topic_plan {
     char **refusals;             /* human text, each says what to do instead */
     size_t nrefusals;
     char *broker_error; /* validate_only or apply failure, NULL if none */
-    /* apply met TOPIC_ALREADY_EXISTS (another writer created it after the
-     * plan): the topic was re-read and planned again, so action and the
-     * fields above say what this apply still did to it */
-    bool existed_before_create;
+    /* Another writer changed the topic between this run's plan and its
+     * request (a create met TOPIC_ALREADY_EXISTS, a partition addition found
+     * the partitions there, a rejected change turned out to be in place):
+     * the topic was read back and planned again, so action and the fields
+     * above say what this apply still did to it (UNCHANGED: nothing, the
+     * cluster already matched). */
+    bool other_writer;
 } rc_topic_plan;
 
 typedef struct rc_cluster_plan {

@@ -37,7 +37,7 @@ apply_with_race
 expect_out "Breakpoint 1, op_create_topics" "the other writer ran at the create call"
 expect_out "exited normally" "apply exits 0: the cluster matches the declarations"
 expect_out "~ updated $P.fewer (partitions 1 -> 3)" "apply says it added the missing partitions"
-expect_out "another writer created it after the plan" "and why"
+expect_out "another writer changed it after this run's plan" "and why"
 expect_no_out "timed out" "no wait for what could not happen"
 eventually "the topic has the declared 3 partitions (kcat)" 3 partitions_of "$P.fewer"
 check "the declared override is set (ConfigCommand)" \
@@ -52,7 +52,7 @@ other_writer "$P.more" 6
 apply_with_race
 expect_out "exited with code 01" "apply exits 1: the topic cannot match its declaration"
 expect_out "! refused $P.more" "the topic is refused"
-expect_out "another writer created it after the plan" "with the reason"
+expect_out "another writer changed it after this run's plan" "with the reason"
 expect_no_out "timed out" "no wait for what could not happen"
 consistently "its 6 partitions are left alone" 6 partitions_of "$P.more"
 

@@ -271,7 +271,7 @@ static void test_already_exists_gets_what_it_still_needs(void **state)
     assert_int_equal(rc_apply_execute(&f.base, &p, outcome, &opt), 0);
     const rc_topic_plan *tp = &p.topics[0];
     assert_null(tp->broker_error);
-    assert_true(tp->existed_before_create);
+    assert_true(tp->other_writer);
     assert_int_equal(tp->action, RC_ACT_UPDATE);
     assert_int_equal(tp->partitions_from, 1);
     assert_int_equal(tp->partitions_to, 3);
@@ -303,7 +303,7 @@ static void test_already_exists_with_more_partitions_refused(void **state)
     rc_apply_options opt = {.decl = &d.cluster};
     rc_apply_execute(&f.base, &p, outcome, &opt);
     assert_int_equal(p.topics[0].action, RC_ACT_REFUSE);
-    assert_true(p.topics[0].existed_before_create);
+    assert_true(p.topics[0].other_writer);
     assert_true(p.topics[0].nrefusals > 0);
     assert_int_equal(f.parts_n, 2);
     /* waited for once to be visible (one partition), never for 3 or 6 */

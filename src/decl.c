@@ -728,7 +728,8 @@ typedef struct cluster_ctx {
     char **required_fields;
     size_t nrequired_fields;
     size_t topics_cap;
-    size_t *topic_seq; /* declaration order, parallel to c->topics */
+    size_t *topic_seq;        /* declaration order, parallel to c->topics */
+    size_t topics_without_rf; /* taking the broker's default.replication.factor */
 } cluster_ctx;
 
 static bool url_ok(const char *s)
@@ -1168,6 +1169,8 @@ static void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_y
     /* replication factor: declared, else the cluster default, else the broker's */
     const rc_ynode *rf_node = NULL;
     t->replication_factor = c->default_replication_factor > 0 ? c->default_replication_factor : -1;
+    if (!s[TK_RF] && t->replication_factor <= 0)
+        cc->topics_without_rf++;
     if ((n = val(s[TK_RF])) && want_int(x, n, "replication_factor", &t->replication_factor)) {
         rf_node = n;
         int rf = t->replication_factor;
@@ -1315,6 +1318,24 @@ static int topic_cmp(const void *pa, const void *pb)
  * names), then each group of equal folded names is either the same topic
  * twice or a collision: O(n log n) for 10,000 topics. The first declaration
  * (file order, then document order) wins; the later one is reported. */
+/* Topics that declare no replication factor (and whose cluster file sets no
+ * default) take the broker's; a policy bound on it can only be checked
+ * against the live broker. Say so once per cluster, so a clean validate is
+ * not read as "the policy holds". (Partitions are required unless
+ * defaulted, so they never come from the broker.) */
+static void note_broker_defaults(rc_diags *diags, const cluster_ctx *cc)
+{
+    const rc_cluster_decl *c = cc->c;
+    size_t n = cc->topics_without_rf;
+    if (n && (c->min_replication_factor || c->max_replication_factor))
+        rc_diags_add(diags, W, c->file, 0, 0, "replication-factor",
+                     "%zu topic%s of cluster %s declare%s no replication factor and the cluster "
+                     "file sets no default: %s the broker's default.replication.factor, which "
+                     "plan checks against the replication-factor policy (not checked here)",
+                     n, n == 1 ? "" : "s", c->name, n == 1 ? "s" : "",
+                     n == 1 ? "it takes" : "they take");
+}
+
 static void finish_cluster(rc_diags *diags, cluster_ctx *cc)
 {
     rc_cluster_decl *c = cc->c;
@@ -1384,6 +1405,7 @@ static void finish_cluster(rc_diags *diags, cluster_ctx *cc)
                 break;
             }
     }
+    note_broker_defaults(diags, cc);
 }
 
 /* ---- repository walk ------------------------------------------------------------ */
@@ -1577,6 +1599,34 @@ static bool broker_knows(const char **sorted, size_t n, const char *key)
     return bsearch(&key, sorted, n, sizeof(*sorted), str_ptr_cmp) != NULL;
 }
 
+/* A topic to be created without a declared replication factor gets the
+ * broker's: the policy must hold for that value too. An unknown broker
+ * default fails closed when a policy bound depends on it. */
+static void check_broker_defaults(rc_diags *diags, const rc_cluster_decl *c, const rc_topic_decl *t,
+                                  const rc_cluster_obs *obs)
+{
+    static const char fix_rf[] = "declare replication_factor (or defaults.replication_factor)";
+    int rf = obs->default_replication_factor;
+    if (t->replication_factor <= 0 && (c->min_replication_factor || c->max_replication_factor)) {
+        if (rf <= 0)
+            rc_diags_add(diags, E, t->file, t->line, t->col, "replication-factor",
+                         "topic \"%s\" takes the broker's default.replication.factor, which "
+                         "cannot be read from cluster %s (DescribeConfigs on the cluster), so the "
+                         "replication-factor policy cannot be checked; %s",
+                         t->name, c->name, fix_rf);
+        else if (c->min_replication_factor && rf < c->min_replication_factor)
+            rc_diags_add(diags, E, t->file, t->line, t->col, "replication-factor",
+                         "topic \"%s\" takes the broker's default.replication.factor (%d), "
+                         "below policy.min_replication_factor (%d); %s",
+                         t->name, rf, c->min_replication_factor, fix_rf);
+        else if (c->max_replication_factor && rf > c->max_replication_factor)
+            rc_diags_add(diags, E, t->file, t->line, t->col, "replication-factor",
+                         "topic \"%s\" takes the broker's default.replication.factor (%d), "
+                         "above policy.max_replication_factor (%d); %s",
+                         t->name, rf, c->max_replication_factor, fix_rf);
+    }
+}
+
 int rc_decl_check_cluster_live(const rc_cluster_decl *c, const rc_cluster_obs *obs, rc_diags *diags)
 {
     size_t errors_before = rc_diags_errors(diags);
@@ -1605,6 +1655,8 @@ int rc_decl_check_cluster_live(const rc_cluster_decl *c, const rc_cluster_obs *o
 
     for (size_t i = 0; i < c->ntopics; i++) {
         const rc_topic_decl *t = &c->topics[i];
+        if (!rc_cluster_obs_topic(obs, t->name))
+            check_broker_defaults(diags, c, t, obs);
         if (brokers > 0 && t->replication_factor > brokers && !rc_cluster_obs_topic(obs, t->name))
             rc_diags_add(diags, RC_SEV_WARNING, t->file, t->line, t->col, "replication-factor",
                          "topic \"%s\": replication factor %d is above the %d broker(s) up in "

@@ -725,13 +725,15 @@ static void send_broker_config(rk_admin *ka, rd_kafka_queue_t *q, int32_t id, in
     rd_kafka_AdminOptions_destroy(o);
 }
 
-/* auto.create.topics.enable from the broker config result: 1, 0 or -1. */
-static int read_broker_autocreate(rd_kafka_queue_t *q, int timeout_ms)
+/* From the broker config result: auto.create.topics.enable (1, 0) and the
+ * replication factor a topic created without one takes
+ * (default.replication.factor). Fields the answer lacks stay -1 (unknown): a principal
+ * without DescribeConfigs on the cluster, or no answer in time. */
+static void read_broker_defaults(rc_cluster_obs *obs, rd_kafka_queue_t *q, int timeout_ms)
 {
     rd_kafka_event_t *ev = rd_kafka_queue_poll(q, timeout_ms > 0 ? timeout_ms : 1);
     if (!ev)
-        return -1;
-    int v = -1;
+        return;
     const rd_kafka_DescribeConfigs_result_t *r = rd_kafka_event_DescribeConfigs_result(ev);
     size_t nres = 0, nent = 0;
     const rd_kafka_ConfigResource_t **rs =
@@ -741,15 +743,17 @@ static int read_broker_autocreate(rd_kafka_queue_t *q, int timeout_ms)
             continue;
         const rd_kafka_ConfigEntry_t **es = rd_kafka_ConfigResource_configs(rs[i], &nent);
         for (size_t j = 0; j < nent; j++) {
-            if (strcmp(rd_kafka_ConfigEntry_name(es[j]), "auto.create.topics.enable") != 0)
-                continue;
+            const char *name = rd_kafka_ConfigEntry_name(es[j]);
             const char *val = rd_kafka_ConfigEntry_value(es[j]);
-            if (val)
-                v = strcmp(val, "true") == 0 ? 1 : 0;
+            if (!val)
+                continue;
+            if (strcmp(name, "auto.create.topics.enable") == 0)
+                obs->auto_create_topics = strcmp(val, "true") == 0 ? 1 : 0;
+            else if (strcmp(name, "default.replication.factor") == 0)
+                obs->default_replication_factor = atoi(val);
         }
     }
     rd_kafka_event_destroy(ev);
-    return v;
 }
 
 static void topic_obs_from_metadata(rc_topic_obs *t, const rd_kafka_metadata_topic_t *mt)
@@ -769,6 +773,7 @@ static int op_describe_cluster(rc_kadmin *base, rc_cluster_obs *obs)
     rk_admin *ka = (rk_admin *)base;
     memset(obs, 0, sizeof(*obs));
     obs->auto_create_topics = -1;
+    obs->default_replication_factor = -1;
     long long start = rc_rk_now_ms();
     long long deadline = start + ka->timeout_ms;
     const rd_kafka_metadata_t *bmd = NULL;
@@ -810,7 +815,7 @@ static int op_describe_cluster(rc_kadmin *base, rc_cluster_obs *obs)
         rd_kafka_mem_free(ka->rk, id);
     }
     if (q)
-        obs->auto_create_topics = read_broker_autocreate(q, rc_rk_remaining_ms(deadline));
+        read_broker_defaults(obs, q, rc_rk_remaining_ms(deadline));
 out:
     if (q)
         rd_kafka_queue_destroy(q);

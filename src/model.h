@@ -137,7 +137,10 @@ typedef struct rc_cluster_obs {
     char *cluster_id;
     int broker_count;
     int auto_create_topics; /* 1 on, 0 off, -1 unknown */
-    rc_topic_obs *topics;   /* sorted by name */
+    /* what a topic created without one gets (default.replication.factor);
+     * <= 0 unknown */
+    int default_replication_factor;
+    rc_topic_obs *topics; /* sorted by name */
     size_t ntopics;
     char **config_keys; /* every topic config key the broker reported; used to accept newer keys */
     size_t nconfig_keys;

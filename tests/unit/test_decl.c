@@ -725,6 +725,55 @@ static void test_rules_cluster_file(void **state)
     result_free(&r);
 }
 
+/* With a replication-factor policy and no replication factor declared or
+ * defaulted, the topic takes the broker's: validate says the check waits for
+ * plan, and plan checks the broker's default.replication.factor. */
+static void test_broker_default_replication_factor(void **state)
+{
+    (void)state;
+    result r;
+    load_cluster(&r,
+                 "bootstrap: x\ndefaults:\n  partitions: 1\npolicy:\n  min_replication_factor: 3\n",
+                 "name: shop.a\nowner: payments\n---\n"
+                 "name: shop.b\nowner: payments\nreplication_factor: 3\n");
+    assert_int_equal(r.rc, 0);
+    expect_diags(&r.diags, CLUSTER_PATH ":0:0 warning:replication-factor", NULL);
+    assert_contains(r.diags.items[0].message, "1 topic of cluster prod declares no replication");
+    assert_contains(r.diags.items[0].message, "not checked here");
+
+    rc_cluster_obs obs = {0};
+    obs.broker_count = 3;
+    rc_diags d = {0};
+    obs.default_replication_factor = 1; /* below the policy */
+    assert_int_equal(rc_decl_check_cluster_live(&r.repo.clusters[0], &obs, &d), -1);
+    expect_diags(&d, TOPIC_PATH ":1:7 replication-factor", NULL);
+    assert_contains(d.items[0].message, "default.replication.factor (1)");
+    assert_contains(d.items[0].message, "policy.min_replication_factor (3)");
+    rc_diags_free(&d);
+    obs.default_replication_factor = -1; /* unknown: fail closed */
+    assert_int_equal(rc_decl_check_cluster_live(&r.repo.clusters[0], &obs, &d), -1);
+    expect_diags(&d, TOPIC_PATH ":1:7 replication-factor", NULL);
+    assert_contains(d.items[0].message, "cannot be read");
+    rc_diags_free(&d);
+    obs.default_replication_factor = 3; /* holds */
+    assert_int_equal(rc_decl_check_cluster_live(&r.repo.clusters[0], &obs, &d), 0);
+    expect_diags(&d, NULL);
+    rc_diags_free(&d);
+    result_free(&r);
+
+    /* a cluster default, or no policy: nothing deferred */
+    load_cluster(&r,
+                 "bootstrap: x\ndefaults:\n  partitions: 1\n  replication_factor: 3\n"
+                 "policy:\n  min_replication_factor: 3\n",
+                 "name: shop.a\nowner: payments\n");
+    expect_diags(&r.diags, NULL);
+    result_free(&r);
+    load_cluster(&r, "bootstrap: x\ndefaults:\n  partitions: 1\n",
+                 "name: shop.a\nowner: payments\n");
+    expect_diags(&r.diags, NULL);
+    result_free(&r);
+}
+
 static void test_rules_teams_file(void **state)
 {
     (void)state;
@@ -986,6 +1035,7 @@ int main(void)
         cmocka_unit_test(test_rule_ignored_topic),
         cmocka_unit_test(test_all_problems_reported),
         cmocka_unit_test(test_check_cluster_live),
+        cmocka_unit_test(test_broker_default_replication_factor),
         cmocka_unit_test(test_shipped_example_is_clean),
         cmocka_unit_test(test_invalid_fixture_repo),
     };

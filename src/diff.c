@@ -210,7 +210,7 @@ static void plan_existing(rc_topic_plan *p, const rc_cluster_decl *cd, const rc_
             p->partitions_to = d->partitions;
     }
     if (d->replication_factor > 0 && o->replication_factor > 0 &&
-        d->replication_factor != o->replication_factor)
+        d->replication_factor != o->replication_factor && !rc_diff_reassignment_suspected(o))
         strv_push(&p->refusals, &p->nrefusals,
                   rc_xasprintf("replication factor %d -> %d needs a partition reassignment "
                                "(kafka-reassign-partitions); declare %d or reassign first",
@@ -218,6 +218,19 @@ static void plan_existing(rc_topic_plan *p, const rc_cluster_decl *cd, const rc_
                                o->replication_factor));
 
     diff_config(p, changes, cd, d, o);
+}
+
+bool rc_diff_reassignment_suspected(const rc_topic_obs *o)
+{
+    if (o->max_replicas > o->replication_factor && o->replication_factor > 0)
+        return true;
+    for (size_t i = 0; o->configs && i < o->nconfigs; i++) {
+        const rc_config_obs *c = &o->configs[i];
+        if (c->key && c->source == RC_CFG_TOPIC_OVERRIDE &&
+            rc_topic_config_is_throttle_key(c->key) && c->value && *c->value)
+            return true;
+    }
+    return false;
 }
 
 /* Names reconcile never touches get a refusal rather than silence: a declaration
@@ -453,6 +466,16 @@ int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_clu
     }
     for (size_t k = 0; k < nundeclared; k++)
         plan_undeclared(&out->topics[out->ntopics++], decl, undeclared[k], prune);
+    for (size_t k = 0; k < decl->ntopics; k++) {
+        const rc_topic_obs *t = rc_cluster_obs_topic(obs, decl->topics[k].name);
+        int rf = decl->topics[k].replication_factor;
+        if (t && rf > 0 && t->replication_factor != rf && rc_diff_reassignment_suspected(t))
+            strv_push(&out->warnings, &out->nwarnings,
+                      rc_xasprintf("topic %s: a partition reassignment appears to be in progress "
+                                   "(replica counts %d to %d, or throttled replicas set): its "
+                                   "replication factor is compared once it completes",
+                                   t->name, t->replication_factor, t->max_replicas));
+    }
     bound_deletions(out, decl);
 
     free(undeclared);

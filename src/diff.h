@@ -61,6 +61,15 @@ typedef struct rc_diff_options {
 int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_cluster_obs *obs,
                  const rc_diff_options *opt);
 
+/* A partition reassignment seems to be running on the topic: its partitions
+ * have different replica counts (a moving partition lists old and new
+ * replicas), or throttled replicas are set on it (what Kafka's reassignment
+ * tool does with --throttle). Its replication factor is then not compared:
+ * a reassignment must not look like a replication-factor change. A
+ * reassignment of every partition without a throttle cannot be seen through
+ * the Metadata librdkafka 2.0.2 offers (no ListPartitionReassignments). */
+bool rc_diff_reassignment_suspected(const rc_topic_obs *o);
+
 /* true when reconcile must never touch a topic of this name on this cluster:
  * internal topics, names starting with "__", and decl->ignore_patterns. The
  * admin adapter and the command layer may use it to skip such topics early. */

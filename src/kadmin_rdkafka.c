@@ -760,11 +760,16 @@ static void topic_obs_from_metadata(rc_topic_obs *t, const rd_kafka_metadata_top
 {
     t->name = rc_xstrdup(mt->topic);
     t->partitions = mt->partition_cnt;
-    const rd_kafka_metadata_partition_t *p0 = mt->partition_cnt > 0 ? &mt->partitions[0] : NULL;
-    for (int j = 0; j < mt->partition_cnt; j++)
-        if (mt->partitions[j].id == 0)
-            p0 = &mt->partitions[j];
-    t->replication_factor = p0 ? p0->replica_cnt : 0;
+    /* While a reassignment runs, a moving partition lists its old and new
+     * replicas together: the smallest count is the nearest to the
+     * replication factor, and a spread says something is moving. */
+    for (int j = 0; j < mt->partition_cnt; j++) {
+        int n = mt->partitions[j].replica_cnt;
+        if (j == 0 || n < t->replication_factor)
+            t->replication_factor = n;
+        if (n > t->max_replicas)
+            t->max_replicas = n;
+    }
     t->internal = strncmp(mt->topic, "__", 2) == 0;
 }
 

@@ -121,7 +121,9 @@ typedef struct rc_config_obs {
 typedef struct rc_topic_obs {
     char *name;
     int partitions;
-    int replication_factor; /* of partition 0 */
+    int replication_factor; /* the smallest replica count of its partitions */
+    int max_replicas;       /* the largest: above replication_factor while
+                             * some partitions are being reassigned */
     bool internal;
     rc_config_obs *configs; /* NULL when configs were not described */
     size_t nconfigs;

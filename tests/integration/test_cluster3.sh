@@ -129,6 +129,38 @@ on_every_broker "the topic exists now" 1 "$P.during-outage"
 run rc plan --cluster it --detailed-exitcode
 expect_rc 0 "nothing pending after recovery"
 
+# a partition reassignment in progress (Kafka's own tool, throttled so it
+# lasts) lists old and new replicas together: plan must not see a
+# replication-factor change in it, nor refuse the topic
+sed -i 's/^  min_replication_factor: 3$/  min_replication_factor: 1/' "$REPO/topics/it/_cluster.yaml"
+declare_topic "$P.moving" 3 "replication_factor: 1"
+run rc apply --cluster it
+expect_rc 0 "a topic with replication factor 1 on three brokers"
+on_every_broker "the topic to move exists" 3 "$P.moving"
+for part in 0 1 2; do # data in every partition, so every move lasts
+  head -c 1000000 /dev/urandom | base64 -w 1000 | kcat -P -b "$B" -t "$P.moving" -p $part -z none
+done
+reassignment=$(kcat -b "$B" -L -t "$P.moving" -J | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["topics"][0]
+moves = [{"topic": t["topic"], "partition": p["partition"],
+          "replicas": [p["replicas"][0]["id"] % 3 + 1]} for p in t["partitions"]]
+print(json.dumps({"version": 1, "partitions": moves}))')
+echo "$reassignment" >"$WORK/reassign.json"
+reassign() {
+  java -cp "$(kafka_cp)" org.apache.kafka.tools.reassign.ReassignPartitionsCommand \
+    --bootstrap-server "$B" --reassignment-json-file "$WORK/reassign.json" "$@"
+}
+reassign --execute --throttle 1024 >/dev/null
+moving() { reassign --verify 2>/dev/null | grep -c "is still in progress"; }
+eventually "the reassignment of all 3 partitions is running (ReassignPartitionsCommand)" 3 moving
+run rc plan --cluster it --detailed-exitcode
+expect_no_out "! refuse  $P.moving" "plan does not refuse the moving topic"
+expect_no_out "replication factor 2 -> 1" "nor report a replication-factor change"
+expect_out "reassignment appears to be in progress" "it says a reassignment is running"
+reassign --cancel >/dev/null 2>&1 || true
+rm "$REPO/topics/it/$P.moving.yaml"
+
 # a connection dropped under a request: gdb stops apply at its CreateTopics
 # and every node is killed there. The failure says the connection was lost,
 # with the real elapsed time, not "timed out after <the deadline>"; with no

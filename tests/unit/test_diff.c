@@ -770,6 +770,34 @@ static void test_config_error_refuses_that_topic(void **state)
     assert_int_equal(tp_must(f, "b.v1")->action, RC_ACT_UPDATE);
 }
 
+/* A partition reassignment lists old and new replicas together: it must
+ * not look like a replication-factor change. */
+static void test_reassignment_is_not_an_rf_change(void **state)
+{
+    fx *f = *state;
+    /* some partitions moving: replica counts 2..3 against a declared 3 */
+    decl_topic(f, "moving.v1", 3, 3, NULL);
+    obs_topic(f, "moving.v1", 3, 2, false);
+    f->obs.topics[0].max_replicas = 3;
+    /* every partition moving, with a throttle: counts 2 against a declared 1 */
+    decl_topic(f, "throttled.v1", 3, 1, NULL);
+    obs_topic(f, "throttled.v1", 3, 2, false);
+    obs_cfg(f, "throttled.v1", "leader.replication.throttled.replicas", "0:1,1:1,2:1",
+            RC_CFG_TOPIC_OVERRIDE);
+    /* a real difference: counts 2 everywhere, nothing throttled */
+    decl_topic(f, "real.v1", 3, 1, NULL);
+    obs_topic(f, "real.v1", 3, 2, false);
+    f->obs.topics[2].max_replicas = 2;
+    run(f);
+    assert_int_equal(tp_must(f, "moving.v1")->action, RC_ACT_UNCHANGED);
+    assert_int_equal(tp_must(f, "throttled.v1")->action, RC_ACT_UNCHANGED);
+    assert_int_equal(tp_must(f, "real.v1")->action, RC_ACT_REFUSE);
+    assert_int_equal(f->plan.nwarnings, 2);
+    assert_non_null(strstr(f->plan.warnings[0], "moving.v1"));
+    assert_non_null(strstr(f->plan.warnings[1], "throttled.v1"));
+    assert_non_null(strstr(f->plan.warnings[1], "reassignment"));
+}
+
 static void test_internal_topics_skipped(void **state)
 {
     fx *f = *state;
@@ -1056,6 +1084,7 @@ int main(void)
         T(test_no_delete_without_prune),
         T(test_prune_beyond_default_bound_refused),
         T(test_describe_denied_refused),
+        T(test_reassignment_is_not_an_rf_change),
         T(test_config_error_refuses_that_topic),
         T(test_prune_at_the_bound_allowed),
         T(test_prune_bound_from_policy),

@@ -5,6 +5,7 @@
  * repository, and frees every libgit2 object before returning. */
 #include "git_history.h"
 
+#include "git_repo.h"
 #include "util.h"
 
 #include <git2.h>
@@ -45,10 +46,8 @@ static int parse_sha(git_oid *oid, const char *sha, const char *what, char *errb
 
 static int open_repo(git_repository **repo, const char *repo_dir, char *errbuf, size_t errlen)
 {
-    if (git_repository_open_ext(repo, repo_dir, 0, NULL) != 0) {
-        snprintf(errbuf, errlen, "%s is not a git repository: %s", repo_dir, git_msg());
+    if (rc_git_open_root(repo, repo_dir, errbuf, errlen) != 0)
         return RC_GIT_ERROR;
-    }
     return RC_GIT_OK;
 }
 

@@ -1,5 +1,6 @@
 #include "source.h"
 
+#include "git_repo.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -289,11 +290,8 @@ static int load_commit(rc_source *src, const char *repo_dir, const char *ref, ch
     git_odb *odb = NULL;
     int rc = -1;
 
-    if (git_repository_open_ext(&repo, repo_dir, 0, NULL) != 0) {
-        snprintf(errbuf, errlen, "%s is not a git repository: %s", repo_dir,
-                 git_error_last() ? git_error_last()->message : "unknown error");
+    if (rc_git_open_root(&repo, repo_dir, errbuf, errlen) != 0)
         goto out;
-    }
     if (git_revparse_single(&obj, repo, ref) != 0) {
         snprintf(errbuf, errlen, "unknown revision '%s' in %s", ref, repo_dir);
         goto out;

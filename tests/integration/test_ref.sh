@@ -38,4 +38,16 @@ expect_out "topics/it/$P.broken.yaml:" "the broken file is named with its positi
 expect_out "nothing was touched" "says nothing was touched"
 consistently "worktree-only topic still not created" missing partitions_of "$P.worktree-only"
 
+# -C names the repository root: a subfolder of another repository (here one
+# with its own topics/, which --ref would otherwise silently ignore in favour
+# of the enclosing repository's) is refused, naming the enclosing repository
+mkdir -p "$REPO/nested/topics/it"
+cp "$REPO/topics/_teams.yaml" "$REPO/nested/topics/"
+cp "$REPO/topics/it/_cluster.yaml" "$REPO/nested/topics/it/"
+run "$RECONCILE_BIN" -C "$REPO/nested" validate --ref HEAD
+expect_rc 1 "-C at a subfolder of a repository, with --ref"
+expect_out "is not the root of a git repository" "says -C is not a repository root"
+expect_out "inside the repository at $REPO/" "and names the enclosing repository"
+rm -rf "$REPO/nested"
+
 finish

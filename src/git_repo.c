@@ -1,0 +1,24 @@
+#include "git_repo.h"
+
+#include <stdio.h>
+
+int rc_git_open_root(git_repository **out, const char *dir, char *errbuf, size_t errlen)
+{
+    *out = NULL;
+    if (git_repository_open_ext(out, dir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0)
+        return 0;
+    const git_error *e = git_error_last();
+    char reason[256];
+    snprintf(reason, sizeof(reason), "%s", e && e->message ? e->message : "unknown error");
+    git_buf found = {0};
+    if (git_repository_discover(&found, dir, 0, NULL) == 0) {
+        snprintf(errbuf, errlen,
+                 "%s is not the root of a git repository: it is inside the repository at %s; "
+                 "-C must name the repository root",
+                 dir, found.ptr);
+        git_buf_dispose(&found);
+        return -1;
+    }
+    snprintf(errbuf, errlen, "%s is not a git repository: %s", dir, reason);
+    return -1;
+}

@@ -1,0 +1,20 @@
+/* git_repo.h — open the repository that -C names, and only that one.
+ *
+ * libgit2 searches parent directories by default, so -C pointing at a
+ * subfolder of some other repository would silently read that repository's
+ * topics/. reconcile opens exactly the directory given (a work tree root or
+ * a bare repository) and, when that fails but an enclosing repository
+ * exists, says so and names it.
+ *
+ * Conventions: 0 with *out set (the caller frees it with
+ * git_repository_free), or -1 with a one-line message in errbuf. The caller
+ * has called git_libgit2_init. */
+#ifndef RC_GIT_REPO_H
+#define RC_GIT_REPO_H
+
+#include <git2.h>
+#include <stddef.h>
+
+int rc_git_open_root(git_repository **out, const char *dir, char *errbuf, size_t errlen);
+
+#endif

@@ -291,6 +291,17 @@ static void test_rule_yaml_syntax(void **state)
     expect_diags(&r.diags, TOPIC_PATH ":3:10 yaml-syntax", NULL);
     assert_contains(msg_of(&r.diags, "yaml-syntax"), "aliases");
     result_free(&r);
+
+    /* nesting is bounded, at the first collection past the bound */
+    rc_buf deep = {0};
+    rc_buf_puts(&deep, "name: shop.orders\nowner: payments\ndescription: ");
+    for (int i = 0; i < 100000; i++)
+        rc_buf_puts(&deep, "[");
+    load_topic(&r, deep.data);
+    expect_diags(&r.diags, TOPIC_PATH ":3:77 yaml-syntax", NULL);
+    assert_string_equal(msg_of(&r.diags, "yaml-syntax"), "nesting deeper than 64 levels");
+    result_free(&r);
+    rc_buf_free(&deep);
 }
 
 static void test_rule_yaml_syntax_keeps_earlier_documents(void **state)

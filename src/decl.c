@@ -90,39 +90,59 @@ static bool want_string(ctx *x, const rc_ynode *v, const char *field, bool nonem
     return true;
 }
 
-static bool parse_ll(const char *s, long long *out)
+/* 0, -EINVAL when s is not [+-]digits, -ERANGE when it is but does not fit:
+ * the caller must not call a too-large integer "not an integer". */
+static int parse_ll(const char *s, long long *out)
 {
     const char *p = s;
     if (*p == '-' || *p == '+')
         p++;
     if (*p < '0' || *p > '9')
-        return false;
+        return -EINVAL;
     for (const char *q = p; *q; q++)
         if (*q < '0' || *q > '9')
-            return false;
+            return -EINVAL;
     errno = 0;
     char *end;
     long long v = strtoll(s, &end, 10);
+    if (errno == ERANGE)
+        return -ERANGE;
     if (errno || *end)
-        return false;
+        return -EINVAL;
     *out = v;
-    return true;
+    return 0;
+}
+
+/* A number as written, cut short: 10 kB of digits must not become a 10 kB
+ * message line. */
+static const char *shown_number(char buf[80], const char *s)
+{
+    size_t len = strlen(s);
+    if (len <= 40)
+        snprintf(buf, 80, "%s", s);
+    else
+        snprintf(buf, 80, "%.24s... (%zu characters)", s, len);
+    return buf;
 }
 
 /* Integers must be unquoted: `partitions: "12"` is a string in YAML and the
  * user should learn that here rather than from a surprising diff later. */
 static bool want_int(ctx *x, const rc_ynode *v, const char *field, int *out)
 {
-    long long n;
-    if (v->kind != RC_YNODE_SCALAR || !rc_ynode_is_plain(v) || !parse_ll(v->str, &n)) {
+    long long n = 0;
+    int prc = v->kind == RC_YNODE_SCALAR ? parse_ll(v->str, &n) : -EINVAL;
+    if (!rc_ynode_is_plain(v) || prc == -EINVAL) {
         diag(x, E, v, "type", "%s: expected an integer, got %s%s", field, rc_ynode_kind_name(v),
-             v->kind == RC_YNODE_SCALAR && !rc_ynode_is_plain(v) && parse_ll(v->str, &n)
+             v->kind == RC_YNODE_SCALAR && !rc_ynode_is_plain(v) && prc != -EINVAL
                  ? " (remove the quotes)"
                  : "");
         return false;
     }
-    if (n < INT_MIN || n > INT_MAX) {
-        diag(x, E, v, "type", "%s: %s is out of range", field, v->str);
+    if (prc == -ERANGE || n < INT_MIN || n > INT_MAX) {
+        char num[80];
+        bool neg = v->str[0] == '-';
+        diag(x, E, v, "type", "%s: %s is out of range (at %s %d)", field, shown_number(num, v->str),
+             neg ? "least" : "most", neg ? INT_MIN : INT_MAX);
         return false;
     }
     *out = (int)n;
@@ -132,10 +152,21 @@ static bool want_int(ctx *x, const rc_ynode *v, const char *field, int *out)
 static bool want_number(ctx *x, const rc_ynode *v, const char *field, double *out)
 {
     if (v->kind == RC_YNODE_SCALAR && rc_ynode_is_plain(v) && v->len) {
-        char *end;
+        char *end, num[80];
         errno = 0;
         double d = strtod(v->str, &end);
-        if (!*end && !errno && isfinite(d)) {
+        if (!*end && errno == ERANGE) {
+            /* ERANGE is also set for a value too close to zero, e.g. 1e-400 */
+            diag(x, E, v, "type", "%s: %s is out of range (%s)", field, shown_number(num, v->str),
+                 isinf(d) ? "at most about 1.8e308" : "too close to zero");
+            return false;
+        }
+        if (!*end && !errno && !isfinite(d)) {
+            diag(x, E, v, "type", "%s: expected a finite number, got %s", field,
+                 shown_number(num, v->str));
+            return false;
+        }
+        if (!*end && !errno) {
             *out = d;
             return true;
         }
@@ -509,16 +540,21 @@ static void parse_lag(ctx *x, const rc_ynode *v, const char *field, bool allow_o
     char err[256];
     const rc_ynode *n;
     if ((n = val(s[0]))) {
-        long long num;
+        long long num = 0;
+        int prc;
         if (n->kind != RC_YNODE_SCALAR) {
             diag(x, E, n, "type", "%s.max: expected a duration or an integer, got %s", field,
                  rc_ynode_kind_name(n));
-        } else if (rc_ynode_is_plain(n) && parse_ll(n->str, &num)) {
+        } else if (rc_ynode_is_plain(n) && (prc = parse_ll(n->str, &num)) != -EINVAL) {
+            char q[80];
             if (!allow_offsets)
                 diag(x, E, n, "lag",
                      "%s.max: expected a duration such as 5m (offset thresholds are set per "
                      "topic)",
                      field);
+            else if (prc == -ERANGE)
+                diag(x, E, n, "lag", "%s.max: %s is out of range (at most %lld offsets)", field,
+                     shown_number(q, n->str), LLONG_MAX);
             else if (num < 1)
                 diag(x, E, n, "lag", "%s.max: an offset threshold must be at least 1", field);
             else
@@ -965,7 +1001,7 @@ static void parse_defaults(ctx *x, cluster_ctx *cc, const rc_ynode *v)
         parse_config(x, n, "defaults.config", &c->default_config, NULL, 0, &misr);
     if (misr && rf_node) {
         long long m;
-        if (parse_ll(rc_kvlist_get(&c->default_config, "min.insync.replicas"), &m) &&
+        if (parse_ll(rc_kvlist_get(&c->default_config, "min.insync.replicas"), &m) == 0 &&
             m > c->default_replication_factor)
             diag(x, E, misr, "min-insync",
                  "defaults.config.min.insync.replicas %lld is above defaults.replication_factor "
@@ -1210,7 +1246,7 @@ static void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_y
     rc_kvlist_sort(&t->config);
     const char *misr_val = rc_kvlist_get(&t->config, "min.insync.replicas");
     long long m;
-    if (misr_val && t->replication_factor > 0 && parse_ll(misr_val, &m) &&
+    if (misr_val && t->replication_factor > 0 && parse_ll(misr_val, &m) == 0 &&
         m > t->replication_factor) {
         /* Both from the defaults: reported once on the cluster file. */
         const rc_ynode *at = misr ? misr : rf_node;

@@ -313,6 +313,72 @@ static void test_rule_yaml_syntax_keeps_earlier_documents(void **state)
     result_free(&r);
 }
 
+/* A number too large for its field says so: it once read "expected an
+ * integer, got an integer". */
+static void test_numbers_out_of_range(void **state)
+{
+    (void)state;
+    result r;
+    load_topic(&r, "name: shop.orders\n"
+                   "partitions: 99999999999999999999999\n"
+                   "owner: payments\n"
+                   "replication_factor: -3000000000\n"
+                   "throughput: {messages_per_second: 1e999}\n"
+                   "lag: {max: 99999999999999999999, for: 99999999999999999999}\n"
+                   "---\n"
+                   "name: shop.other\n"
+                   "partitions: \"99999999999999999999999\"\n"
+                   "owner: payments\n"
+                   "throughput: {messages_per_second: 1e-999}\n"
+                   "---\n"
+                   "name: shop.third\n"
+                   "partitions: 2147483648\n"
+                   "owner: payments\n"
+                   "throughput: {messages_per_second: .nan}\n"
+                   "---\n"
+                   "name: shop.fourth\n"
+                   "owner: payments\n"
+                   "throughput: {messages_per_second: nan}\n");
+    expect_diags(&r.diags, TOPIC_PATH ":2:13 type", TOPIC_PATH ":4:21 type",
+                 TOPIC_PATH ":5:35 type", TOPIC_PATH ":6:12 lag", TOPIC_PATH ":6:39 lag",
+                 TOPIC_PATH ":9:13 type", TOPIC_PATH ":11:35 type", TOPIC_PATH ":14:13 type",
+                 TOPIC_PATH ":16:35 type", TOPIC_PATH ":20:35 type", NULL);
+    const rc_diags *d = &r.diags;
+    assert_string_equal(d->items[0].message,
+                        "partitions: 99999999999999999999999 is out of range (at most 2147483647)");
+    assert_string_equal(d->items[1].message,
+                        "replication_factor: -3000000000 is out of range (at least -2147483648)");
+    assert_string_equal(d->items[2].message, "throughput.messages_per_second: 1e999 is out of "
+                                             "range (at most about 1.8e308)");
+    assert_string_equal(d->items[3].message, "lag.max: 99999999999999999999 is out of range (at "
+                                             "most 9223372036854775807 offsets)");
+    assert_contains(d->items[4].message, "is too large");
+    assert_string_equal(d->items[5].message,
+                        "partitions: expected an integer, got a string (remove the quotes)");
+    assert_contains(d->items[6].message, "out of range (too close to zero)");
+    assert_string_equal(d->items[7].message,
+                        "partitions: 2147483648 is out of range (at most 2147483647)");
+    assert_contains(d->items[8].message, "expected a number, got a string");
+    assert_string_equal(d->items[9].message,
+                        "throughput.messages_per_second: expected a finite number, got nan");
+    result_free(&r);
+
+    /* the cluster file's integers and numbers take the same path */
+    rc_buf digits = {0};
+    rc_buf_puts(&digits, "bootstrap: x\npolicy:\n  max_partitions: ");
+    for (int i = 0; i < 5000; i++)
+        rc_buf_puts(&digits, "9");
+    rc_buf_puts(&digits, "\n  partition_messages_per_second: 1e400\n");
+    load_cluster(&r, digits.data, NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":3:19 type", CLUSTER_PATH ":4:34 type", NULL);
+    /* a long number is cut short in the message */
+    assert_string_equal(r.diags.items[0].message,
+                        "policy.max_partitions: 999999999999999999999999... (5000 characters) is "
+                        "out of range (at most 2147483647)");
+    result_free(&r);
+    rc_buf_free(&digits);
+}
+
 static void test_rule_unknown_key(void **state)
 {
     (void)state;
@@ -971,6 +1037,7 @@ int main(void)
         cmocka_unit_test(test_warnings_only_return_zero),
         cmocka_unit_test(test_rule_yaml_syntax),
         cmocka_unit_test(test_rule_yaml_syntax_keeps_earlier_documents),
+        cmocka_unit_test(test_numbers_out_of_range),
         cmocka_unit_test(test_rule_unknown_key),
         cmocka_unit_test(test_rule_duplicate_key),
         cmocka_unit_test(test_rule_type),

@@ -662,6 +662,8 @@ static int cmd_validate(cli *c)
 static int expand_monitoring(rc_cluster_decl *decl)
 {
     char **fields[] = {&decl->grafana_url, &decl->prometheus_url, &decl->repo_url};
+    static const char *const names[] = {"monitoring.grafana_url", "monitoring.prometheus_url",
+                                        "repository_url"};
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         if (!*fields[i])
             continue;
@@ -669,6 +671,16 @@ static int expand_monitoring(rc_cluster_decl *decl)
         if (rc_env_expand(&v, *fields[i], NULL, err, sizeof(err)) != 0) {
             fprintf(stderr, "reconcile: cluster %s: monitoring in %s: %s\n", decl->name, decl->file,
                     err);
+            return -1;
+        }
+        /* validate could only check the reference; "" still means unset */
+        const char *why = *v ? rc_decl_url_problem(v, fields[i] != &decl->repo_url) : NULL;
+        if (why) {
+            fprintf(stderr,
+                    "reconcile: cluster %s: %s in %s: once expanded, not an absolute "
+                    "http:// or https:// URL: %s\n",
+                    decl->name, names[i], decl->file, why);
+            free(v);
             return -1;
         }
         free(*fields[i]);

@@ -767,9 +767,100 @@ typedef struct cluster_ctx {
     size_t *topic_seq; /* declaration order, parallel to c->topics */
 } cluster_ctx;
 
-static bool url_ok(const char *s)
+const char *rc_decl_url_problem(const char *url, bool allow_userinfo)
 {
-    return strstr(s, "${") || !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8);
+    const char *rest;
+    if (!strncmp(url, "http://", 7))
+        rest = url + 7;
+    else if (!strncmp(url, "https://", 8))
+        rest = url + 8;
+    else
+        return "the scheme must be http:// or https://";
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+        if (*p <= 0x20)
+            return *p == ' ' ? "it contains a space" : "it contains a control character";
+        if (*p == 0x7f)
+            return "it contains a control character";
+        switch (*p) {
+        case '"':
+        case '\'':
+            return "it contains a quote";
+        case '<':
+        case '>':
+            return "it contains an angle bracket";
+        case '\\':
+            /* browsers read it as '/', curl does not: two different hosts */
+            return "it contains a backslash";
+        case '`':
+            return "it contains a backtick";
+        default:
+            break;
+        }
+    }
+    size_t alen = strcspn(rest, "/?#");
+    const char *host = rest, *end = rest + alen;
+    const char *at = NULL;
+    for (const char *p = rest; p < end; p++)
+        if (*p == '@')
+            at = p;
+    if (at) {
+        if (!allow_userinfo)
+            return "a user name or password before the host (user@host) is not allowed here";
+        host = at + 1;
+    }
+    const char *port = NULL;
+    if (host < end && *host == '[') {
+        const char *close = memchr(host, ']', (size_t)(end - host));
+        if (!close || close == host + 1)
+            return "it has an invalid IPv6 host";
+        for (const char *p = host + 1; p < close; p++)
+            if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+                  (*p >= 'A' && *p <= 'F') || *p == ':' || *p == '.'))
+                return "it has an invalid IPv6 host";
+        if (close + 1 < end && close[1] != ':')
+            return "it has an invalid host";
+        port = close + 1 < end ? close + 1 : NULL;
+    } else {
+        const char *colon = memchr(host, ':', (size_t)(end - host));
+        const char *hend = colon ? colon : end;
+        if (hend == host)
+            return "it has no host";
+        for (const char *p = host; p < hend; p++) {
+            unsigned char c = (unsigned char)*p;
+            /* IDN hosts may be written in UTF-8; curl and browsers convert them */
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '.' || c == '_' || c == '~' || c == '%' || c >= 0x80))
+                return "it has an invalid character in the host";
+        }
+        port = colon;
+    }
+    if (port) {
+        long n = 0;
+        const char *p = port + 1;
+        if (p == end)
+            return "it has an empty port";
+        for (; p < end; p++) {
+            if (*p < '0' || *p > '9' || n > 65535)
+                return "it has an invalid port";
+            n = n * 10 + (*p - '0');
+        }
+        if (n < 1 || n > 65535)
+            return "it has an invalid port";
+    }
+    return NULL;
+}
+
+/* Values with ${ENV} references are checked for their syntax here and as
+ * URLs once expanded, by the command that uses them. */
+static void check_url(ctx *x, const rc_ynode *v, const char *field, bool allow_userinfo)
+{
+    if (strstr(v->str, "${")) {
+        check_env(x, v, field, v->str);
+        return;
+    }
+    const char *why = rc_decl_url_problem(v->str, allow_userinfo);
+    if (why)
+        diag(x, E, v, "url", "%s: not an absolute http:// or https:// URL: %s", field, why);
 }
 
 static bool label_name_ok(const char *s)
@@ -1042,11 +1133,11 @@ static void parse_monitoring(ctx *x, rc_cluster_decl *c, const rc_ynode *v)
     if ((n = val(s[MK_DATASOURCE])))
         want_string(x, n, "monitoring.prometheus_datasource", true, &c->prometheus_datasource);
     if ((n = val(s[MK_PROM_URL])) &&
-        want_string(x, n, "monitoring.prometheus_url", true, &c->prometheus_url) && !url_ok(n->str))
-        diag(x, E, n, "url", "monitoring.prometheus_url: expected an http:// or https:// URL");
+        want_string(x, n, "monitoring.prometheus_url", true, &c->prometheus_url))
+        check_url(x, n, "monitoring.prometheus_url", true);
     if ((n = val(s[MK_GRAFANA_URL])) &&
-        want_string(x, n, "monitoring.grafana_url", true, &c->grafana_url) && !url_ok(n->str))
-        diag(x, E, n, "url", "monitoring.grafana_url: expected an http:// or https:// URL");
+        want_string(x, n, "monitoring.grafana_url", true, &c->grafana_url))
+        check_url(x, n, "monitoring.grafana_url", true);
     if ((n = val(s[MK_FOLDER])))
         want_string(x, n, "monitoring.grafana_folder", true, &c->grafana_folder);
     if ((n = val(s[MK_LABELS])))
@@ -1084,8 +1175,8 @@ static void parse_cluster_file(ctx *x, cluster_ctx *cc, const rc_yfile *yf)
         parse_string_map(x, n, "client", &c->client_props, true, false);
     if ((n = val(s[CK_CLUSTER_ID])))
         want_string(x, n, "cluster_id", true, &c->cluster_id);
-    if ((n = val(s[CK_REPO_URL])))
-        want_string(x, n, "repository_url", true, &c->repo_url);
+    if ((n = val(s[CK_REPO_URL])) && want_string(x, n, "repository_url", true, &c->repo_url))
+        check_url(x, n, "repository_url", false);
     if ((n = val(s[CK_MONITORING])))
         parse_monitoring(x, c, n);
     cc->usable = true;

@@ -802,6 +802,92 @@ static void test_rules_cluster_file(void **state)
     result_free(&r);
 }
 
+/* repository_url, grafana_url and prometheus_url end up in alert annotations,
+ * dashboard links and the PR comment: only absolute http(s) URLs pass. */
+static void test_rule_url(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *url;
+        bool userinfo;
+        const char *why; /* NULL: valid */
+    } cases[] = {
+        {"https://git.example.com/platform/topics", false, NULL},
+        {"http://127.0.0.1:3000", true, NULL},
+        {"https://grafana.example.com/", true, NULL},
+        {"http://[::1]:9090/prom", true, NULL},
+        {"https://user:pw@prom.example", true, NULL},
+        {"https://gr\xc3\xa4"
+         "fana.example?x=1#y",
+         true, NULL},
+        {"javascript:alert(1)", false, "the scheme must be http:// or https://"},
+        {"HTTPS://x", true, "the scheme must be http:// or https://"},
+        {"//host/x", true, "the scheme must be http:// or https://"},
+        {"grafana.local", true, "the scheme must be http:// or https://"},
+        {"https://", true, "it has no host"},
+        {"https:///path", true, "it has no host"},
+        {"https://:80/", true, "it has no host"},
+        {"https://u@/", true, "it has no host"},
+        {"https://a b", true, "it contains a space"},
+        {"https://a\tb", true, "it contains a control character"},
+        {"https://a/\x1b[2J", true, "it contains a control character"},
+        {"https://a/\x7f", true, "it contains a control character"},
+        {"https://a/\"onmouseover=x", true, "it contains a quote"},
+        {"https://a/'x", true, "it contains a quote"},
+        {"https://a/<script>", true, "it contains an angle bracket"},
+        {"https://good.example\\@evil.example", true, "it contains a backslash"},
+        {"https://a/`x`", true, "it contains a backtick"},
+        {"https://github.com@evil.example/x", false,
+         "a user name or password before the host (user@host) is not allowed here"},
+        {"https://a:b/", true, "it has an invalid port"},
+        {"https://a:0/", true, "it has an invalid port"},
+        {"https://a:65536", true, "it has an invalid port"},
+        {"https://a:99999999999999999999", true, "it has an invalid port"},
+        {"https://a:/", true, "it has an empty port"},
+        {"https://[]/", true, "it has an invalid IPv6 host"},
+        {"https://[::1/", true, "it has an invalid IPv6 host"},
+        {"https://[::1]x/", true, "it has an invalid host"},
+        {"https://a,b/", true, "it has an invalid character in the host"},
+        {"https://a;b/", true, "it has an invalid character in the host"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *why = rc_decl_url_problem(cases[i].url, cases[i].userinfo);
+        if (cases[i].why ? !why || strcmp(why, cases[i].why) : why != NULL)
+            fail_msg("%s: got \"%s\", want \"%s\"", cases[i].url, why ? why : "(valid)",
+                     cases[i].why ? cases[i].why : "(valid)");
+    }
+
+    result r;
+    load_cluster(&r,
+                 "bootstrap: x\n"
+                 "repository_url: javascript:alert(1)\n"
+                 "monitoring:\n"
+                 "  grafana_url: 'https://grafana.example.com\"><script>'\n"
+                 "  prometheus_url: http://\n",
+                 NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":2:17 url", CLUSTER_PATH ":4:16 url",
+                 CLUSTER_PATH ":5:19 url", NULL);
+    assert_string_equal(r.diags.items[0].message,
+                        "repository_url: not an absolute http:// or https:// URL: the scheme "
+                        "must be http:// or https://");
+    assert_string_equal(r.diags.items[1].message,
+                        "monitoring.grafana_url: not an absolute http:// or https:// URL: it "
+                        "contains a quote");
+    assert_contains(r.diags.items[2].message, "monitoring.prometheus_url: ");
+    assert_contains(r.diags.items[2].message, "it has no host");
+    result_free(&r);
+
+    /* references are expanded later (and checked then); here only their syntax */
+    load_cluster(&r,
+                 "bootstrap: x\n"
+                 "repository_url: ${REPO_URL}\n"
+                 "monitoring: {grafana_url: '${GRAFANA_URL:-}', prometheus_url: '${PROM'}\n",
+                 NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":3:63 env", NULL);
+    assert_string_equal(r.repo.clusters[0].repo_url, "${REPO_URL}");
+    result_free(&r);
+}
+
 static void test_rules_teams_file(void **state)
 {
     (void)state;
@@ -1059,6 +1145,7 @@ int main(void)
         cmocka_unit_test(test_rule_consumers),
         cmocka_unit_test(test_rule_metric_source),
         cmocka_unit_test(test_rules_cluster_file),
+        cmocka_unit_test(test_rule_url),
         cmocka_unit_test(test_rules_teams_file),
         cmocka_unit_test(test_rule_layout),
         cmocka_unit_test(test_rule_ignored_topic),

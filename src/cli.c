@@ -18,6 +18,7 @@
 #include "plan_print.h"
 #include "secrets.h"
 #include "source.h"
+#include "textout.h"
 #include "units.h"
 #include "util.h"
 
@@ -194,12 +195,23 @@ static int usage_error(const char *fmt, ...)
 /* ---- printing helpers ----------------------------------------------------- */
 
 /* Every message that may echo a library or broker text goes through here, so
- * a secret substituted from the environment never reaches the terminal. */
+ * a secret substituted from the environment never reaches the terminal, and
+ * neither does a control byte from a file name or the broker. */
 static void print_masked(cli *c, FILE *out, const char *prefix, const char *msg)
 {
     char *masked = rc_secrets_mask(&c->secrets, msg);
-    fprintf(out, "%s%s\n", prefix, masked);
+    fputs(prefix, out);
+    rc_text_put(out, masked);
+    fputc('\n', out);
     free(masked);
+}
+
+/* Template and dashboard file names come from the managed repository. */
+static void print_cluster_error(cli *c, const char *cluster, const char *msg)
+{
+    char *prefix = rc_xasprintf("reconcile: cluster %s: ", cluster);
+    print_masked(c, stderr, prefix, msg);
+    free(prefix);
 }
 
 static void print_diags(cli *c, rc_diags *d)
@@ -239,7 +251,7 @@ static int load_repo(cli *c, rc_repo *repo, rc_source *src)
 {
     char err[512];
     if (rc_source_load(src, c->repo_dir, c->ref, err, sizeof(err)) != 0) {
-        fprintf(stderr, "reconcile: %s\n", err);
+        print_masked(c, stderr, "reconcile: ", err);
         return RC_EXIT_FAILURE;
     }
     rc_diags diags = {0};
@@ -482,7 +494,7 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
             if (tp->other_writer)
                 fprintf(stdout, "    %s\n", existed_note);
             for (size_t k = 0; k < tp->nrefusals; k++)
-                fprintf(stdout, "    %s\n", tp->refusals[k]);
+                print_masked(c, stdout, "    ", tp->refusals[k]);
             continue;
         }
         if (tp->other_writer && tp->action == RC_ACT_UNCHANGED && !tp->broker_error) {
@@ -668,6 +680,8 @@ static int cmd_validate(cli *c)
 static int expand_monitoring(rc_cluster_decl *decl)
 {
     char **fields[] = {&decl->grafana_url, &decl->prometheus_url, &decl->repo_url};
+    static const char *const names[] = {"monitoring.grafana_url", "monitoring.prometheus_url",
+                                        "repository_url"};
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         if (!*fields[i])
             continue;
@@ -675,6 +689,16 @@ static int expand_monitoring(rc_cluster_decl *decl)
         if (rc_env_expand(&v, *fields[i], NULL, err, sizeof(err)) != 0) {
             fprintf(stderr, "reconcile: cluster %s: monitoring in %s: %s\n", decl->name, decl->file,
                     err);
+            return -1;
+        }
+        /* validate could only check the reference; "" still means unset */
+        const char *why = *v ? rc_decl_url_problem(v, fields[i] != &decl->repo_url) : NULL;
+        if (why) {
+            fprintf(stderr,
+                    "reconcile: cluster %s: %s in %s: once expanded, not an absolute "
+                    "http:// or https:// URL: %s\n",
+                    decl->name, names[i], decl->file, why);
+            free(v);
             return -1;
         }
         free(*fields[i]);
@@ -712,7 +736,7 @@ static int render_all(cli *c, rc_repo *repo, const char *commit)
     rc_dashboards *dashboards = NULL;
     int rc = 0;
     if (rc_dashboards_load(&dashboards, dash_dir, err, sizeof(err)) != 0) {
-        fprintf(stderr, "reconcile: %s\n", err);
+        print_masked(c, stderr, "reconcile: ", err);
         rc = -1;
     }
     for (size_t i = 0; rc == 0 && i < repo->nclusters; i++) {
@@ -727,14 +751,14 @@ static int render_all(cli *c, rc_repo *repo, const char *commit)
         rc_alerts_profile *profile = NULL;
         if (rc_alerts_profile_load(&profile, tmpl_dir, decl->metric_source, err, sizeof(err)) !=
             0) {
-            fprintf(stderr, "reconcile: cluster %s: %s\n", decl->name, err);
+            print_cluster_error(c, decl->name, err);
             rc = -1;
             break;
         }
         rc_render_stats st = {0};
         if (rc_render_cluster(&st, repo, decl, profile, dashboards, c->out_dir, err, sizeof(err)) !=
             0) {
-            fprintf(stderr, "reconcile: cluster %s: %s\n", decl->name, err);
+            print_cluster_error(c, decl->name, err);
             rc = -1;
         } else if (!c->quiet) {
             printf("rendered cluster %s: %zu topics (%s) -> %s/%s: %zu files written, %zu "
@@ -823,7 +847,7 @@ static int cmd_publish(cli *c)
         rc_publish_report_format(&text, &rep, c->verbose);
         if (text.data) {
             char *masked = rc_secrets_mask(&c->secrets, text.data);
-            fputs(masked, stdout);
+            rc_text_put_lines(stdout, masked);
             free(masked);
         }
         rc_buf_free(&text);
@@ -943,12 +967,12 @@ static int cmd_base(cli *c, bool is_diff)
     if (rc_source_load(&base_src, c->repo_dir, c->base, err, sizeof(err)) != 0) {
         /* the first pull request of a new repository has no topics/ at base */
         if (!strstr(err, "no topics/ directory")) {
-            fprintf(stderr, "reconcile: base: %s\n", err);
+            print_masked(c, stderr, "reconcile: base: ", err);
             return RC_EXIT_FAILURE;
         }
     }
     if (rc_source_load(&head_src, c->repo_dir, c->ref, err, sizeof(err)) != 0) {
-        fprintf(stderr, "reconcile: %s\n", err);
+        print_masked(c, stderr, "reconcile: ", err);
         rc_source_free(&base_src);
         return RC_EXIT_FAILURE;
     }

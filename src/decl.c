@@ -90,39 +90,59 @@ static bool want_string(ctx *x, const rc_ynode *v, const char *field, bool nonem
     return true;
 }
 
-static bool parse_ll(const char *s, long long *out)
+/* 0, -EINVAL when s is not [+-]digits, -ERANGE when it is but does not fit:
+ * the caller must not call a too-large integer "not an integer". */
+static int parse_ll(const char *s, long long *out)
 {
     const char *p = s;
     if (*p == '-' || *p == '+')
         p++;
     if (*p < '0' || *p > '9')
-        return false;
+        return -EINVAL;
     for (const char *q = p; *q; q++)
         if (*q < '0' || *q > '9')
-            return false;
+            return -EINVAL;
     errno = 0;
     char *end;
     long long v = strtoll(s, &end, 10);
+    if (errno == ERANGE)
+        return -ERANGE;
     if (errno || *end)
-        return false;
+        return -EINVAL;
     *out = v;
-    return true;
+    return 0;
+}
+
+/* A number as written, cut short: 10 kB of digits must not become a 10 kB
+ * message line. */
+static const char *shown_number(char buf[80], const char *s)
+{
+    size_t len = strlen(s);
+    if (len <= 40)
+        snprintf(buf, 80, "%s", s);
+    else
+        snprintf(buf, 80, "%.24s... (%zu characters)", s, len);
+    return buf;
 }
 
 /* Integers must be unquoted: `partitions: "12"` is a string in YAML and the
  * user should learn that here rather than from a surprising diff later. */
 static bool want_int(ctx *x, const rc_ynode *v, const char *field, int *out)
 {
-    long long n;
-    if (v->kind != RC_YNODE_SCALAR || !rc_ynode_is_plain(v) || !parse_ll(v->str, &n)) {
+    long long n = 0;
+    int prc = v->kind == RC_YNODE_SCALAR ? parse_ll(v->str, &n) : -EINVAL;
+    if (!rc_ynode_is_plain(v) || prc == -EINVAL) {
         diag(x, E, v, "type", "%s: expected an integer, got %s%s", field, rc_ynode_kind_name(v),
-             v->kind == RC_YNODE_SCALAR && !rc_ynode_is_plain(v) && parse_ll(v->str, &n)
+             v->kind == RC_YNODE_SCALAR && !rc_ynode_is_plain(v) && prc != -EINVAL
                  ? " (remove the quotes)"
                  : "");
         return false;
     }
-    if (n < INT_MIN || n > INT_MAX) {
-        diag(x, E, v, "type", "%s: %s is out of range", field, v->str);
+    if (prc == -ERANGE || n < INT_MIN || n > INT_MAX) {
+        char num[80];
+        bool neg = v->str[0] == '-';
+        diag(x, E, v, "type", "%s: %s is out of range (at %s %d)", field, shown_number(num, v->str),
+             neg ? "least" : "most", neg ? INT_MIN : INT_MAX);
         return false;
     }
     *out = (int)n;
@@ -132,10 +152,21 @@ static bool want_int(ctx *x, const rc_ynode *v, const char *field, int *out)
 static bool want_number(ctx *x, const rc_ynode *v, const char *field, double *out)
 {
     if (v->kind == RC_YNODE_SCALAR && rc_ynode_is_plain(v) && v->len) {
-        char *end;
+        char *end, num[80];
         errno = 0;
         double d = strtod(v->str, &end);
-        if (!*end && !errno && isfinite(d)) {
+        if (!*end && errno == ERANGE) {
+            /* ERANGE is also set for a value too close to zero, e.g. 1e-400 */
+            diag(x, E, v, "type", "%s: %s is out of range (%s)", field, shown_number(num, v->str),
+                 isinf(d) ? "at most about 1.8e308" : "too close to zero");
+            return false;
+        }
+        if (!*end && !errno && !isfinite(d)) {
+            diag(x, E, v, "type", "%s: expected a finite number, got %s", field,
+                 shown_number(num, v->str));
+            return false;
+        }
+        if (!*end && !errno) {
             *out = d;
             return true;
         }
@@ -509,16 +540,21 @@ static void parse_lag(ctx *x, const rc_ynode *v, const char *field, bool allow_o
     char err[256];
     const rc_ynode *n;
     if ((n = val(s[0]))) {
-        long long num;
+        long long num = 0;
+        int prc;
         if (n->kind != RC_YNODE_SCALAR) {
             diag(x, E, n, "type", "%s.max: expected a duration or an integer, got %s", field,
                  rc_ynode_kind_name(n));
-        } else if (rc_ynode_is_plain(n) && parse_ll(n->str, &num)) {
+        } else if (rc_ynode_is_plain(n) && (prc = parse_ll(n->str, &num)) != -EINVAL) {
+            char q[80];
             if (!allow_offsets)
                 diag(x, E, n, "lag",
                      "%s.max: expected a duration such as 5m (offset thresholds are set per "
                      "topic)",
                      field);
+            else if (prc == -ERANGE)
+                diag(x, E, n, "lag", "%s.max: %s is out of range (at most %lld offsets)", field,
+                     shown_number(q, n->str), LLONG_MAX);
             else if (num < 1)
                 diag(x, E, n, "lag", "%s.max: an offset threshold must be at least 1", field);
             else
@@ -732,9 +768,100 @@ typedef struct cluster_ctx {
     size_t topics_without_rf; /* taking the broker's default.replication.factor */
 } cluster_ctx;
 
-static bool url_ok(const char *s)
+const char *rc_decl_url_problem(const char *url, bool allow_userinfo)
 {
-    return strstr(s, "${") || !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8);
+    const char *rest;
+    if (!strncmp(url, "http://", 7))
+        rest = url + 7;
+    else if (!strncmp(url, "https://", 8))
+        rest = url + 8;
+    else
+        return "the scheme must be http:// or https://";
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+        if (*p <= 0x20)
+            return *p == ' ' ? "it contains a space" : "it contains a control character";
+        if (*p == 0x7f)
+            return "it contains a control character";
+        switch (*p) {
+        case '"':
+        case '\'':
+            return "it contains a quote";
+        case '<':
+        case '>':
+            return "it contains an angle bracket";
+        case '\\':
+            /* browsers read it as '/', curl does not: two different hosts */
+            return "it contains a backslash";
+        case '`':
+            return "it contains a backtick";
+        default:
+            break;
+        }
+    }
+    size_t alen = strcspn(rest, "/?#");
+    const char *host = rest, *end = rest + alen;
+    const char *at = NULL;
+    for (const char *p = rest; p < end; p++)
+        if (*p == '@')
+            at = p;
+    if (at) {
+        if (!allow_userinfo)
+            return "a user name or password before the host (user@host) is not allowed here";
+        host = at + 1;
+    }
+    const char *port = NULL;
+    if (host < end && *host == '[') {
+        const char *close = memchr(host, ']', (size_t)(end - host));
+        if (!close || close == host + 1)
+            return "it has an invalid IPv6 host";
+        for (const char *p = host + 1; p < close; p++)
+            if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+                  (*p >= 'A' && *p <= 'F') || *p == ':' || *p == '.'))
+                return "it has an invalid IPv6 host";
+        if (close + 1 < end && close[1] != ':')
+            return "it has an invalid host";
+        port = close + 1 < end ? close + 1 : NULL;
+    } else {
+        const char *colon = memchr(host, ':', (size_t)(end - host));
+        const char *hend = colon ? colon : end;
+        if (hend == host)
+            return "it has no host";
+        for (const char *p = host; p < hend; p++) {
+            unsigned char c = (unsigned char)*p;
+            /* IDN hosts may be written in UTF-8; curl and browsers convert them */
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '.' || c == '_' || c == '~' || c == '%' || c >= 0x80))
+                return "it has an invalid character in the host";
+        }
+        port = colon;
+    }
+    if (port) {
+        long n = 0;
+        const char *p = port + 1;
+        if (p == end)
+            return "it has an empty port";
+        for (; p < end; p++) {
+            if (*p < '0' || *p > '9' || n > 65535)
+                return "it has an invalid port";
+            n = n * 10 + (*p - '0');
+        }
+        if (n < 1 || n > 65535)
+            return "it has an invalid port";
+    }
+    return NULL;
+}
+
+/* Values with ${ENV} references are checked for their syntax here and as
+ * URLs once expanded, by the command that uses them. */
+static void check_url(ctx *x, const rc_ynode *v, const char *field, bool allow_userinfo)
+{
+    if (strstr(v->str, "${")) {
+        check_env(x, v, field, v->str);
+        return;
+    }
+    const char *why = rc_decl_url_problem(v->str, allow_userinfo);
+    if (why)
+        diag(x, E, v, "url", "%s: not an absolute http:// or https:// URL: %s", field, why);
 }
 
 static bool label_name_ok(const char *s)
@@ -966,7 +1093,7 @@ static void parse_defaults(ctx *x, cluster_ctx *cc, const rc_ynode *v)
         parse_config(x, n, "defaults.config", &c->default_config, NULL, 0, &misr);
     if (misr && rf_node) {
         long long m;
-        if (parse_ll(rc_kvlist_get(&c->default_config, "min.insync.replicas"), &m) &&
+        if (parse_ll(rc_kvlist_get(&c->default_config, "min.insync.replicas"), &m) == 0 &&
             m > c->default_replication_factor)
             diag(x, E, misr, "min-insync",
                  "defaults.config.min.insync.replicas %lld is above defaults.replication_factor "
@@ -1007,11 +1134,11 @@ static void parse_monitoring(ctx *x, rc_cluster_decl *c, const rc_ynode *v)
     if ((n = val(s[MK_DATASOURCE])))
         want_string(x, n, "monitoring.prometheus_datasource", true, &c->prometheus_datasource);
     if ((n = val(s[MK_PROM_URL])) &&
-        want_string(x, n, "monitoring.prometheus_url", true, &c->prometheus_url) && !url_ok(n->str))
-        diag(x, E, n, "url", "monitoring.prometheus_url: expected an http:// or https:// URL");
+        want_string(x, n, "monitoring.prometheus_url", true, &c->prometheus_url))
+        check_url(x, n, "monitoring.prometheus_url", true);
     if ((n = val(s[MK_GRAFANA_URL])) &&
-        want_string(x, n, "monitoring.grafana_url", true, &c->grafana_url) && !url_ok(n->str))
-        diag(x, E, n, "url", "monitoring.grafana_url: expected an http:// or https:// URL");
+        want_string(x, n, "monitoring.grafana_url", true, &c->grafana_url))
+        check_url(x, n, "monitoring.grafana_url", true);
     if ((n = val(s[MK_FOLDER])))
         want_string(x, n, "monitoring.grafana_folder", true, &c->grafana_folder);
     if ((n = val(s[MK_LABELS])))
@@ -1049,8 +1176,8 @@ static void parse_cluster_file(ctx *x, cluster_ctx *cc, const rc_yfile *yf)
         parse_string_map(x, n, "client", &c->client_props, true, false);
     if ((n = val(s[CK_CLUSTER_ID])))
         want_string(x, n, "cluster_id", true, &c->cluster_id);
-    if ((n = val(s[CK_REPO_URL])))
-        want_string(x, n, "repository_url", true, &c->repo_url);
+    if ((n = val(s[CK_REPO_URL])) && want_string(x, n, "repository_url", true, &c->repo_url))
+        check_url(x, n, "repository_url", false);
     if ((n = val(s[CK_MONITORING])))
         parse_monitoring(x, c, n);
     cc->usable = true;
@@ -1213,7 +1340,7 @@ static void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_y
     rc_kvlist_sort(&t->config);
     const char *misr_val = rc_kvlist_get(&t->config, "min.insync.replicas");
     long long m;
-    if (misr_val && t->replication_factor > 0 && parse_ll(misr_val, &m) &&
+    if (misr_val && t->replication_factor > 0 && parse_ll(misr_val, &m) == 0 &&
         m > t->replication_factor) {
         /* Both from the defaults: reported once on the cluster file. */
         const rc_ynode *at = misr ? misr : rf_node;

@@ -31,7 +31,7 @@
  *   client: {security.protocol: SASL_SSL, sasl.password: ${PW}}  librdkafka properties;
  *           keys containing "password"/"secret" (and ssl.key.pem) must use ${VAR}
  *   cluster_id: <id>                  optional pin, checked by plan
- *   repository_url: https://git.example.com/platform/topics
+ *   repository_url: https://git.example.com/platform/topics   (see rc_decl_url_problem)
  *   defaults: {partitions, replication_factor, config: {...}, lag: {max (duration), for, severity}}
  *   policy: {name_pattern (POSIX ERE matched against the WHOLE name), min_replication_factor,
  *            max_replication_factor, max_partitions, allow_delete, keep_undeclared_overrides,
@@ -81,5 +81,16 @@ int rc_decl_check_cluster_live(const rc_cluster_decl *c, const rc_cluster_obs *o
 
 /* Kafka's topic name rule. Returns NULL when valid, else a static reason. */
 const char *rc_decl_topic_name_problem(const char *name);
+
+/* The rule for repository_url, monitoring.grafana_url and prometheus_url once
+ * ${ENV} references are expanded (before that, validation only checks their
+ * syntax): an absolute http:// or https:// URL with a host, optionally a
+ * port, and no whitespace, control bytes, quotes, angle brackets, backslashes
+ * or backticks, since the value lands in alert annotations, dashboard links
+ * and Markdown. A user name or password before the host is refused unless
+ * allow_userinfo (a Prometheus behind basic auth; a repository link with one
+ * would be either a leaked credential or "https://github.com@evil.example").
+ * Returns NULL when valid, else a static reason that never quotes the URL. */
+const char *rc_decl_url_problem(const char *url, bool allow_userinfo);
 
 #endif

@@ -1,5 +1,6 @@
 #include "diag.h"
 
+#include "textout.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -59,10 +60,17 @@ void rc_diags_sort(rc_diags *d)
 
 void rc_diags_print(const rc_diags *d, FILE *out)
 {
+    /* File names and messages quote the repository: a name holding ESC or CR
+     * must not rewrite the terminal or fake a diagnostic line. */
     for (size_t i = 0; i < d->len; i++) {
         const rc_diag *g = &d->items[i];
-        fprintf(out, "%s:%d:%d: %s%s: %s\n", g->file, g->line, g->col,
-                g->severity == RC_SEV_WARNING ? "warning: " : "", g->rule, g->message);
+        rc_text_put(out, g->file);
+        fprintf(out, ":%d:%d: %s", g->line, g->col,
+                g->severity == RC_SEV_WARNING ? "warning: " : "");
+        rc_text_put(out, g->rule);
+        fputs(": ", out);
+        rc_text_put(out, g->message);
+        fputc('\n', out);
     }
 }
 

@@ -4,16 +4,82 @@
 #include <stdbool.h>
 #include <string.h>
 
+/* Length of the UTF-8 sequence at p (1 to 4), or 0 when it is not one: a
+ * stray byte of another encoding is shown as \xNN rather than passed to a
+ * terminal that may read 0x9B as CSI. Overlong forms and surrogates are
+ * refused so nothing can smuggle a control character past the check. */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+static void put_text(FILE *out, const char *s, bool keep_newlines)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        unsigned char ch = *p;
+        if (ch == '\n' && keep_newlines) {
+            fputc('\n', out);
+            p++;
+        } else if (ch == '\n' || ch == '\r' || ch == '\t') {
+            fputs(ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : "\\t", out);
+            p++;
+        } else if (ch < 0x20 || ch == 0x7f) {
+            fprintf(out, "\\x%02x", ch);
+            p++;
+        } else if (ch < 0x80) {
+            fputc(ch, out);
+            p++;
+        } else {
+            size_t n = utf8_len(p);
+            if (n == 0) {
+                fprintf(out, "\\x%02x", ch);
+                p++;
+            } else if (n == 2 && ch == 0xC2 && p[1] < 0xA0) {
+                /* U+0080..U+009F: the C1 controls, CSI among them */
+                fprintf(out, "\\u%04x", (unsigned)p[1]);
+                p += 2;
+            } else {
+                fwrite(p, 1, n, out);
+                p += n;
+            }
+        }
+    }
+}
+
 void rc_text_put(FILE *out, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        unsigned char ch = *p;
-        if (ch == '\n' || ch == '\r' || ch == '\t')
-            ch = ' ';
-        else if (ch < 0x20 || ch == 0x7f)
-            ch = '?';
-        fputc(ch, out);
-    }
+    put_text(out, s, false);
+}
+
+void rc_text_put_lines(FILE *out, const char *s)
+{
+    put_text(out, s, true);
 }
 
 void rc_md_code(rc_buf *b, const char *s)

@@ -1,7 +1,7 @@
 /* textout.h — untrusted text on its way out, shared by the printers
- * (plan_print.c, pr_report.c).
+ * (plan_print.c, pr_report.c, diag.c, the command layer).
  *
- * Names, config values, descriptions and broker messages come from the
+ * Names, paths, config values, descriptions and broker messages come from the
  * repository or the network: a stray ESC could rewrite the terminal (or fake a
  * green "create"), a backtick or '|' could break out of a Markdown code span
  * or table cell. These helpers never fail; NULL text prints as "". */
@@ -12,8 +12,13 @@
 
 #include <stdio.h>
 
-/* s with line breaks and tabs as spaces and other control bytes as '?'. */
+/* s on one line for a terminal: control bytes as C escapes (\n, \r, \t,
+ * \x1b, \x7f), the C1 controls U+0080..U+009F as \u009b, and bytes that are
+ * not UTF-8 as \xNN. A file named "a\rok" can then neither rewrite the line
+ * nor fake one of its own. */
 void rc_text_put(FILE *out, const char *s);
+/* The same for text of several lines: '\n' is kept. */
+void rc_text_put_lines(FILE *out, const char *s);
 
 /* s as a Markdown code span that survives any content: the fence is one
  * backtick longer than the longest run inside, padded when the content touches

@@ -262,10 +262,22 @@ int rc_yaml_parse(rc_yfile *out, const char *text, size_t len)
             break;
         }
         case YAML_SEQUENCE_START_EVENT:
-            push(&b, new_node(&b, RC_YNODE_SEQUENCE, &ev.start_mark));
-            break;
         case YAML_MAPPING_START_EVENT:
-            push(&b, new_node(&b, RC_YNODE_MAPPING, &ev.start_mark));
+            /* Checked on the event, not by a pre-scan: libyaml hands the
+             * event out before it scans much further, so the deep rest of
+             * the file is never read. */
+            if (b.depth >= RC_YAML_MAX_DEPTH) {
+                out->error = rc_xasprintf("nesting deeper than %d levels", RC_YAML_MAX_DEPTH);
+                out->error_line = (int)ev.start_mark.line + 1;
+                out->error_col = (int)ev.start_mark.column + 1;
+                rc = -1;
+                done = true;
+                break;
+            }
+            push(&b, new_node(&b,
+                              ev.type == YAML_SEQUENCE_START_EVENT ? RC_YNODE_SEQUENCE
+                                                                   : RC_YNODE_MAPPING,
+                              &ev.start_mark));
             break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:

@@ -14,12 +14,20 @@
  *
  * Not supported, on purpose: aliases (`*name`) are a syntax error — they make
  * positions ambiguous and allow exponential expansion ("billion laughs");
- * anchors alone are accepted and ignored. Tags other than `!!str` are ignored. */
+ * anchors alone are accepted and ignored. Tags other than `!!str` are ignored.
+ * Nesting deeper than RC_YAML_MAX_DEPTH is a syntax error too. */
 #ifndef RC_YAMLDOC_H
 #define RC_YAMLDOC_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* Lists and maps inside each other, counted from the document root;
+ * declarations need three levels. libyaml's scanner does work
+ * proportional to the open depth for every token, so 200 KB of `[` costs
+ * minutes; refusing the first collection past this depth stops the parser
+ * after reading about a kilobyte, whatever the file size. */
+#define RC_YAML_MAX_DEPTH 64
 
 typedef enum rc_ynode_kind { RC_YNODE_SCALAR, RC_YNODE_SEQUENCE, RC_YNODE_MAPPING } rc_ynode_kind;
 
@@ -76,8 +84,9 @@ typedef struct rc_yfile {
 } rc_yfile;
 
 /* Parse len bytes of text (need not be NUL-terminated). Returns 0, or -1 on a
- * syntax error (or an alias) with error/error_line/error_col set; documents
- * completed before the error are still in out. Always call rc_yfile_free. */
+ * syntax error (also an alias, or nesting deeper than RC_YAML_MAX_DEPTH) with
+ * error/error_line/error_col set; documents completed before the error are
+ * still in out. Always call rc_yfile_free. */
 int rc_yaml_parse(rc_yfile *out, const char *text, size_t len);
 void rc_yfile_free(rc_yfile *f);
 

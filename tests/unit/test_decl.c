@@ -291,6 +291,17 @@ static void test_rule_yaml_syntax(void **state)
     expect_diags(&r.diags, TOPIC_PATH ":3:10 yaml-syntax", NULL);
     assert_contains(msg_of(&r.diags, "yaml-syntax"), "aliases");
     result_free(&r);
+
+    /* nesting is bounded, at the first collection past the bound */
+    rc_buf deep = {0};
+    rc_buf_puts(&deep, "name: shop.orders\nowner: payments\ndescription: ");
+    for (int i = 0; i < 100000; i++)
+        rc_buf_puts(&deep, "[");
+    load_topic(&r, deep.data);
+    expect_diags(&r.diags, TOPIC_PATH ":3:77 yaml-syntax", NULL);
+    assert_string_equal(msg_of(&r.diags, "yaml-syntax"), "nesting deeper than 64 levels");
+    result_free(&r);
+    rc_buf_free(&deep);
 }
 
 static void test_rule_yaml_syntax_keeps_earlier_documents(void **state)
@@ -300,6 +311,72 @@ static void test_rule_yaml_syntax_keeps_earlier_documents(void **state)
     load_topic(&r, "name: shop.one\nowner: nobody\n---\nname: [broken\n");
     expect_diags(&r.diags, TOPIC_PATH ":2:8 unknown-team", TOPIC_PATH ":5:1 yaml-syntax", NULL);
     result_free(&r);
+}
+
+/* A number too large for its field says so: it once read "expected an
+ * integer, got an integer". */
+static void test_numbers_out_of_range(void **state)
+{
+    (void)state;
+    result r;
+    load_topic(&r, "name: shop.orders\n"
+                   "partitions: 99999999999999999999999\n"
+                   "owner: payments\n"
+                   "replication_factor: -3000000000\n"
+                   "throughput: {messages_per_second: 1e999}\n"
+                   "lag: {max: 99999999999999999999, for: 99999999999999999999}\n"
+                   "---\n"
+                   "name: shop.other\n"
+                   "partitions: \"99999999999999999999999\"\n"
+                   "owner: payments\n"
+                   "throughput: {messages_per_second: 1e-999}\n"
+                   "---\n"
+                   "name: shop.third\n"
+                   "partitions: 2147483648\n"
+                   "owner: payments\n"
+                   "throughput: {messages_per_second: .nan}\n"
+                   "---\n"
+                   "name: shop.fourth\n"
+                   "owner: payments\n"
+                   "throughput: {messages_per_second: nan}\n");
+    expect_diags(&r.diags, TOPIC_PATH ":2:13 type", TOPIC_PATH ":4:21 type",
+                 TOPIC_PATH ":5:35 type", TOPIC_PATH ":6:12 lag", TOPIC_PATH ":6:39 lag",
+                 TOPIC_PATH ":9:13 type", TOPIC_PATH ":11:35 type", TOPIC_PATH ":14:13 type",
+                 TOPIC_PATH ":16:35 type", TOPIC_PATH ":20:35 type", NULL);
+    const rc_diags *d = &r.diags;
+    assert_string_equal(d->items[0].message,
+                        "partitions: 99999999999999999999999 is out of range (at most 2147483647)");
+    assert_string_equal(d->items[1].message,
+                        "replication_factor: -3000000000 is out of range (at least -2147483648)");
+    assert_string_equal(d->items[2].message, "throughput.messages_per_second: 1e999 is out of "
+                                             "range (at most about 1.8e308)");
+    assert_string_equal(d->items[3].message, "lag.max: 99999999999999999999 is out of range (at "
+                                             "most 9223372036854775807 offsets)");
+    assert_contains(d->items[4].message, "is too large");
+    assert_string_equal(d->items[5].message,
+                        "partitions: expected an integer, got a string (remove the quotes)");
+    assert_contains(d->items[6].message, "out of range (too close to zero)");
+    assert_string_equal(d->items[7].message,
+                        "partitions: 2147483648 is out of range (at most 2147483647)");
+    assert_contains(d->items[8].message, "expected a number, got a string");
+    assert_string_equal(d->items[9].message,
+                        "throughput.messages_per_second: expected a finite number, got nan");
+    result_free(&r);
+
+    /* the cluster file's integers and numbers take the same path */
+    rc_buf digits = {0};
+    rc_buf_puts(&digits, "bootstrap: x\npolicy:\n  max_partitions: ");
+    for (int i = 0; i < 5000; i++)
+        rc_buf_puts(&digits, "9");
+    rc_buf_puts(&digits, "\n  partition_messages_per_second: 1e400\n");
+    load_cluster(&r, digits.data, NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":3:19 type", CLUSTER_PATH ":4:34 type", NULL);
+    /* a long number is cut short in the message */
+    assert_string_equal(r.diags.items[0].message,
+                        "policy.max_partitions: 999999999999999999999999... (5000 characters) is "
+                        "out of range (at most 2147483647)");
+    result_free(&r);
+    rc_buf_free(&digits);
 }
 
 static void test_rule_unknown_key(void **state)
@@ -774,6 +851,92 @@ static void test_broker_default_replication_factor(void **state)
     result_free(&r);
 }
 
+/* repository_url, grafana_url and prometheus_url end up in alert annotations,
+ * dashboard links and the PR comment: only absolute http(s) URLs pass. */
+static void test_rule_url(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *url;
+        bool userinfo;
+        const char *why; /* NULL: valid */
+    } cases[] = {
+        {"https://git.example.com/platform/topics", false, NULL},
+        {"http://127.0.0.1:3000", true, NULL},
+        {"https://grafana.example.com/", true, NULL},
+        {"http://[::1]:9090/prom", true, NULL},
+        {"https://user:pw@prom.example", true, NULL},
+        {"https://gr\xc3\xa4"
+         "fana.example?x=1#y",
+         true, NULL},
+        {"javascript:alert(1)", false, "the scheme must be http:// or https://"},
+        {"HTTPS://x", true, "the scheme must be http:// or https://"},
+        {"//host/x", true, "the scheme must be http:// or https://"},
+        {"grafana.local", true, "the scheme must be http:// or https://"},
+        {"https://", true, "it has no host"},
+        {"https:///path", true, "it has no host"},
+        {"https://:80/", true, "it has no host"},
+        {"https://u@/", true, "it has no host"},
+        {"https://a b", true, "it contains a space"},
+        {"https://a\tb", true, "it contains a control character"},
+        {"https://a/\x1b[2J", true, "it contains a control character"},
+        {"https://a/\x7f", true, "it contains a control character"},
+        {"https://a/\"onmouseover=x", true, "it contains a quote"},
+        {"https://a/'x", true, "it contains a quote"},
+        {"https://a/<script>", true, "it contains an angle bracket"},
+        {"https://good.example\\@evil.example", true, "it contains a backslash"},
+        {"https://a/`x`", true, "it contains a backtick"},
+        {"https://github.com@evil.example/x", false,
+         "a user name or password before the host (user@host) is not allowed here"},
+        {"https://a:b/", true, "it has an invalid port"},
+        {"https://a:0/", true, "it has an invalid port"},
+        {"https://a:65536", true, "it has an invalid port"},
+        {"https://a:99999999999999999999", true, "it has an invalid port"},
+        {"https://a:/", true, "it has an empty port"},
+        {"https://[]/", true, "it has an invalid IPv6 host"},
+        {"https://[::1/", true, "it has an invalid IPv6 host"},
+        {"https://[::1]x/", true, "it has an invalid host"},
+        {"https://a,b/", true, "it has an invalid character in the host"},
+        {"https://a;b/", true, "it has an invalid character in the host"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *why = rc_decl_url_problem(cases[i].url, cases[i].userinfo);
+        if (cases[i].why ? !why || strcmp(why, cases[i].why) : why != NULL)
+            fail_msg("%s: got \"%s\", want \"%s\"", cases[i].url, why ? why : "(valid)",
+                     cases[i].why ? cases[i].why : "(valid)");
+    }
+
+    result r;
+    load_cluster(&r,
+                 "bootstrap: x\n"
+                 "repository_url: javascript:alert(1)\n"
+                 "monitoring:\n"
+                 "  grafana_url: 'https://grafana.example.com\"><script>'\n"
+                 "  prometheus_url: http://\n",
+                 NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":2:17 url", CLUSTER_PATH ":4:16 url",
+                 CLUSTER_PATH ":5:19 url", NULL);
+    assert_string_equal(r.diags.items[0].message,
+                        "repository_url: not an absolute http:// or https:// URL: the scheme "
+                        "must be http:// or https://");
+    assert_string_equal(r.diags.items[1].message,
+                        "monitoring.grafana_url: not an absolute http:// or https:// URL: it "
+                        "contains a quote");
+    assert_contains(r.diags.items[2].message, "monitoring.prometheus_url: ");
+    assert_contains(r.diags.items[2].message, "it has no host");
+    result_free(&r);
+
+    /* references are expanded later (and checked then); here only their syntax */
+    load_cluster(&r,
+                 "bootstrap: x\n"
+                 "repository_url: ${REPO_URL}\n"
+                 "monitoring: {grafana_url: '${GRAFANA_URL:-}', prometheus_url: '${PROM'}\n",
+                 NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":3:63 env", NULL);
+    assert_string_equal(r.repo.clusters[0].repo_url, "${REPO_URL}");
+    result_free(&r);
+}
+
 static void test_rules_teams_file(void **state)
 {
     (void)state;
@@ -1009,6 +1172,7 @@ int main(void)
         cmocka_unit_test(test_warnings_only_return_zero),
         cmocka_unit_test(test_rule_yaml_syntax),
         cmocka_unit_test(test_rule_yaml_syntax_keeps_earlier_documents),
+        cmocka_unit_test(test_numbers_out_of_range),
         cmocka_unit_test(test_rule_unknown_key),
         cmocka_unit_test(test_rule_duplicate_key),
         cmocka_unit_test(test_rule_type),
@@ -1030,6 +1194,7 @@ int main(void)
         cmocka_unit_test(test_rule_consumers),
         cmocka_unit_test(test_rule_metric_source),
         cmocka_unit_test(test_rules_cluster_file),
+        cmocka_unit_test(test_rule_url),
         cmocka_unit_test(test_rules_teams_file),
         cmocka_unit_test(test_rule_layout),
         cmocka_unit_test(test_rule_ignored_topic),

@@ -339,7 +339,7 @@ static void test_text_control_bytes(void **state)
     rc_pr_print_text(tcapture_open(&c), &cs);
     tcapture_close(&c);
     assert_null(memchr(c.data, 0x1b, c.len));
-    assert_non_null(strstr(c.data, "A topics/it/?[2Jevil .yaml\n"));
+    assert_non_null(strstr(c.data, "A topics/it/\\x1b[2Jevil\\n.yaml\n"));
     tcapture_free(&c);
     rc_changeset_free(&cs);
 }

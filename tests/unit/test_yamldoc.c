@@ -245,6 +245,58 @@ static void test_large_input(void **state)
     rc_buf_free(&b);
 }
 
+/* Nesting is bounded: 64 levels parse, the 65th is refused where it opens,
+ * in flow and block style alike, and a 200 KB file of `[` is refused too
+ * (before the bound it took libyaml minutes). */
+static void test_nesting_depth_bound(void **state)
+{
+    (void)state;
+    rc_yfile f;
+    rc_buf b = {0};
+    for (int i = 0; i < RC_YAML_MAX_DEPTH; i++)
+        rc_buf_puts(&b, "[");
+    for (int i = 0; i < RC_YAML_MAX_DEPTH; i++)
+        rc_buf_puts(&b, "]");
+    assert_int_equal(rc_yaml_parse(&f, b.data, b.len), 0);
+    const rc_ynode *n = f.docs[0].root;
+    for (int i = 1; i < RC_YAML_MAX_DEPTH; i++)
+        n = n->items[0];
+    assert_int_equal(n->kind, RC_YNODE_SEQUENCE);
+    assert_int_equal(n->nitems, 0);
+    rc_yfile_free(&f);
+    rc_buf_free(&b);
+
+    rc_buf_puts(&b, "name: x\nconfig: ");
+    for (int i = 0; i < 200000; i++)
+        rc_buf_puts(&b, i % 2 ? "[" : "{a: ");
+    assert_int_equal(rc_yaml_parse(&f, b.data, b.len), -1);
+    assert_string_equal(f.error, "nesting deeper than 64 levels");
+    /* the root map is level 1, so the 64th collection of the run is refused:
+     * it follows 31 "{a: [" pairs and one "{a: " */
+    assert_int_equal(f.error_line, 2);
+    assert_int_equal(f.error_col, 9 + 31 * 5 + 4);
+    rc_yfile_free(&f);
+    rc_buf_free(&b);
+
+    for (int i = 0; i <= RC_YAML_MAX_DEPTH; i++)
+        rc_buf_printf(&b, "%*s- \n", 2 * i, "");
+    assert_int_equal(rc_yaml_parse(&f, b.data, b.len), -1);
+    assert_string_equal(f.error, "nesting deeper than 64 levels");
+    assert_int_equal(f.error_line, RC_YAML_MAX_DEPTH + 1);
+    assert_int_equal(f.error_col, 2 * RC_YAML_MAX_DEPTH + 1);
+    rc_yfile_free(&f);
+    rc_buf_free(&b);
+
+    for (int i = 0; i < 200000; i++)
+        rc_buf_puts(&b, "[");
+    assert_int_equal(rc_yaml_parse(&f, b.data, b.len), -1);
+    assert_string_equal(f.error, "nesting deeper than 64 levels");
+    assert_int_equal(f.error_line, 1);
+    assert_int_equal(f.error_col, RC_YAML_MAX_DEPTH + 1);
+    rc_yfile_free(&f);
+    rc_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_not_nul_terminated),
         cmocka_unit_test(test_large_input),
+        cmocka_unit_test(test_nesting_depth_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,6 @@ expect_rc 0 "re-applying the same commit converges"
 expect_out "no changes" "with no changes"
 
 run rc plan --cluster it --format json
-check "the state topic is never reported as unmanaged" bash -c "! grep -q '_reconcile.applied' <<<'$OUT'"
+expect_no_out "_reconcile.applied" "the state topic is never reported as unmanaged"
 
 finish

@@ -28,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_GITHUB } out_format;
@@ -78,6 +80,8 @@ static const char usage_main[] =
     "  -X key=value        librdkafka client property, overrides the cluster file (repeatable)\n"
     "  --format FORMAT     text (default), json, markdown or github\n"
     "  --timeout DURATION  per admin request, e.g. 30s (default 30s)\n"
+    "  --deadline DURATION the whole run, e.g. 10m (default 30m): a run still going\n"
+    "                      then stops with exit 1 (what an apply landed stays)\n"
     "  --no-color          never color the output (also NO_COLOR=1)\n"
     "  -v, --verbose       say what is being done\n"
     "  -q, --quiet         only errors and the result\n"
@@ -1030,6 +1034,43 @@ static int cmd_base(cli *c, bool is_diff)
     return RC_EXIT_OK;
 }
 
+/* ---- the overall deadline ------------------------------------------------------- */
+
+/* No run may hang forever: a library can (libgit2 1.5.1 loops on a truncated
+ * loose object; a broker can stall a request past every client timeout). A
+ * real-time timer ends the run with a message written by the signal handler
+ * itself (only async-signal-safe calls: write and _exit). An apply cut short
+ * is like one killed by CI: what landed stays, the next apply converges. */
+#define RC_DEFAULT_DEADLINE_MS (30 * 60 * 1000)
+static char deadline_message[256];
+static size_t deadline_message_len;
+
+static void deadline_reached(int sig)
+{
+    (void)sig;
+    ssize_t ignored = write(STDERR_FILENO, deadline_message, deadline_message_len);
+    (void)ignored;
+    _exit(RC_EXIT_FAILURE);
+}
+
+static void start_deadline(int ms, const char *arg)
+{
+    int n = snprintf(deadline_message, sizeof(deadline_message),
+                     "reconcile: gave up: the run did not finish within %s (--deadline); "
+                     "nothing more was done, and a cut-short apply converges on the next "
+                     "run\n",
+                     arg);
+    deadline_message_len =
+        n > 0 && (size_t)n < sizeof(deadline_message) ? (size_t)n : strlen(deadline_message);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = deadline_reached;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval t = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
 /* ---- option parsing -------------------------------------------------------------- */
 
 enum {
@@ -1045,6 +1086,7 @@ enum {
     OPT_OUT,
     OPT_DRY_RUN,
     OPT_RETRY_DELAY,
+    OPT_DEADLINE,
     OPT_END_ /* count: OPT_END_ - OPT_REF long options */
 };
 
@@ -1064,6 +1106,7 @@ static const struct option long_opts[] = {
     {"out", required_argument, NULL, OPT_OUT},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"retry-delay", required_argument, NULL, OPT_RETRY_DELAY},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
     {NULL, 0, NULL, 0},
 };
 
@@ -1164,6 +1207,8 @@ int rc_cli_main(int argc, char **argv)
     opterr = 0;
     int opt;
     bool given[OPT_END_ - OPT_REF] = {false};
+    int deadline_ms = RC_DEFAULT_DEADLINE_MS;
+    const char *deadline_arg = "30m";
     while ((opt = getopt_long(argc, argv, ":C:X:vqh", long_opts, NULL)) != -1) {
         if (opt >= OPT_REF && opt < OPT_END_)
             given[opt - OPT_REF] = true;
@@ -1250,6 +1295,13 @@ int rc_cli_main(int argc, char **argv)
                 goto out;
             }
             break;
+        case OPT_DEADLINE:
+            if (parse_ms_option(&deadline_ms, "--deadline", "10m", optarg, 1, 86400000) != 0) {
+                exit_code = RC_EXIT_USAGE;
+                goto out;
+            }
+            deadline_arg = optarg;
+            break;
         case ':':
             exit_code = usage_error("option '%s' needs a value", argv[optind - 1]);
             goto out;
@@ -1322,6 +1374,7 @@ int rc_cli_main(int argc, char **argv)
         goto out;
     }
     c.color = !c.no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO);
+    start_deadline(deadline_ms, deadline_arg);
 
     if (is_validate)
         exit_code = cmd_validate(&c);

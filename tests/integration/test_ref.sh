@@ -50,4 +50,22 @@ expect_out "is not the root of a git repository" "says -C is not a repository ro
 expect_out "inside the repository at $REPO/" "and names the enclosing repository"
 rm -rf "$REPO/nested"
 
+# no run hangs forever: a truncated loose object makes libgit2 1.5.1 loop;
+# the overall --deadline ends the run with exit 1 and says why
+T="$WORK/truncated"
+mkdir -p "$T/topics/it"
+cp "$REPO/topics/_teams.yaml" "$T/topics/"
+cp "$REPO/topics/it/_cluster.yaml" "$T/topics/it/"
+printf 'name: %s.t\npartitions: 1\nowner: payments\n' "$P" >"$T/topics/it/t.yaml"
+git -C "$T" init -q
+git -C "$T" add -A
+git -C "$T" -c user.email=it@example.invalid -c user.name=it commit -q -m t
+blob=$(git -C "$T" rev-parse HEAD:topics/it/t.yaml)
+obj="$T/.git/objects/${blob:0:2}/${blob:2}"
+chmod u+w "$obj"
+truncate -s $(($(stat -c %s "$obj") / 2)) "$obj"
+run timeout 60 "$RECONCILE_BIN" -C "$T" validate --ref HEAD --deadline 2s
+expect_rc 1 "a run that would hang ends at the deadline"
+expect_out "did not finish within 2s (--deadline)" "and says why"
+
 finish

@@ -55,6 +55,7 @@ typedef struct cli {
     int retry_delay_ms;
     int timeout_ms;
     rc_secrets secrets;
+    const rc_cli_adapters *adapters;
 } cli;
 
 /* ---- help ---------------------------------------------------------------- */
@@ -356,7 +357,7 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
     rc_kadmin_config kcfg = {decl->name, bootstrap,  &props,     c->timeout_ms,
                              0,          c->verbose, &c->secrets};
     rc_kadmin *ka = NULL;
-    if (rc_kadmin_rdkafka_new(&ka, &kcfg, err, sizeof(err)) != 0) {
+    if (c->adapters->kadmin_new(&ka, &kcfg, err, sizeof(err)) != 0) {
         char *masked = rc_secrets_mask(&c->secrets, err);
         plan->cluster = rc_xstrdup(decl->name);
         plan->error = rc_xasprintf("cluster %s: %s", decl->name, masked);
@@ -603,7 +604,7 @@ static void guard_before_apply(cli *c, const rc_cluster_decl *decl, rc_cluster_p
     }
     rc_applied_state_config cfg = state_config(c, decl, conn);
     char *recorded = NULL;
-    if (rc_applied_state_read(&recorded, &cfg, err, sizeof(err)) != 0) {
+    if (c->adapters->applied_read(&recorded, &cfg, err, sizeof(err)) != 0) {
         p->error =
             rc_xasprintf("cluster %s: cannot read the last applied commit: %s", decl->name, err);
         return;
@@ -643,7 +644,7 @@ static void record_applied(cli *c, const rc_cluster_decl *decl, rc_cluster_plan 
 {
     char err[512];
     rc_applied_state_config cfg = state_config(c, decl, conn);
-    if (rc_applied_state_write(&cfg, commit, err, sizeof(err)) != 0) {
+    if (c->adapters->applied_write(&cfg, commit, err, sizeof(err)) != 0) {
         if (!p->error)
             p->error = rc_xasprintf("cluster %s: applied, but cannot record commit %s: %s",
                                     decl->name, commit, err);
@@ -1071,6 +1072,12 @@ static void start_deadline(int ms, const char *arg)
     setitimer(ITIMER_REAL, &t, NULL);
 }
 
+static void stop_deadline(void)
+{
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+}
+
 /* ---- option parsing -------------------------------------------------------------- */
 
 enum {
@@ -1193,9 +1200,21 @@ static const char *misplaced_option(const bool *given, unsigned command, char *b
     return NULL;
 }
 
+const rc_cli_adapters rc_cli_real_adapters = {
+    .kadmin_new = rc_kadmin_rdkafka_new,
+    .applied_read = rc_applied_state_read,
+    .applied_write = rc_applied_state_write,
+};
+
 int rc_cli_main(int argc, char **argv)
 {
+    return rc_cli_run(argc, argv, &rc_cli_real_adapters);
+}
+
+int rc_cli_run(int argc, char **argv, const rc_cli_adapters *adapters)
+{
     cli c = {0};
+    c.adapters = adapters;
     c.repo_dir = ".";
     c.timeout_ms = 30000;
     c.clusters = rc_xcalloc((size_t)argc, sizeof(char *));
@@ -1205,6 +1224,7 @@ int rc_cli_main(int argc, char **argv)
     /* The command may stand anywhere among the options (getopt permutes), so
      * `reconcile plan -C repo` and `reconcile -C repo plan` both work. */
     opterr = 0;
+    optind = 0; /* glibc: start over, so a second call parses its own argv */
     int opt;
     bool given[OPT_END_ - OPT_REF] = {false};
     int deadline_ms = RC_DEFAULT_DEADLINE_MS;
@@ -1386,9 +1406,12 @@ int rc_cli_main(int argc, char **argv)
         exit_code = cmd_publish(&c);
     else
         exit_code = cmd_plan_or_apply(&c, is_apply);
+    stop_deadline();
 out:
     free(c.clusters);
     rc_kvlist_free(&c.xprops);
     rc_secrets_free(&c.secrets);
+    fflush(stdout);
+    fflush(stderr);
     return exit_code;
 }

@@ -15,6 +15,30 @@ enum {
     RC_EXIT_USAGE = 64,
 };
 
+#include "applied_state.h"
+#include "kadmin.h"
+
+#include <stddef.h>
+
+/* What the command layer reaches the outside world through, so it can be
+ * driven by fakes in unit tests (exit codes, report wording, the guard and
+ * recording logic) while the real table is what the binary uses. */
+typedef struct rc_cli_adapters {
+    int (*kadmin_new)(rc_kadmin **out, const rc_kadmin_config *cfg, char *errbuf, size_t errlen);
+    int (*applied_read)(char **commit_out, const rc_applied_state_config *cfg, char *errbuf,
+                        size_t errlen);
+    int (*applied_write)(const rc_applied_state_config *cfg, const char *commit, char *errbuf,
+                         size_t errlen);
+} rc_cli_adapters;
+
+/* librdkafka admin client, applied state in the cluster's compacted topic. */
+extern const rc_cli_adapters rc_cli_real_adapters;
+
+/* Run one command line (argv[0] is the program name) and return its exit
+ * code. Reentrant enough for tests: option parsing starts over each call,
+ * and the --deadline timer is cancelled before returning. */
+int rc_cli_run(int argc, char **argv, const rc_cli_adapters *adapters);
+/* rc_cli_run with rc_cli_real_adapters. */
 int rc_cli_main(int argc, char **argv);
 
 #endif

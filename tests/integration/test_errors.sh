@@ -122,6 +122,11 @@ for cmd in validate plan apply; do
   expect_rc 0 "$cmd --help"
   expect_out "usage: reconcile $cmd" "$cmd --help shows its usage"
 done
+# plan --help tells the truth about formats: github and markdown need --base
+run "$RECONCILE_BIN" plan --help
+expect_out "[--base REV [--format markdown|github]]" "plan --help: markdown and github go with --base"
+run rc plan --format github
+expect_rc 64 "plan --format github without --base, as the help says"
 run "$RECONCILE_BIN" --version
 expect_rc 0 "--version"
 

@@ -79,7 +79,26 @@ char *rc_links_dashboard_url(const char *grafana_url, const char *uid, const cha
     while (len > 0 && grafana_url[len - 1] == '/')
         len--;
     rc_buf b = {0};
-    rc_buf_append(&b, grafana_url, len);
+    /* The link goes into alert annotations and chat rooms: credentials in the
+     * URL (user:password@host, which publish may use) never go with it. */
+    const char *scheme_end = strstr(grafana_url, "://");
+    size_t start = 0;
+    if (scheme_end && (size_t)(scheme_end - grafana_url) + 3 <= len) {
+        size_t host = (size_t)(scheme_end - grafana_url) + 3, end = host;
+        while (end < len && grafana_url[end] != '/' && grafana_url[end] != '?' &&
+               grafana_url[end] != '#')
+            end++;
+        for (size_t i = host; i < end; i++)
+            if (grafana_url[i] == '@')
+                start = i + 1;
+        if (start) {
+            rc_buf_append(&b, grafana_url, host);
+        }
+    }
+    if (start)
+        rc_buf_append(&b, grafana_url + start, len - start);
+    else
+        rc_buf_append(&b, grafana_url, len);
     rc_buf_printf(&b, "/d/%s?", uid);
     if (group) {
         char *g = rc_links_url_escape(group);

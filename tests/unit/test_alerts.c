@@ -163,6 +163,20 @@ static char *dashboard(const char *base, const char *cluster, const char *topic,
 
 /* ---- tests ------------------------------------------------------------------ */
 
+/* Credentials in grafana_url (which publish may use) never reach the link
+ * that alerts carry into chat rooms. */
+static void test_dashboard_link_drops_credentials(void **state)
+{
+    (void)state;
+    char *u =
+        rc_links_dashboard_url("https://svc:S3cr3t@grafana.example:3000/", "uid1", NULL, NULL);
+    assert_string_equal(u, "https://grafana.example:3000/d/uid1?from=now-6h&to=now");
+    free(u);
+    u = rc_links_dashboard_url("http://grafana.example/sub@path", "uid1", NULL, NULL);
+    assert_string_equal(u, "http://grafana.example/sub@path/d/uid1?from=now-6h&to=now");
+    free(u);
+}
+
 static void test_kafka_exporter_rules(void **state)
 {
     (void)state;
@@ -732,6 +746,7 @@ static void test_many_topics(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dashboard_link_drops_credentials),
         cmocka_unit_test(test_kafka_exporter_rules),
         cmocka_unit_test(test_every_profile),
         cmocka_unit_test(test_thresholds),

@@ -24,7 +24,7 @@
  *      profile's defaults.lag_max (5m in the shipped profiles). A topic's
  *      offset threshold cannot be honoured by a time-only profile and falls
  *      back to that time threshold;
- *   3. offset-only profiles (kafka_exporter, kminion, redpanda): the time
+ *   3. offset-only profiles (the shipped kafka_exporter is one): the time
  *      threshold of 2. converted with the topic's declared
  *      throughput.messages_per_second (ceil(seconds * rate): the backlog
  *      produced in that time at the declared rate), else the profile's

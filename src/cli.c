@@ -16,6 +16,7 @@
 #include "kadmin.h"
 #include "model.h"
 #include "plan_print.h"
+#include "profiles.h"
 #include "secrets.h"
 #include "source.h"
 #include "textout.h"
@@ -252,6 +253,52 @@ static bool cluster_selected(const cli *c, const char *name)
 }
 
 /* Load and validate. Returns 0, or an exit code after printing why. */
+/* Where templates come from: the managed repository's own alert-templates/
+ * and dashboards/ when it has them (a platform team's customised shapes),
+ * else $RECONCILE_DATA_DIR, else the copies installed with the binary, else
+ * (a build tree) the source tree's. Heap string. */
+static char *data_dir(const cli *c, const char *name)
+{
+    const char *candidates[] = {c->repo_dir, getenv("RECONCILE_DATA_DIR"),
+                                RECONCILE_INSTALL_DATA_DIR, RECONCILE_SOURCE_DIR};
+    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+        if (!candidates[i] || !*candidates[i])
+            continue;
+        char *path = rc_xasprintf("%s/%s", candidates[i], name);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            return path;
+        free(path);
+    }
+    return rc_xasprintf("%s/%s", c->repo_dir, name); /* the error names the expected place */
+}
+
+/* The metric-source profiles the templates provide: what metric_source is
+ * checked against. Heap list (rc_profiles_free); NULL when the templates
+ * cannot be listed, with a warning (then only the form of a name is checked). */
+typedef struct profile_list {
+    char **names;
+    size_t n;
+    bool listed;
+} profile_list;
+
+static void list_profiles(cli *c, profile_list *pl, rc_decl_options *opt)
+{
+    char err[512];
+    char *tmpl = data_dir(c, "alert-templates"), *dash = data_dir(c, "dashboards");
+    memset(pl, 0, sizeof(*pl));
+    memset(opt, 0, sizeof(*opt));
+    if (rc_profiles_list(&pl->names, &pl->n, tmpl, dash, err, sizeof(err)) == 0) {
+        pl->listed = true;
+        opt->metric_sources = (const char *const *)pl->names;
+        opt->nmetric_sources = pl->n;
+    } else if (!c->quiet) {
+        print_masked(c, stderr, "reconcile: warning: ", err);
+    }
+    free(tmpl);
+    free(dash);
+}
+
 static int load_repo(cli *c, rc_repo *repo, rc_source *src)
 {
     char err[512];
@@ -260,7 +307,11 @@ static int load_repo(cli *c, rc_repo *repo, rc_source *src)
         return RC_EXIT_FAILURE;
     }
     rc_diags diags = {0};
-    int rc = rc_decl_load(repo, src, &diags);
+    profile_list profiles;
+    rc_decl_options opt;
+    list_profiles(c, &profiles, &opt);
+    int rc = rc_decl_load_opts(repo, src, &diags, &opt);
+    rc_profiles_free(profiles.names, profiles.n);
     if (diags.len > 0)
         print_diags(c, &diags);
     size_t nerr = rc_diags_errors(&diags);
@@ -712,26 +763,6 @@ static int expand_monitoring(rc_cluster_decl *decl)
     return 0;
 }
 
-/* Where templates come from: the managed repository's own alert-templates/
- * and dashboards/ when it has them (a platform team's customised shapes),
- * else $RECONCILE_DATA_DIR, else the copies installed with the binary, else
- * (a build tree) the source tree's. Heap string. */
-static char *data_dir(const cli *c, const char *name)
-{
-    const char *candidates[] = {c->repo_dir, getenv("RECONCILE_DATA_DIR"),
-                                RECONCILE_INSTALL_DATA_DIR, RECONCILE_SOURCE_DIR};
-    for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
-        if (!candidates[i] || !*candidates[i])
-            continue;
-        char *path = rc_xasprintf("%s/%s", candidates[i], name);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            return path;
-        free(path);
-    }
-    return rc_xasprintf("%s/%s", c->repo_dir, name); /* the error names the expected place */
-}
-
 /* Render every selected cluster to c->out_dir. Returns 0 or -1 (printed). */
 static int render_all(cli *c, rc_repo *repo, const char *commit)
 {
@@ -983,8 +1014,12 @@ static int cmd_base(cli *c, bool is_diff)
     }
     rc_repo base = {0}, head = {0};
     rc_diags base_diags = {0}, head_diags = {0};
-    rc_decl_load(&base, &base_src, &base_diags);
-    rc_decl_load(&head, &head_src, &head_diags);
+    profile_list profiles;
+    rc_decl_options opt;
+    list_profiles(c, &profiles, &opt);
+    rc_decl_load_opts(&base, &base_src, &base_diags, &opt);
+    rc_decl_load_opts(&head, &head_src, &head_diags, &opt);
+    rc_profiles_free(profiles.names, profiles.n);
     rc_changeset cs;
     rc_changeset_compute(&cs, &base_src, &base, &head_src, &head);
     rc_changeset_use_diags(&cs, &base_diags, &head_diags);

@@ -6,8 +6,8 @@
  *   dashboards/topic.json              the dashboard (Grafana dashboard model JSON)
  *   dashboards/profiles/<source>.yaml  PromQL snippets for one metric source, named
  *                                      after monitoring.metric_source of the cluster
- *                                      (kafka_exporter, kafka-lag-exporter, kminion,
- *                                      redpanda); `description:` (text) and `vars:`
+ *                                      (the profiles are these files: profiles.h);
+ *                                      `description:` (text) and `vars:`
  *
  * Both are parsed once by rc_dashboards_load and expanded per topic with the
  * structure-aware templating of tmpl.h, so no declared value can break the

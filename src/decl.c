@@ -22,7 +22,8 @@
 
 typedef struct ctx {
     rc_diags *diags;
-    const char *file; /* file being read, for every diagnostic */
+    const char *file;           /* file being read, for every diagnostic */
+    const rc_decl_options *opt; /* may be NULL */
 } ctx;
 
 static void vdiag(rc_diags *d, rc_severity sev, const char *file, int line, int col,
@@ -715,9 +716,6 @@ static const char *const monitoring_keys[] = {"metric_source",  "prometheus_data
                                               "prometheus_url", "grafana_url",
                                               "grafana_folder", "labels"};
 
-static const char *const metric_sources[] = {"kafka_exporter", "kafka-lag-exporter", "kminion",
-                                             "redpanda"};
-
 enum {
     TK_NAME,
     TK_PARTITIONS,
@@ -1110,27 +1108,45 @@ static void parse_defaults(ctx *x, cluster_ctx *cc, const rc_ynode *v)
     }
 }
 
+/* The profiles are whatever template files exist (rc_decl_options), so the
+ * list of names is data; without one only the form of the name is checked. */
+static void check_metric_source(ctx *x, rc_cluster_decl *c, const rc_ynode *n)
+{
+    const rc_decl_options *o = x->opt;
+    bool known = !o || !o->metric_sources;
+    for (size_t k = 0; !known && k < o->nmetric_sources; k++)
+        known = strcmp(o->metric_sources[k], n->str) == 0;
+    bool well_formed = *n->str != '\0';
+    for (const char *p = n->str; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+            well_formed = false;
+    if (known && well_formed) {
+        free(c->metric_source);
+        c->metric_source = rc_xstrdup(n->str);
+        return;
+    }
+    rc_buf have = {0};
+    for (size_t k = 0; o && k < o->nmetric_sources; k++)
+        rc_buf_printf(&have, "%s%s", k ? ", " : "", o->metric_sources[k]);
+    const char *dym =
+        o && o->metric_sources
+            ? rc_did_you_mean(n->str, (const char *const *)o->metric_sources, o->nmetric_sources)
+            : NULL;
+    diag(x, E, n, "metric-source",
+         "monitoring.metric_source: unknown metric source \"%s\"%s%s%s (profiles found: %s)",
+         n->str, dym ? " (did you mean \"" : "", dym ? dym : "", dym ? "\"?)" : "",
+         have.data ? have.data : "none");
+    rc_buf_free(&have);
+}
+
 static void parse_monitoring(ctx *x, rc_cluster_decl *c, const rc_ynode *v)
 {
     const rc_ypair *s[ARRAY_LEN(monitoring_keys)];
     if (!walk_map(x, v, "monitoring", monitoring_keys, ARRAY_LEN(monitoring_keys), s))
         return;
     const rc_ynode *n;
-    if ((n = val(s[MK_SOURCE])) && want_string(x, n, "monitoring.metric_source", true, NULL)) {
-        size_t k = 0;
-        while (k < ARRAY_LEN(metric_sources) && strcmp(metric_sources[k], n->str) != 0)
-            k++;
-        if (k < ARRAY_LEN(metric_sources)) {
-            free(c->metric_source);
-            c->metric_source = rc_xstrdup(n->str);
-        } else {
-            const char *dym = rc_did_you_mean(n->str, metric_sources, ARRAY_LEN(metric_sources));
-            diag(x, E, n, "metric-source",
-                 "monitoring.metric_source: unknown metric source \"%s\"%s%s%s (known: "
-                 "kafka_exporter, kafka-lag-exporter, kminion, redpanda)",
-                 n->str, dym ? " (did you mean \"" : "", dym ? dym : "", dym ? "\"?)" : "");
-        }
-    }
+    if ((n = val(s[MK_SOURCE])) && want_string(x, n, "monitoring.metric_source", true, NULL))
+        check_metric_source(x, c, n);
     if ((n = val(s[MK_DATASOURCE])))
         want_string(x, n, "monitoring.prometheus_datasource", true, &c->prometheus_datasource);
     if ((n = val(s[MK_PROM_URL])) &&
@@ -1578,6 +1594,12 @@ static void parse_file(ctx *x, const rc_source_file *f, rc_yfile *yf)
 
 int rc_decl_load(rc_repo *out, const rc_source *src, rc_diags *diags)
 {
+    return rc_decl_load_opts(out, src, diags, NULL);
+}
+
+int rc_decl_load_opts(rc_repo *out, const rc_source *src, rc_diags *diags,
+                      const rc_decl_options *opt)
+{
     memset(out, 0, sizeof(*out));
     size_t errors_before = rc_diags_errors(diags);
     const rc_source_file *teams_file = NULL;
@@ -1644,7 +1666,7 @@ int rc_decl_load(rc_repo *out, const rc_source *src, rc_diags *diags)
     /* Teams first: every topic's owner is checked against them. */
     teams_ctx tc = {.repo = out};
     if (teams_file) {
-        ctx x = {diags, teams_file->path};
+        ctx x = {diags, teams_file->path, opt};
         rc_yfile yf;
         parse_file(&x, teams_file, &yf);
         /* With an unreadable teams file every owner would look unknown:
@@ -1680,7 +1702,7 @@ int rc_decl_load(rc_repo *out, const rc_source *src, rc_diags *diags)
                 break;
             }
         if (cf->cluster_file) {
-            ctx x = {diags, cf->cluster_file->path};
+            ctx x = {diags, cf->cluster_file->path, opt};
             rc_yfile yf;
             parse_file(&x, cf->cluster_file, &yf);
             if (!yf.error)
@@ -1694,7 +1716,7 @@ int rc_decl_load(rc_repo *out, const rc_source *src, rc_diags *diags)
         free(dir);
         size_t seq = 0;
         for (size_t j = 0; j < cf->ntopic_files; j++) {
-            ctx x = {diags, cf->topic_files[j]->path};
+            ctx x = {diags, cf->topic_files[j]->path, opt};
             rc_yfile yf;
             parse_file(&x, cf->topic_files[j], &yf);
             for (size_t d = 0; d < yf.ndocs; d++)

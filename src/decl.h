@@ -37,8 +37,9 @@
  *            max_replication_factor, max_partitions, allow_delete, keep_undeclared_overrides,
  *            guard_older_commits, ignore: [fnmatch globs], allowed_config_keys: [..],
  *            required_fields: [message, lag.max, ...], partition_messages_per_second}
- *   monitoring: {metric_source: kafka_exporter|kafka-lag-exporter|kminion|redpanda
- *                (default kafka_exporter), prometheus_datasource, prometheus_url,
+ *   monitoring: {metric_source: one of the profiles found (rc_decl_options; the shipped
+ *                ones: see alert-templates/), default kafka_exporter, prometheus_datasource,
+ *                prometheus_url,
  *                grafana_url, grafana_folder, labels: {name: value}}
  *
  * Rule ids (stable; every diagnostic is positioned at the offending node):
@@ -66,6 +67,20 @@
  * cluster by name (a duplicate declaration keeps the first one), teams by name.
  * Topic config values are canonical and include the cluster's defaults.config. */
 int rc_decl_load(rc_repo *out, const rc_source *src, rc_diags *diags);
+
+/* What the declarations are checked against that is not in them. */
+typedef struct rc_decl_options {
+    /* The metric-source profiles that exist (names of the profile files the
+     * templates provide, see profiles.h), borrowed. NULL: any well-formed
+     * name is accepted (the caller checks). The list is data, never C: a new
+     * profile is two files. */
+    const char *const *metric_sources;
+    size_t nmetric_sources;
+} rc_decl_options;
+
+/* rc_decl_load with options (opt may be NULL: as rc_decl_load). */
+int rc_decl_load_opts(rc_repo *out, const rc_source *src, rc_diags *diags,
+                      const rc_decl_options *opt);
 
 /* Plan-time checks that need the broker (obs from describe_cluster and
  * describe_configs): a warning for each topic still to be created whose

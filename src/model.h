@@ -72,7 +72,7 @@ typedef struct rc_cluster_decl {
     size_t nallowed_config_keys;
     double partition_messages_per_second; /* napkin math; 0 = not checked */
     /* monitoring */
-    char *metric_source; /* kafka_exporter (default), kafka-lag-exporter, kminion, redpanda */
+    char *metric_source; /* a profile name (profiles.h); default kafka_exporter */
     char *prometheus_datasource;
     char *prometheus_url;
     char *grafana_url;

@@ -9,6 +9,7 @@
 #include "support.h"
 
 #include "decl.h"
+#include "profiles.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -99,11 +100,26 @@ void t_source_from_files(rc_source *src, const tfile *files, size_t n)
     qsort(src->files, src->nfiles, sizeof(*src->files), file_cmp);
 }
 
+int t_decl_load(rc_repo *repo, const rc_source *src, rc_diags *diags)
+{
+    char *tmpl = t_src_path("alert-templates"), *dash = t_src_path("dashboards");
+    char **names = NULL, err[256];
+    size_t n = 0;
+    if (rc_profiles_list(&names, &n, tmpl, dash, err, sizeof(err)) != 0 || n == 0)
+        fail_msg("no metric-source profiles under the source tree: %s", err);
+    rc_decl_options opt = {(const char *const *)names, n};
+    int rc = rc_decl_load_opts(repo, src, diags, &opt);
+    rc_profiles_free(names, n);
+    free(tmpl);
+    free(dash);
+    return rc;
+}
+
 void tside_load(tside *s, const tfile *files, size_t n)
 {
     memset(s, 0, sizeof(*s));
     t_source_from_files(&s->src, files, n);
-    rc_decl_load(&s->repo, &s->src, &s->diags);
+    t_decl_load(&s->repo, &s->src, &s->diags);
 }
 
 void tside_free(tside *s)

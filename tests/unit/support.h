@@ -57,6 +57,10 @@ typedef struct tside {
     rc_diags diags;
 } tside;
 
+/* rc_decl_load_opts as the command layer calls it: metric_source checked
+ * against the profiles the source tree's templates provide (profiles.h). */
+int t_decl_load(rc_repo *repo, const rc_source *src, rc_diags *diags);
+
 /* t_source_from_files, then rc_decl_load (whatever it finds: the diagnostics
  * are the caller's to check). */
 void tside_load(tside *s, const tfile *files, size_t n);

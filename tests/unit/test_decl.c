@@ -31,7 +31,7 @@ typedef struct result {
 static void load_source(result *r, rc_source *src)
 {
     memset(r, 0, sizeof(*r));
-    r->rc = rc_decl_load(&r->repo, src, &r->diags);
+    r->rc = t_decl_load(&r->repo, src, &r->diags);
     rc_diags_sort(&r->diags);
     rc_source_free(src);
 }

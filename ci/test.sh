@@ -35,12 +35,12 @@ if [ -z "${RECONCILE_BOOTSTRAP:-}" ]; then
   export RECONCILE_BOOTSTRAP
 fi
 echo "== integration tests against $RECONCILE_BOOTSTRAP"
-ctest --test-dir "$build" -L integration --output-on-failure
+ctest --test-dir "$build" -L integration --output-on-failure -j "$(nproc)"
 
 echo "== ASan + UBSan build, whole suite"
 ci/build.sh "$asan" -DRECONCILE_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir "$asan" --output-on-failure
+  ctest --test-dir "$asan" --output-on-failure -j "$(nproc)"
 
 echo "== unit tests under valgrind"
 for t in "$build"/test_*; do

@@ -366,93 +366,132 @@ static void read_back_unknown(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_out
     snprintf(ka->errmsg, sizeof(ka->errmsg), "%s", failure);
 }
 
+/* ---- the stages ----------------------------------------------------------------- */
+
+/* One batched request kind. The stages run in table order; a new kind of
+ * change (ACL bindings, say) is one more entry and its send function. */
+typedef struct stage {
+    const char *doing;      /* progress label */
+    const char *validating; /* progress label with validate_only; NULL: skipped then */
+    bool creating;          /* TOPIC_ALREADY_EXISTS is no failure, and is read back */
+    size_t (*count)(const batches *b);
+    const size_t *(*index)(const batches *b); /* plan index of each entry */
+    int (*send)(rc_kadmin *ka, const batches *b, bool validate_only, rc_topic_result **res);
+} stage;
+
+static size_t n_creates(const batches *b)
+{
+    return b->ncreates;
+}
+static const size_t *i_creates(const batches *b)
+{
+    return b->create_idx;
+}
+static int send_creates(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res)
+{
+    return ka->ops->create_topics(ka, b->creates, b->ncreates, vo, res);
+}
+static size_t n_parts(const batches *b)
+{
+    return b->nparts;
+}
+static const size_t *i_parts(const batches *b)
+{
+    return b->part_idx;
+}
+static int send_parts(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res)
+{
+    return ka->ops->create_partitions(ka, b->parts, b->nparts, vo, res);
+}
+static size_t n_cfgs(const batches *b)
+{
+    return b->ncfgs;
+}
+static const size_t *i_cfgs(const batches *b)
+{
+    return b->cfg_idx;
+}
+static int send_cfgs(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res)
+{
+    return ka->ops->alter_configs(ka, b->cfgs, b->ncfgs, vo, res);
+}
+static size_t n_deletes(const batches *b)
+{
+    return b->ndeletes;
+}
+static const size_t *i_deletes(const batches *b)
+{
+    return b->delete_idx;
+}
+static int send_deletes(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res)
+{
+    (void)vo; /* never validated: see the table */
+    return ka->ops->delete_topics(ka, b->deletes, b->ndeletes, res);
+}
+
+static const stage stages[] = {
+    {"creating topics", "validating creations", true, n_creates, i_creates, send_creates},
+    {"adding partitions", "validating partition additions", false, n_parts, i_parts, send_parts},
+    {"changing configs", "validating config changes", false, n_cfgs, i_cfgs, send_cfgs},
+    /* DeleteTopics has no validate_only */
+    {"deleting topics", NULL, false, n_deletes, i_deletes, send_deletes},
+};
+
+/* Send one stage and record its answers. Returns the topics that failed
+ * (>= 0), or a negative RC_KADMIN_E* code: the call failed as a whole, or
+ * every topic was denied (one cause: the later stages would be denied too).
+ * A creating stage re-reads topics another writer created meanwhile and
+ * rebuilds *b, so the later stages carry what they still need. */
+static int run_stage(rc_kadmin *ka, rc_cluster_plan *plan, const stage *st, batches *b,
+                     bool validate_only, rc_apply_outcome *outcome, const rc_apply_options *opt)
+{
+    size_t n = st->count(b);
+    if (n == 0 || (validate_only && !st->validating))
+        return 0;
+    const size_t *idx = st->index(b);
+    progress(opt, validate_only ? st->validating : st->doing, n);
+    mark(outcome, idx, n, RC_APPLY_UNKNOWN);
+    rc_topic_result *res = NULL;
+    int rc = st->send(ka, b, validate_only, &res);
+    if (rc < 0)
+        return rc;
+    bool denied = all_denied(ka, res, n);
+    size_t failed = record_results(plan, idx, res, n, st->creating);
+    mark(outcome, idx, n, RC_APPLY_DONE);
+    size_t nexisting = 0;
+    size_t *existing = rc_xcalloc(n, sizeof(*existing));
+    for (size_t i = 0; st->creating && i < n; i++)
+        if (res[i].error_code == RC_KAFKA_TOPIC_ALREADY_EXISTS)
+            existing[nexisting++] = idx[i];
+    rc_topic_results_free(res, n);
+    if (denied) {
+        free(existing);
+        return RC_KADMIN_EACCESS;
+    }
+    if (!validate_only && nexisting > 0) {
+        failed += replan_existing(ka, plan, existing, nexisting, opt);
+        batches_free(b);
+        batches_build(b, plan);
+    }
+    free(existing);
+    return (int)failed;
+}
+
 static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_apply_outcome *outcome,
                const rc_apply_options *opt)
 {
     batches b;
     batches_build(&b, plan);
-    rc_topic_result *res = NULL;
     size_t failed = 0;
     int rc = 0;
 
-    if (b.ncreates > 0) {
-        progress(opt, validate_only ? "validating creations" : "creating topics", b.ncreates);
-        mark(outcome, b.create_idx, b.ncreates, RC_APPLY_UNKNOWN);
-        rc = ka->ops->create_topics(ka, b.creates, b.ncreates, validate_only, &res);
+    for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+        rc = run_stage(ka, plan, &stages[i], &b, validate_only, outcome, opt);
         if (rc < 0)
             goto out;
-        bool denied = all_denied(ka, res, b.ncreates);
-        failed += record_results(plan, b.create_idx, res, b.ncreates, true);
-        mark(outcome, b.create_idx, b.ncreates, RC_APPLY_DONE);
-        size_t nexisting = 0;
-        size_t *existing = rc_xcalloc(b.ncreates, sizeof(*existing));
-        for (size_t i = 0; i < b.ncreates; i++)
-            if (res[i].error_code == RC_KAFKA_TOPIC_ALREADY_EXISTS)
-                existing[nexisting++] = b.create_idx[i];
-        rc_topic_results_free(res, b.ncreates);
-        res = NULL;
-        if (denied) {
-            free(existing);
-            rc = RC_KADMIN_EACCESS;
-            goto out;
-        }
-        if (!validate_only && nexisting > 0) {
-            failed += replan_existing(ka, plan, existing, nexisting, opt);
-            /* the later stages now carry what those topics still need */
-            batches_free(&b);
-            batches_build(&b, plan);
-        }
-        free(existing);
+        failed += (size_t)rc;
     }
-    if (b.nparts > 0) {
-        progress(opt, validate_only ? "validating partition additions" : "adding partitions",
-                 b.nparts);
-        mark(outcome, b.part_idx, b.nparts, RC_APPLY_UNKNOWN);
-        rc = ka->ops->create_partitions(ka, b.parts, b.nparts, validate_only, &res);
-        if (rc < 0)
-            goto out;
-        bool denied = all_denied(ka, res, b.nparts);
-        failed += record_results(plan, b.part_idx, res, b.nparts, false);
-        mark(outcome, b.part_idx, b.nparts, RC_APPLY_DONE);
-        rc_topic_results_free(res, b.nparts);
-        res = NULL;
-        if (denied) {
-            rc = RC_KADMIN_EACCESS;
-            goto out;
-        }
-    }
-    if (b.ncfgs > 0) {
-        progress(opt, validate_only ? "validating config changes" : "changing configs", b.ncfgs);
-        mark(outcome, b.cfg_idx, b.ncfgs, RC_APPLY_UNKNOWN);
-        rc = ka->ops->alter_configs(ka, b.cfgs, b.ncfgs, validate_only, &res);
-        if (rc < 0)
-            goto out;
-        bool denied = all_denied(ka, res, b.ncfgs);
-        failed += record_results(plan, b.cfg_idx, res, b.ncfgs, false);
-        mark(outcome, b.cfg_idx, b.ncfgs, RC_APPLY_DONE);
-        rc_topic_results_free(res, b.ncfgs);
-        res = NULL;
-        if (denied) {
-            rc = RC_KADMIN_EACCESS;
-            goto out;
-        }
-    }
-    if (!validate_only && b.ndeletes > 0) {
-        progress(opt, "deleting topics", b.ndeletes);
-        mark(outcome, b.delete_idx, b.ndeletes, RC_APPLY_UNKNOWN);
-        rc = ka->ops->delete_topics(ka, b.deletes, b.ndeletes, &res);
-        if (rc < 0)
-            goto out;
-        bool denied = all_denied(ka, res, b.ndeletes);
-        failed += record_results(plan, b.delete_idx, res, b.ndeletes, false);
-        mark(outcome, b.delete_idx, b.ndeletes, RC_APPLY_DONE);
-        rc_topic_results_free(res, b.ndeletes);
-        res = NULL;
-        if (denied) {
-            rc = RC_KADMIN_EACCESS;
-            goto out;
-        }
-    }
+    rc = 0;
     if (!validate_only)
         failed -= read_back_rejected(ka, plan, opt);
     if (!validate_only) {

@@ -151,6 +151,15 @@ create_topic_directly() { # create_topic_directly TOPIC PARTITIONS
     --create --topic "$1" --partitions "$2" --replication-factor 1 >/dev/null
 }
 
+# gdb_run GDB-ARGS...: gdb in batch mode with a deadline, to stop reconcile at
+# an exact point (a breakpoint) and make a fault or another writer happen
+# there. LeakSanitizer cannot run under ptrace, so the ASan build checks
+# leaks everywhere but in these runs.
+gdb_run() {
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    timeout 300 gdb -q -batch -nx -ex 'set pagination off' "$@"
+}
+
 # kafka_acls ARGS...: Kafka's own AclCommand as the super user (PLAINTEXT
 # listener), e.g. kafka_acls --add --allow-principal User:noacl --operation
 # Describe --topic T. The SASL listener's user "noacl" has no ACLs unless a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# reconcile-test: serial (see CMakeLists.txt)
 # A declared topic the principal may not Describe is left out of Kafka's
 # all-topics metadata. It must not be planned as a create: plan and apply
 # refuse it by name, saying which permission is missing, and touch nothing.

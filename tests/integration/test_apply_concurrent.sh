@@ -21,7 +21,7 @@ apply_a_racing_b() {
 echo \$? >"$WORK/b.rc"
 SH
   chmod +x "$WORK/apply-b.sh"
-  run timeout 180 gdb -q -batch -nx -ex 'set pagination off' -ex "break $1" -ex 'run' \
+  run gdb_run -ex "break $1" -ex 'run' \
     -ex "shell $WORK/apply-b.sh" -ex 'delete' -ex 'continue' \
     --args "$RECONCILE_BIN" -C "$A" apply --cluster it
   OUT_B=$(cat "$WORK/b.out")

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# reconcile-test: serial (see CMakeLists.txt)
 # A batched create whose request fails part way (the broker freezes after the
 # first chunks landed): apply must read back what the failed request carried
 # and report each topic as it is, created or not, instead of '?' for the
@@ -33,7 +34,7 @@ kill -STOP $broker_pid
 ( sleep 4; kill -CONT $broker_pid ) >/dev/null 2>&1 &
 SH
 chmod +x "$WORK/freeze.sh"
-run timeout 300 gdb -q -batch -nx -ex 'set pagination off' -ex 'break submit_create' \
+run gdb_run -ex 'break submit_create' \
   -ex 'ignore 1 4' -ex 'run' -ex "shell $WORK/freeze.sh" -ex 'delete' -ex 'continue' \
   --args "$RECONCILE_BIN" -C "$REPO" apply --cluster it --timeout 3s
 kill -CONT "$broker_pid"

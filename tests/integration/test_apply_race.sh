@@ -20,7 +20,7 @@ SH
 
 # apply_with_race: apply, with the other writer run just before CreateTopics
 apply_with_race() {
-  run timeout 180 gdb -q -batch -nx \
+  run gdb_run \
     -ex 'set breakpoint pending on' -ex 'set pagination off' \
     -ex 'break op_create_topics' -ex 'run' \
     -ex "shell $WORK/other-writer.sh" -ex 'delete' -ex 'continue' \

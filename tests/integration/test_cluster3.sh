@@ -171,7 +171,7 @@ kill -9 $(node_pid 1) $(node_pid 2) $(node_pid 3)
 SH
 chmod +x "$WORK/kill-all.sh"
 declare_topic "$P.dropped" 1
-run timeout 120 gdb -q -batch -nx -ex 'break submit_create' -ex 'run' \
+run gdb_run -ex 'break submit_create' -ex 'run' \
   -ex "shell $WORK/kill-all.sh" -ex 'delete' -ex 'continue' \
   --args "$RECONCILE_BIN" -C "$REPO" apply --cluster it --timeout 5s
 expect_out "exited with code 01" "apply exits 1 when the connection drops"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# reconcile-test: serial (see CMakeLists.txt)
 # The older-commit guard after a partial apply: a real principal may create
 # this test's topics but not alter their configs, so the create stage lands
 # and the config stage is denied as a whole. The commit must still be

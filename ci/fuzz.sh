@@ -41,7 +41,7 @@ fi
 mkdir -p "$out/obj" "$out/corpus" "$out/artifacts" "$out/logs"
 # shellcheck disable=SC2054 # the commas belong to -fsanitize=
 flags=(-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-       -std=c11 -D_POSIX_C_SOURCE=200809L -I"$root/src")
+       -std=c11 -D_POSIX_C_SOURCE=200809L $(for d in "$root"/src/*/; do printf -- "-I%s " "$d"; done))
 # shellcheck disable=SC2207
 pkgflags=($(pkg-config --cflags rdkafka yaml-0.1 libgit2 jansson libcurl))
 # shellcheck disable=SC2207
@@ -49,7 +49,7 @@ pkglibs=($(pkg-config --libs rdkafka yaml-0.1 libgit2 jansson libcurl) -lm)
 
 echo "== building the library with coverage instrumentation ($cc)"
 objs=()
-for src in "$root"/src/*.c; do
+for src in "$root"/src/*/*.c; do
   base=$(basename "$src" .c)
   case "$base" in main | cli) continue ;; esac
   obj="$out/obj/$base.o"

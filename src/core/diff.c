@@ -1,8 +1,6 @@
 /* diff.c — declared + observed -> plan. See diff.h for the semantics. */
 #include "diff.h"
 
-#include "applied_state.h"
-
 #include "topic_config.h"
 #include "util.h"
 

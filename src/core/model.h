@@ -102,6 +102,11 @@ const rc_team *rc_repo_team(const rc_repo *r, const char *name);
 
 /* ---- observed state (what the cluster says) ------------------------------ */
 
+/* The topic reconcile keeps its applied-commit record in (applied_state.h):
+ * it must not look internal ("__" prefix), and the diff engine never reports
+ * it as unmanaged. */
+#define RC_APPLIED_STATE_TOPIC "_reconcile.applied"
+
 typedef enum rc_config_source {
     RC_CFG_TOPIC_OVERRIDE, /* dynamic per-topic config: the thing we manage */
     RC_CFG_BROKER_DYNAMIC, /* dynamic broker or cluster-wide default */

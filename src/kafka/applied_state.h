@@ -45,9 +45,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Default name of the state topic. It must not look internal ("__" prefix),
- * and the diff engine must not report it as unmanaged. */
-#define RC_APPLIED_STATE_TOPIC "_reconcile.applied"
+/* RC_APPLIED_STATE_TOPIC, the default name of the state topic, is in model.h:
+ * the diff engine must not report it as unmanaged. */
+#include "model.h"
 
 typedef struct rc_applied_state_config {
     const char *cluster_name;  /* record key; required */

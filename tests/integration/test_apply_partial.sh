@@ -5,7 +5,7 @@
 # and report each topic as it is, created or not, instead of '?' for the
 # whole batch. The moment is exact: gdb stops apply at its fifth CreateTopics
 # chunk (four go out at once, so one has been answered), and freezes the
-# broker there (SIGSTOP) for a stated 4 s outage.
+# broker there (SIGSTOP) for a stated 6 s outage.
 . "$(dirname "$0")/lib.sh"
 
 N=3000 # six chunks of 500
@@ -31,12 +31,12 @@ commit "$N topics"
 cat >"$WORK/freeze.sh" <<SH
 #!/bin/sh
 kill -STOP $broker_pid
-( sleep 4; kill -CONT $broker_pid ) >/dev/null 2>&1 &
+( sleep 6; kill -CONT $broker_pid ) >/dev/null 2>&1 &
 SH
 chmod +x "$WORK/freeze.sh"
 run gdb_run -ex 'break submit_create' \
   -ex 'ignore 1 4' -ex 'run' -ex "shell $WORK/freeze.sh" -ex 'delete' -ex 'continue' \
-  --args "$RECONCILE_BIN" -C "$REPO" apply --cluster it --timeout 3s
+  --args "$RECONCILE_BIN" -C "$REPO" apply --cluster it --timeout 5s
 kill -CONT "$broker_pid"
 expect_out "Breakpoint 1, submit_create" "apply was stopped at its fifth chunk"
 expect_out "exited with code 01" "apply exits 1: a request failed"

@@ -162,22 +162,27 @@ reassign --cancel >/dev/null 2>&1 || true
 rm "$REPO/topics/it/$P.moving.yaml"
 
 # a connection dropped under a request: gdb stops apply at its CreateTopics
-# and every node is killed there. The failure says the connection was lost,
-# with the real elapsed time, not "timed out after <the deadline>"; with no
-# broker left to read back from, the topic is reported unknown.
+# and every node is killed there. Whether librdkafka sends the request on
+# the dying connection (it fails at once) or finds no broker to send it to
+# (it waits out its deadline) is a race; either way the message must say
+# what happened and give the time it really took, never the deadline when
+# the failure came early ("timed out after 30000 ms" 0.09 s in).
 cat >"$WORK/kill-all.sh" <<SH
 #!/bin/sh
 kill -9 $(node_pid 1) $(node_pid 2) $(node_pid 3)
 SH
 chmod +x "$WORK/kill-all.sh"
 declare_topic "$P.dropped" 1
+started=${EPOCHREALTIME/./}
 run gdb_run -ex 'break submit_create' -ex 'run' \
   -ex "shell $WORK/kill-all.sh" -ex 'delete' -ex 'continue' \
   --args "$RECONCILE_BIN" -C "$REPO" apply --cluster it --timeout 5s
+took_ms=$(((${EPOCHREALTIME/./} - started) / 1000))
 expect_out "exited with code 01" "apply exits 1 when the connection drops"
-expect_out "CreateTopics failed after" "the failure gives the real elapsed time"
-expect_out "the connection to the broker was lost" "and says what happened"
-expect_no_out "timed out after 5000 ms" "not a timeout it was not"
+claimed_ms=$(sed -n 's/.*CreateTopics \(failed\|timed out\) after \([0-9]*\) ms.*/\2/p' <<<"$OUT" | head -n 1)
+check "the failure gives an elapsed time (${claimed_ms:-none} ms)" test -n "$claimed_ms"
+check "no longer than the run took ($took_ms ms)" test "${claimed_ms:-999999}" -le "$took_ms"
+check "and says what happened" grep -qE "the connection to the broker was lost|some brokers unreachable" <<<"$OUT"
 expect_out "? unknown $P.dropped" "with nothing to read back from, the topic is unknown"
 "$K" start --brokers 3 >/dev/null
 run rc apply --cluster it

@@ -124,9 +124,17 @@ for cmd in validate plan apply; do
 done
 # plan --help tells the truth about formats: github and markdown need --base
 run "$RECONCILE_BIN" plan --help
-expect_out "[--base REV [--format markdown|github]]" "plan --help: markdown and github go with --base"
+expect_out "with --base REV: text, markdown, github" "plan --help: markdown and github go with --base"
 run rc plan --format github
 expect_rc 64 "plan --format github without --base, as the help says"
+# the help is generated from the command table; the README's option list
+# must name every option that help shows
+for cmd in "" validate plan apply diff render publish; do
+  # shellcheck disable=SC2086 # an empty command is the program's help
+  for opt in $("$RECONCILE_BIN" $cmd --help | grep -o -- '^ *\(-., \)\?--[a-z-]*' | grep -o -- '--[a-z-]*'); do
+    check "the README documents $opt (${cmd:-reconcile} --help lists it)" grep -qF -- "\`$opt" "$RECONCILE_SRC/README.md"
+  done
+done
 run "$RECONCILE_BIN" --version
 expect_rc 0 "--version"
 

@@ -1,0 +1,440 @@
+#include "cli_internal.h"
+
+#include "apply.h"
+#include "decl.h"
+#include "diff.h"
+#include "git_history.h"
+#include "plan_print.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- one cluster ----------------------------------------------------------- */
+
+static char *kadmin_error(const char *cluster, const char *what, rc_kadmin *ka)
+{
+    /* the adapter's messages may already name the cluster */
+    const char *msg = rc_kadmin_errmsg(ka);
+    char *prefix = rc_xasprintf("cluster %s: ", cluster);
+    if (strncmp(msg, prefix, strlen(prefix)) == 0)
+        msg += strlen(prefix);
+    free(prefix);
+    return rc_xasprintf("cluster %s: %s: %s", cluster, what, msg);
+}
+
+/* Expanded connection settings of one cluster; they may hold secrets. */
+typedef struct cluster_conn {
+    char *bootstrap;
+    rc_kvlist props;
+} cluster_conn;
+
+static void cluster_conn_free(cluster_conn *cc)
+{
+    free(cc->bootstrap);
+    rc_kvlist_free(&cc->props);
+    memset(cc, 0, sizeof(*cc));
+}
+
+/* Connect, observe, diff. On a cluster-level failure plan->error is set and
+ * *ka may be NULL. The caller destroys *ka. */
+static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *plan,
+                         rc_kadmin **ka_out, rc_cluster_obs *obs, cluster_conn *conn)
+{
+    char err[512];
+    *ka_out = NULL;
+    memset(plan, 0, sizeof(*plan));
+    memset(obs, 0, sizeof(*obs));
+
+    char *bootstrap = NULL;
+    if (!decl->bootstrap) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error =
+            rc_xasprintf("cluster %s: no bootstrap servers in %s", decl->name, decl->file);
+        return;
+    }
+    if (rc_env_expand(&bootstrap, decl->bootstrap, NULL, err, sizeof(err)) != 0) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = rc_xasprintf("cluster %s: bootstrap in %s: %s", decl->name, decl->file, err);
+        return;
+    }
+    rc_kvlist props = {0};
+    for (size_t i = 0; i < decl->client_props.len; i++) {
+        char *v = NULL;
+        if (rc_env_expand(&v, decl->client_props.items[i].value, &c->secrets, err, sizeof(err)) !=
+            0) {
+            plan->cluster = rc_xstrdup(decl->name);
+            plan->error = rc_xasprintf("cluster %s: client property %s in %s: %s", decl->name,
+                                       decl->client_props.items[i].key, decl->file, err);
+            conn->bootstrap = bootstrap;
+            conn->props = props;
+            return;
+        }
+        rc_kvlist_set(&props, decl->client_props.items[i].key, v);
+        free(v);
+    }
+    rc_kvlist_copy(&props, &c->xprops);
+
+    if (c->verbose)
+        fprintf(stderr, "reconcile: cluster %s: connecting to %s\n", decl->name, bootstrap);
+    rc_kadmin_config kcfg = {decl->name, bootstrap,  &props,     c->timeout_ms,
+                             0,          c->verbose, &c->secrets};
+    rc_kadmin *ka = NULL;
+    if (c->adapters->kadmin_new(&ka, &kcfg, err, sizeof(err)) != 0) {
+        char *masked = rc_secrets_mask(&c->secrets, err);
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = rc_xasprintf("cluster %s: %s", decl->name, masked);
+        free(masked);
+        conn->bootstrap = bootstrap;
+        conn->props = props;
+        return;
+    }
+    conn->bootstrap = bootstrap;
+    conn->props = props;
+    *ka_out = ka;
+
+    if (ka->ops->describe_cluster(ka, obs) != 0) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = kadmin_error(decl->name, "cannot read the cluster", ka);
+        return;
+    }
+    if (decl->cluster_id && (!obs->cluster_id || strcmp(decl->cluster_id, obs->cluster_id))) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = rc_xasprintf(
+            "cluster %s: cluster id is %s but %s pins %s; refusing to touch a different "
+            "cluster (wrong bootstrap address?)",
+            decl->name, obs->cluster_id ? obs->cluster_id : "(unknown)", decl->file,
+            decl->cluster_id);
+        return;
+    }
+
+    /* Declared topics the all-topics answer lacks: missing, or hidden from
+     * this principal. Asking for them by name tells the two apart. */
+    const char **names = rc_xcalloc(decl->ntopics, sizeof(char *));
+    size_t nnames = 0;
+    for (size_t i = 0; i < decl->ntopics; i++)
+        if (!rc_cluster_obs_topic(obs, decl->topics[i].name))
+            names[nnames++] = decl->topics[i].name;
+    if (nnames > 0 && ka->ops->describe_named &&
+        ka->ops->describe_named(ka, obs, (const char *const *)names, nnames) != 0) {
+        free(names);
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = kadmin_error(decl->name, "cannot read the declared topics", ka);
+        return;
+    }
+
+    /* Configs only for declared topics that exist: undeclared topics are never
+     * altered, so their configs are not needed. */
+    nnames = 0;
+    for (size_t i = 0; i < decl->ntopics; i++) {
+        const rc_topic_obs *o = rc_cluster_obs_topic(obs, decl->topics[i].name);
+        if (o && !o->describe_denied)
+            names[nnames++] = decl->topics[i].name;
+    }
+    if (c->verbose)
+        fprintf(stderr, "reconcile: cluster %s: %zu brokers, %zu topics; describing %zu\n",
+                decl->name, (size_t)obs->broker_count, obs->ntopics, nnames);
+    int rc = ka->ops->describe_configs(ka, obs, (const char *const *)names, nnames);
+    free(names);
+    if (rc != 0) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = kadmin_error(decl->name, "cannot read topic configs", ka);
+        return;
+    }
+
+    rc_diags diags = {0};
+    rc_decl_check_cluster_live(decl, obs, &diags);
+    if (diags.len > 0)
+        print_diags(c, &diags);
+    size_t nerr = rc_diags_errors(&diags);
+    rc_diags_free(&diags);
+    if (nerr > 0) {
+        plan->cluster = rc_xstrdup(decl->name);
+        plan->error = rc_xasprintf("cluster %s: %zu declaration problem%s against the live "
+                                   "cluster; nothing was touched",
+                                   decl->name, nerr, nerr == 1 ? "" : "s");
+        return;
+    }
+
+    rc_diff_options dopt = {.prune = c->prune};
+    if (rc_diff_plan(plan, decl, obs, &dopt) != 0 && !plan->error)
+        plan->error = rc_xasprintf("cluster %s: cannot compute the plan", decl->name);
+    if (!plan->cluster)
+        plan->cluster = rc_xstrdup(decl->name);
+}
+
+bool plan_has_failures(const rc_cluster_plan *p)
+{
+    if (p->error)
+        return true;
+    for (size_t i = 0; i < p->ntopics; i++)
+        if (p->topics[i].action == RC_ACT_REFUSE || p->topics[i].broker_error)
+            return true;
+    return false;
+}
+
+void mask_plan(cli *c, rc_cluster_plan *p)
+{
+    if (c->secrets.len == 0)
+        return;
+    if (p->error) {
+        char *m = rc_secrets_mask(&c->secrets, p->error);
+        free(p->error);
+        p->error = m;
+    }
+    for (size_t i = 0; i < p->ntopics; i++) {
+        if (p->topics[i].broker_error) {
+            char *m = rc_secrets_mask(&c->secrets, p->topics[i].broker_error);
+            free(p->topics[i].broker_error);
+            p->topics[i].broker_error = m;
+        }
+    }
+}
+
+void print_plans(cli *c, const rc_cluster_plan *plans, size_t n)
+{
+    switch (c->format) {
+    case FMT_JSON:
+        rc_plan_print_json(stdout, plans, n);
+        break;
+    case FMT_MARKDOWN:
+        rc_plan_print_markdown(stdout, plans, n);
+        break;
+    default:
+        rc_plan_print_text(stdout, plans, n, c->color);
+        break;
+    }
+}
+
+/* ---- apply report ----------------------------------------------------------- */
+
+static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcome *outcome,
+                         int call_rc)
+{
+    size_t created = 0, updated = 0, deleted = 0, failed = 0, refused = 0, skipped = 0, unknown = 0,
+           by_other = 0;
+    static const char existed_note[] = "another writer changed it after this run's plan";
+    for (size_t i = 0; i < p->ntopics; i++) {
+        const rc_topic_plan *tp = &p->topics[i];
+        if (tp->action == RC_ACT_REFUSE) {
+            refused++;
+            fprintf(stdout, "! refused %s\n", tp->topic);
+            if (tp->other_writer)
+                fprintf(stdout, "    %s\n", existed_note);
+            for (size_t k = 0; k < tp->nrefusals; k++)
+                print_masked(c, stdout, "    ", tp->refusals[k]);
+            continue;
+        }
+        if (tp->other_writer && tp->action == RC_ACT_UNCHANGED && !tp->broker_error) {
+            by_other++;
+            if (!c->quiet)
+                fprintf(stdout, "= already there %s (%s, as declared)\n", tp->topic, existed_note);
+            continue;
+        }
+        if (tp->action != RC_ACT_CREATE && tp->action != RC_ACT_UPDATE &&
+            tp->action != RC_ACT_DELETE && !tp->broker_error)
+            continue;
+        if (tp->broker_error) {
+            failed++;
+            char *line = rc_xasprintf("x failed  %s: %s", tp->topic, tp->broker_error);
+            print_masked(c, stdout, "", line);
+            free(line);
+            continue;
+        }
+        if (outcome[i] == RC_APPLY_NOT_SENT) {
+            skipped++;
+            fprintf(stdout, "- not attempted %s\n", tp->topic);
+            continue;
+        }
+        if (outcome[i] == RC_APPLY_UNKNOWN) {
+            /* The call that carried this topic failed as a whole: whether
+             * this change landed is unknown, so say so rather than claim
+             * success. */
+            unknown++;
+            fprintf(stdout, "? unknown %s (the request failed; run plan to see the state)\n",
+                    tp->topic);
+            continue;
+        }
+        switch (tp->action) {
+        case RC_ACT_CREATE:
+            created++;
+            if (!c->quiet)
+                fprintf(stdout, "+ created %s (%d partitions)\n", tp->topic, tp->partitions_to);
+            break;
+        case RC_ACT_UPDATE:
+            updated++;
+            if (c->quiet)
+                break;
+            fprintf(stdout, "~ updated %s", tp->topic);
+            if (tp->partitions_to > tp->partitions_from)
+                fprintf(stdout, " (partitions %d -> %d)", tp->partitions_from, tp->partitions_to);
+            if (tp->nchanges > 0)
+                fprintf(stdout, " (%zu config change%s)", tp->nchanges,
+                        tp->nchanges == 1 ? "" : "s");
+            if (tp->other_writer)
+                fprintf(stdout, " (%s)", existed_note);
+            fputc('\n', stdout);
+            break;
+        case RC_ACT_DELETE:
+            deleted++;
+            if (!c->quiet)
+                fprintf(stdout, "- deleted %s\n", tp->topic);
+            break;
+        default:
+            break;
+        }
+    }
+    if (created + updated + deleted + failed + refused + skipped + unknown + by_other == 0 &&
+        call_rc >= 0) {
+        fprintf(stdout, "cluster %s: no changes\n", p->cluster);
+        return;
+    }
+    fprintf(stdout, "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused",
+            p->cluster, created, updated, deleted, failed, refused);
+    if (by_other)
+        fprintf(stdout, ", %zu already made by another writer", by_other);
+    fprintf(stdout, "%s%s\n", unknown ? ", some in an unknown state" : "",
+            skipped ? ", some not attempted" : "");
+}
+
+/* ---- the older-commit guard ------------------------------------------------- */
+
+static rc_applied_state_config state_config(cli *c, const rc_cluster_decl *decl,
+                                            const cluster_conn *conn)
+{
+    rc_applied_state_config cfg = {0};
+    cfg.cluster_name = decl->name;
+    cfg.bootstrap = conn->bootstrap;
+    cfg.props = &conn->props;
+    cfg.timeout_ms = c->timeout_ms;
+    cfg.verbose = c->verbose;
+    cfg.secrets = &c->secrets;
+    return cfg;
+}
+
+/* policy.guard_older_commits: refuse a commit older than the last one applied
+ * to this cluster (a late CI job, a re-run of an old pipeline). */
+static void guard_before_apply(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p,
+                               const cluster_conn *conn, const char *commit)
+{
+    char err[512];
+    if (!commit) {
+        p->error = rc_xasprintf("cluster %s: %s sets policy.guard_older_commits, so apply needs "
+                                "--ref REV (the commit to record); refusing to apply the working "
+                                "tree",
+                                decl->name, decl->file);
+        return;
+    }
+    rc_applied_state_config cfg = state_config(c, decl, conn);
+    char *recorded = NULL;
+    if (c->adapters->applied_read(&recorded, &cfg, err, sizeof(err)) != 0) {
+        p->error =
+            rc_xasprintf("cluster %s: cannot read the last applied commit: %s", decl->name, err);
+        return;
+    }
+    rc_guard_verdict verdict;
+    char *message = NULL;
+    if (rc_guard_evaluate(&verdict, &message, c->repo_dir, recorded, commit, err, sizeof(err)) !=
+        0) {
+        p->error = rc_xasprintf("cluster %s: cannot compare with the last applied commit: %s",
+                                decl->name, err);
+    } else if (rc_guard_refuses(verdict)) {
+        p->error = rc_xasprintf("cluster %s: %s", decl->name, message ? message : "refused");
+    } else if (message && !c->quiet) {
+        print_masked(c, stderr, "reconcile: warning: ", message);
+    }
+    if (c->verbose && recorded)
+        fprintf(stderr, "reconcile: cluster %s: last applied commit %s\n", decl->name, recorded);
+    free(message);
+    free(recorded);
+}
+
+/* True when at least one change was accepted by the broker or was in a
+ * request whose fate is unknown. */
+static bool apply_may_have_landed(const rc_cluster_plan *p, const rc_apply_outcome *outcome)
+{
+    for (size_t i = 0; i < p->ntopics; i++) {
+        if (outcome[i] == RC_APPLY_UNKNOWN)
+            return true;
+        if (outcome[i] == RC_APPLY_DONE && !p->topics[i].broker_error)
+            return true;
+    }
+    return false;
+}
+
+static void record_applied(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p,
+                           const cluster_conn *conn, const char *commit)
+{
+    char err[512];
+    rc_applied_state_config cfg = state_config(c, decl, conn);
+    if (c->adapters->applied_write(&cfg, commit, err, sizeof(err)) != 0) {
+        if (!p->error)
+            p->error = rc_xasprintf("cluster %s: applied, but cannot record commit %s: %s",
+                                    decl->name, commit, err);
+    } else if (c->verbose) {
+        fprintf(stderr, "reconcile: cluster %s: recorded commit %s as applied\n", decl->name,
+                commit);
+    }
+}
+
+/* Plan (and with apply, execute) every selected cluster. Returns the plans
+ * (caller frees each and the array); *failure and *changes summarise them. */
+rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *commit, bool apply,
+                              size_t *nplans_out, bool *failure, bool *changes)
+{
+    rc_cluster_plan *plans = rc_xcalloc(repo->nclusters, sizeof(*plans));
+    size_t nplans = 0;
+    for (size_t i = 0; i < repo->nclusters; i++) {
+        const rc_cluster_decl *decl = &repo->clusters[i];
+        if (!cluster_selected(c, decl->name))
+            continue;
+        rc_cluster_plan *p = &plans[nplans++];
+        rc_cluster_obs obs;
+        rc_kadmin *ka = NULL;
+        cluster_conn conn = {0};
+        plan_cluster(c, decl, p, &ka, &obs, &conn);
+        if (apply && !p->error && decl->guard_older_commits)
+            guard_before_apply(c, decl, p, &conn, commit);
+        if (!p->error) {
+            if (!apply) {
+                int v = rc_apply_validate(ka, p);
+                if (v < 0)
+                    p->error = kadmin_error(decl->name, "validation by the broker failed", ka);
+            } else {
+                rc_apply_outcome *outcome = rc_xcalloc(p->ntopics, sizeof(*outcome));
+                rc_apply_options aopt = {0, progress_cb, c, decl};
+                int a = rc_apply_execute(ka, p, outcome, &aopt);
+                /* Record whenever something may have landed, even when a later
+                 * stage failed as a whole: what landed must not be rolled back
+                 * by an older commit's late apply. */
+                if (decl->guard_older_commits && apply_may_have_landed(p, outcome))
+                    record_applied(c, decl, p, &conn, commit);
+                mask_plan(c, p);
+                if (c->format == FMT_TEXT)
+                    report_apply(c, p, outcome, a);
+                if (a < 0 && !p->error)
+                    p->error = kadmin_error(decl->name, "apply stopped", ka);
+                free(outcome);
+            }
+        }
+        mask_plan(c, p);
+        /* plan prints cluster errors in its report; apply's text report is
+         * per topic, so the cluster-level failure goes to stderr */
+        if (p->error && apply && c->format == FMT_TEXT)
+            print_masked(c, stderr, "reconcile: ", p->error);
+        *failure |= plan_has_failures(p);
+        *changes |= rc_cluster_plan_has_changes(p);
+        rc_cluster_obs_free(&obs);
+        cluster_conn_free(&conn);
+        if (ka)
+            ka->ops->destroy(ka);
+    }
+    *nplans_out = nplans;
+    return plans;
+}
+
+void free_plans(rc_cluster_plan *plans, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        rc_cluster_plan_free(&plans[i]);
+    free(plans);
+}

@@ -1,0 +1,99 @@
+/* cli_internal.h — what the files of the command layer share.
+ *
+ * cli.c parses the command line against the option and command tables
+ * (options.h) and calls one command's function; cmd_<name>.c is one command;
+ * cli_repo.c loads declarations, cli_clusters.c plans and applies clusters,
+ * cli_print.c prints. Only this layer prints: every message that may echo a
+ * library or broker text goes through print_masked, so a secret substituted
+ * from the environment never reaches the terminal. Functions returning int
+ * return a process exit code (cli.h) unless they say otherwise. */
+#ifndef RC_CLI_INTERNAL_H
+#define RC_CLI_INTERNAL_H
+
+#include "cli.h"
+#include "decl.h"
+#include "diag.h"
+#include "model.h"
+#include "secrets.h"
+#include "source.h"
+#include "util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_GITHUB } out_format;
+
+typedef struct cli {
+    const char *command;
+    const char *repo_dir;
+    const char *ref;
+    const char **clusters;
+    size_t nclusters;
+    rc_kvlist xprops;
+    out_format format;
+    bool color;
+    bool no_color;
+    bool verbose;
+    bool quiet;
+    bool detailed_exitcode;
+    bool prune;
+    bool dry_run;
+    const char *base;
+    const char *out_dir;
+    int retry_delay_ms;
+    int timeout_ms;
+    int deadline_ms;
+    const char *deadline_arg; /* as given, for the message */
+    bool help;
+    bool version;
+    rc_secrets secrets;
+    const rc_cli_adapters *adapters;
+} cli;
+
+/* ---- printing (cli_print.c) ---- */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void print_masked(cli *c, FILE *out, const char *prefix, const char *msg);
+void print_cluster_error(cli *c, const char *cluster, const char *msg);
+void print_diags(cli *c, rc_diags *d);
+/* apply's progress callback (rc_apply_options); ud is the cli */
+void progress_cb(void *ud, const char *stage, size_t count);
+
+/* ---- declarations (cli_repo.c) ---- */
+bool cluster_selected(const cli *c, const char *name);
+/* Where templates come from (heap string); see cli_repo.c. */
+char *data_dir(const cli *c, const char *name);
+typedef struct profile_list {
+    char **names;
+    size_t n;
+    bool listed;
+} profile_list;
+void list_profiles(cli *c, profile_list *pl, rc_decl_options *opt);
+int load_repo(cli *c, rc_repo *repo, rc_source *src);
+
+/* ---- clusters (cli_clusters.c) ---- */
+bool plan_has_failures(const rc_cluster_plan *p);
+void mask_plan(cli *c, rc_cluster_plan *p);
+void print_plans(cli *c, const rc_cluster_plan *plans, size_t n);
+/* Plan (and with apply, execute) every selected cluster. Returns the plans
+ * (caller frees them with free_plans); *failure and *changes summarise. */
+rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *commit, bool apply,
+                              size_t *nplans_out, bool *failure, bool *changes);
+void free_plans(rc_cluster_plan *plans, size_t n);
+
+/* ---- rendering (cmd_render.c) ---- */
+int expand_monitoring(rc_cluster_decl *decl);
+/* Render every selected cluster to c->out_dir. Returns 0 or -1 (printed). */
+int render_all(cli *c, rc_repo *repo, const char *commit);
+
+/* ---- the commands (one file each) ---- */
+int cmd_validate(cli *c);
+int cmd_plan(cli *c);
+int cmd_apply(cli *c);
+int cmd_diff(cli *c);
+int cmd_render(cli *c);
+int cmd_publish(cli *c);
+/* plan --base and diff (cmd_diff.c) */
+int cmd_base(cli *c, bool is_diff);
+
+#endif

@@ -35,77 +35,54 @@ static void cluster_conn_free(cluster_conn *cc)
     memset(cc, 0, sizeof(*cc));
 }
 
-/* Connect, observe, diff. On a cluster-level failure plan->error is set and
- * *ka may be NULL. The caller destroys *ka. */
-static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *plan,
-                         rc_kadmin **ka_out, rc_cluster_obs *obs, cluster_conn *conn)
+/* Each step of reading a cluster returns NULL, or the cluster-level error
+ * (heap, "cluster NAME: ..."), so plan_cluster has one place that records it. */
+
+/* Expand the connection settings (secrets registered for masking) and make
+ * the admin client. conn takes the expanded settings whatever happens. */
+static char *connect_cluster(cli *c, const rc_cluster_decl *decl, cluster_conn *conn,
+                             rc_kadmin **ka_out)
 {
     char err[512];
-    *ka_out = NULL;
-    memset(plan, 0, sizeof(*plan));
-    memset(obs, 0, sizeof(*obs));
-
-    char *bootstrap = NULL;
-    if (!decl->bootstrap) {
-        plan->cluster = rc_xstrdup(decl->name);
-        plan->error =
-            rc_xasprintf("cluster %s: no bootstrap servers in %s", decl->name, decl->file);
-        return;
-    }
-    if (rc_env_expand(&bootstrap, decl->bootstrap, NULL, err, sizeof(err)) != 0) {
-        plan->cluster = rc_xstrdup(decl->name);
-        plan->error = rc_xasprintf("cluster %s: bootstrap in %s: %s", decl->name, decl->file, err);
-        return;
-    }
-    rc_kvlist props = {0};
+    if (!decl->bootstrap)
+        return rc_xasprintf("cluster %s: no bootstrap servers in %s", decl->name, decl->file);
+    if (rc_env_expand(&conn->bootstrap, decl->bootstrap, NULL, err, sizeof(err)) != 0)
+        return rc_xasprintf("cluster %s: bootstrap in %s: %s", decl->name, decl->file, err);
     for (size_t i = 0; i < decl->client_props.len; i++) {
         char *v = NULL;
         if (rc_env_expand(&v, decl->client_props.items[i].value, &c->secrets, err, sizeof(err)) !=
-            0) {
-            plan->cluster = rc_xstrdup(decl->name);
-            plan->error = rc_xasprintf("cluster %s: client property %s in %s: %s", decl->name,
-                                       decl->client_props.items[i].key, decl->file, err);
-            conn->bootstrap = bootstrap;
-            conn->props = props;
-            return;
-        }
-        rc_kvlist_set(&props, decl->client_props.items[i].key, v);
+            0)
+            return rc_xasprintf("cluster %s: client property %s in %s: %s", decl->name,
+                                decl->client_props.items[i].key, decl->file, err);
+        rc_kvlist_set(&conn->props, decl->client_props.items[i].key, v);
         free(v);
     }
-    rc_kvlist_copy(&props, &c->xprops);
-
+    rc_kvlist_copy(&conn->props, &c->xprops);
     if (c->verbose)
-        fprintf(stderr, "reconcile: cluster %s: connecting to %s\n", decl->name, bootstrap);
-    rc_kadmin_config kcfg = {decl->name, bootstrap,  &props,     c->timeout_ms,
-                             0,          c->verbose, &c->secrets};
-    rc_kadmin *ka = NULL;
-    if (c->adapters->kadmin_new(&ka, &kcfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "reconcile: cluster %s: connecting to %s\n", decl->name, conn->bootstrap);
+    rc_kadmin_config kcfg = {decl->name, conn->bootstrap, &conn->props, c->timeout_ms,
+                             0,          c->verbose,      &c->secrets};
+    if (c->adapters->kadmin_new(ka_out, &kcfg, err, sizeof(err)) != 0) {
         char *masked = rc_secrets_mask(&c->secrets, err);
-        plan->cluster = rc_xstrdup(decl->name);
-        plan->error = rc_xasprintf("cluster %s: %s", decl->name, masked);
+        char *msg = rc_xasprintf("cluster %s: %s", decl->name, masked);
         free(masked);
-        conn->bootstrap = bootstrap;
-        conn->props = props;
-        return;
+        return msg;
     }
-    conn->bootstrap = bootstrap;
-    conn->props = props;
-    *ka_out = ka;
+    return NULL;
+}
 
-    if (ka->ops->describe_cluster(ka, obs) != 0) {
-        plan->cluster = rc_xstrdup(decl->name);
-        plan->error = kadmin_error(decl->name, "cannot read the cluster", ka);
-        return;
-    }
-    if (decl->cluster_id && (!obs->cluster_id || strcmp(decl->cluster_id, obs->cluster_id))) {
-        plan->cluster = rc_xstrdup(decl->name);
-        plan->error = rc_xasprintf(
-            "cluster %s: cluster id is %s but %s pins %s; refusing to touch a different "
-            "cluster (wrong bootstrap address?)",
-            decl->name, obs->cluster_id ? obs->cluster_id : "(unknown)", decl->file,
-            decl->cluster_id);
-        return;
-    }
+/* The cluster as the plan needs it: topics (the declared ones asked for by
+ * name where the all-topics answer lacks them) and the declared topics'
+ * configs. */
+static char *read_cluster(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, rc_cluster_obs *obs)
+{
+    if (ka->ops->describe_cluster(ka, obs) != 0)
+        return kadmin_error(decl->name, "cannot read the cluster", ka);
+    if (decl->cluster_id && (!obs->cluster_id || strcmp(decl->cluster_id, obs->cluster_id)))
+        return rc_xasprintf("cluster %s: cluster id is %s but %s pins %s; refusing to touch a "
+                            "different cluster (wrong bootstrap address?)",
+                            decl->name, obs->cluster_id ? obs->cluster_id : "(unknown)", decl->file,
+                            decl->cluster_id);
 
     /* Declared topics the all-topics answer lacks: missing, or hidden from
      * this principal. Asking for them by name tells the two apart. */
@@ -117,9 +94,7 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
     if (nnames > 0 && ka->ops->describe_named &&
         ka->ops->describe_named(ka, obs, (const char *const *)names, nnames) != 0) {
         free(names);
-        plan->cluster = rc_xstrdup(decl->name);
-        plan->error = kadmin_error(decl->name, "cannot read the declared topics", ka);
-        return;
+        return kadmin_error(decl->name, "cannot read the declared topics", ka);
     }
 
     /* Configs only for declared topics that exist: undeclared topics are never
@@ -135,26 +110,44 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
                 decl->name, (size_t)obs->broker_count, obs->ntopics, nnames);
     int rc = ka->ops->describe_configs(ka, obs, (const char *const *)names, nnames);
     free(names);
-    if (rc != 0) {
-        plan->cluster = rc_xstrdup(decl->name);
-        plan->error = kadmin_error(decl->name, "cannot read topic configs", ka);
-        return;
-    }
+    return rc != 0 ? kadmin_error(decl->name, "cannot read topic configs", ka) : NULL;
+}
 
+/* The declaration checks that need the broker; their diagnostics are printed. */
+static char *check_live(cli *c, const rc_cluster_decl *decl, const rc_cluster_obs *obs)
+{
     rc_diags diags = {0};
     rc_decl_check_cluster_live(decl, obs, &diags);
     if (diags.len > 0)
         print_diags(c, &diags);
     size_t nerr = rc_diags_errors(&diags);
     rc_diags_free(&diags);
-    if (nerr > 0) {
+    if (nerr == 0)
+        return NULL;
+    return rc_xasprintf("cluster %s: %zu declaration problem%s against the live cluster; nothing "
+                        "was touched",
+                        decl->name, nerr, nerr == 1 ? "" : "s");
+}
+
+/* Connect, observe, diff. On a cluster-level failure plan->error is set and
+ * *ka_out may be NULL; the caller destroys *ka_out and frees conn whatever
+ * happens. */
+static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *plan,
+                         rc_kadmin **ka_out, rc_cluster_obs *obs, cluster_conn *conn)
+{
+    *ka_out = NULL;
+    memset(plan, 0, sizeof(*plan));
+    memset(obs, 0, sizeof(*obs));
+    char *error = connect_cluster(c, decl, conn, ka_out);
+    if (!error)
+        error = read_cluster(c, decl, *ka_out, obs);
+    if (!error)
+        error = check_live(c, decl, obs);
+    if (error) {
         plan->cluster = rc_xstrdup(decl->name);
-        plan->error = rc_xasprintf("cluster %s: %zu declaration problem%s against the live "
-                                   "cluster; nothing was touched",
-                                   decl->name, nerr, nerr == 1 ? "" : "s");
+        plan->error = error;
         return;
     }
-
     rc_diff_options dopt = {.prune = c->prune};
     if (rc_diff_plan(plan, decl, obs, &dopt) != 0 && !plan->error)
         plan->error = rc_xasprintf("cluster %s: cannot compute the plan", decl->name);

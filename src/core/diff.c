@@ -222,6 +222,8 @@ bool rc_diff_reassignment_suspected(const rc_topic_obs *o)
 {
     if (o->max_replicas > o->replication_factor && o->replication_factor > 0)
         return true;
+    if (o->replicas_catching_up)
+        return true;
     for (size_t i = 0; o->configs && i < o->nconfigs; i++) {
         const rc_config_obs *c = &o->configs[i];
         if (c->key && c->source == RC_CFG_TOPIC_OVERRIDE &&
@@ -470,8 +472,9 @@ int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_clu
         if (t && rf > 0 && t->replication_factor != rf && rc_diff_reassignment_suspected(t))
             strv_push(&out->warnings, &out->nwarnings,
                       rc_xasprintf("topic %s: a partition reassignment appears to be in progress "
-                                   "(replica counts %d to %d, or throttled replicas set): its "
-                                   "replication factor is compared once it completes",
+                                   "(replica counts %d to %d, replicas outside the ISR, or "
+                                   "throttled replicas set): its replication factor is compared "
+                                   "once it completes",
                                    t->name, t->replication_factor, t->max_replicas));
     }
     bound_deletions(out, decl);

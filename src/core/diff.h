@@ -63,11 +63,13 @@ int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_clu
 
 /* A partition reassignment seems to be running on the topic: its partitions
  * have different replica counts (a moving partition lists old and new
- * replicas), or throttled replicas are set on it (what Kafka's reassignment
- * tool does with --throttle). Its replication factor is then not compared:
- * a reassignment must not look like a replication-factor change. A
- * reassignment of every partition without a throttle cannot be seen through
- * the Metadata librdkafka 2.0.2 offers (no ListPartitionReassignments). */
+ * replicas), replicas are outside the ISR (a reassignment's new replicas
+ * catching up, or a broker behind), or throttled replicas are set on it (what
+ * Kafka's reassignment tool does with --throttle). Its replication factor is
+ * then not compared, with a warning: a reassignment must not look like a
+ * replication-factor change. Only the moment when every partition's new
+ * replicas have caught up and the old ones are not yet removed looks like a
+ * change (librdkafka 2.0.2 has no ListPartitionReassignments). */
 bool rc_diff_reassignment_suspected(const rc_topic_obs *o);
 
 /* true when reconcile must never touch a topic of this name on this cluster:

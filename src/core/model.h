@@ -126,9 +126,11 @@ typedef struct rc_config_obs {
 typedef struct rc_topic_obs {
     char *name;
     int partitions;
-    int replication_factor; /* the smallest replica count of its partitions */
-    int max_replicas;       /* the largest: above replication_factor while
-                             * some partitions are being reassigned */
+    int replication_factor;    /* the smallest replica count of its partitions */
+    int max_replicas;          /* the largest: above replication_factor while
+                                * some partitions are being reassigned */
+    bool replicas_catching_up; /* a partition has replicas outside its ISR: new
+                                * replicas of a reassignment, or a broker behind */
     bool internal;
     rc_config_obs *configs; /* NULL when configs were not described */
     size_t nconfigs;

@@ -769,6 +769,8 @@ static void topic_obs_from_metadata(rc_topic_obs *t, const rd_kafka_metadata_top
             t->replication_factor = n;
         if (n > t->max_replicas)
             t->max_replicas = n;
+        if (mt->partitions[j].isr_cnt < n)
+            t->replicas_catching_up = true;
     }
     t->internal = strncmp(mt->topic, "__", 2) == 0;
 }

@@ -784,18 +784,25 @@ static void test_reassignment_is_not_an_rf_change(void **state)
     obs_topic(f, "throttled.v1", 3, 2, false);
     obs_cfg(f, "throttled.v1", "leader.replication.throttled.replicas", "0:1,1:1,2:1",
             RC_CFG_TOPIC_OVERRIDE);
-    /* a real difference: counts 2 everywhere, nothing throttled */
+    /* every partition moving, unthrottled: the new replicas are not in sync yet */
+    decl_topic(f, "catching.v1", 3, 1, NULL);
+    obs_topic(f, "catching.v1", 3, 2, false);
+    f->obs.topics[2].max_replicas = 2;
+    f->obs.topics[2].replicas_catching_up = true;
+    /* a real difference: counts 2 everywhere, all in sync, nothing throttled */
     decl_topic(f, "real.v1", 3, 1, NULL);
     obs_topic(f, "real.v1", 3, 2, false);
-    f->obs.topics[2].max_replicas = 2;
+    f->obs.topics[3].max_replicas = 2;
     run(f);
+    assert_int_equal(tp_must(f, "catching.v1")->action, RC_ACT_UNCHANGED);
     assert_int_equal(tp_must(f, "moving.v1")->action, RC_ACT_UNCHANGED);
     assert_int_equal(tp_must(f, "throttled.v1")->action, RC_ACT_UNCHANGED);
     assert_int_equal(tp_must(f, "real.v1")->action, RC_ACT_REFUSE);
-    assert_int_equal(f->plan.nwarnings, 2);
-    assert_non_null(strstr(f->plan.warnings[0], "moving.v1"));
-    assert_non_null(strstr(f->plan.warnings[1], "throttled.v1"));
-    assert_non_null(strstr(f->plan.warnings[1], "reassignment"));
+    assert_int_equal(f->plan.nwarnings, 3);
+    assert_non_null(strstr(f->plan.warnings[0], "catching.v1"));
+    assert_non_null(strstr(f->plan.warnings[1], "moving.v1"));
+    assert_non_null(strstr(f->plan.warnings[2], "throttled.v1"));
+    assert_non_null(strstr(f->plan.warnings[2], "reassignment"));
 }
 
 static void test_internal_topics_skipped(void **state)

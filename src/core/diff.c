@@ -271,8 +271,9 @@ static void plan_declared(rc_topic_plan *p, const rc_cluster_decl *cd, const rc_
         strv_push(&p->refusals, &p->nrefusals,
                   rc_xstrdup("not authorised to describe this topic (TOPIC_AUTHORIZATION_FAILED): "
                              "whether it exists is unknown, so nothing is planned for it; grant "
-                             "the principal Describe on the topic (apply also needs Create, "
-                             "Alter, DescribeConfigs and AlterConfigs on it)"));
+                             "the principal Describe on the topic and DescribeConfigs, which "
+                             "plan needs to read it (apply also needs Create, Alter and "
+                             "AlterConfigs on it)"));
     else if (!o)
         plan_missing(p, d, &changes);
     else

@@ -76,7 +76,7 @@ typedef struct rc_kadmin_ops {
      * failure. */
     int (*describe_configs)(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *topics,
                             size_t ntopics);
-    /* Ask about the named topics explicitly, in one Metadata request. They are
+    /* Ask about the named topics explicitly (batched DescribeConfigs). They are
      * declared but missing from describe_cluster's all-topics answer, which
      * leaves out the topics the principal may not Describe: without this, such
      * a topic would be planned as a create. A topic the broker refuses to

@@ -34,7 +34,7 @@ open(f"{d}/topics/_teams.yaml", "w").write("teams:\n  bench:\n    chat: '#bench'
 open(f"{d}/topics/bench/_cluster.yaml", "w").write(
     "bootstrap: ${RECONCILE_BOOTSTRAP}\n"
     "defaults:\n  partitions: 1\n  replication_factor: 1\n"
-    "policy:\n  allow_delete: true\n")
+    "policy:\n  allow_delete: true\n  max_deletions: 1000000\n")
 for i in range(n):
     name = f"{prefix}.topic-{i:05d}.v1"
     open(f"{d}/topics/bench/{name}.yaml", "w").write(

@@ -113,6 +113,23 @@ void rc_md_code(rc_buf *b, const char *s)
         rc_buf_puts(b, "`");
 }
 
+void rc_md_text(rc_buf *b, const char *s, rc_md_escape set)
+{
+    const char *special = set == RC_MD_ANYWHERE ? "\\`*_[]<>|~&#!" : "\\`*_[]<|~&";
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        unsigned char ch = *p;
+        if (ch == '\n' || ch == '\r' || ch == '\t')
+            rc_buf_puts(b, " ");
+        else if (ch < 0x20 || ch == 0x7f)
+            rc_buf_puts(b, "?");
+        else {
+            if (strchr(special, ch))
+                rc_buf_puts(b, "\\");
+            rc_buf_append(b, (const char *)p, 1);
+        }
+    }
+}
+
 const char *rc_without_cluster_prefix(const char *msg, const char *cluster)
 {
     if (!msg || !cluster || strncmp(msg, "cluster ", 8) != 0)

@@ -26,6 +26,21 @@ void rc_text_put_lines(FILE *out, const char *s);
  * '|' is escaped (GFM splits table cells before it parses code spans). */
 void rc_md_code(rc_buf *b, const char *s);
 
+/* Which characters rc_md_text backslash-escapes. Both sets are safe
+ * Markdown (CommonMark lets any ASCII punctuation be escaped); they differ
+ * because the plan printer's golden output and messages ("1 -> 3") predate
+ * the wider set, and its text never starts a line, where '>' and '#' would
+ * open a quote or a heading. */
+typedef enum rc_md_escape {
+    RC_MD_MIDLINE,  /* \ ` * _ [ ] < | ~ &: text that never begins a line */
+    RC_MD_ANYWHERE, /* the same and > # !: text that may (PR comment) */
+} rc_md_escape;
+
+/* s as Markdown (GFM) free text: the characters of set are escaped, line
+ * breaks and tabs become spaces and other control bytes '?', so a broker
+ * message or a description cannot open a table, a link or an HTML block. */
+void rc_md_text(rc_buf *b, const char *s, rc_md_escape set);
+
 /* Cluster-level messages are built for stderr too and usually start with
  * "cluster NAME: "; where the printer already names the cluster, the
  * repetition goes. Returns msg, or the part of it after the prefix (borrowed);

@@ -130,6 +130,21 @@ void rc_md_text(rc_buf *b, const char *s, rc_md_escape set)
     }
 }
 
+void rc_url_escape(rc_buf *b, const char *s, size_t n, bool keep_slash)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/')) {
+            rc_buf_append(b, s + i, 1);
+        } else {
+            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            rc_buf_append(b, enc, 3);
+        }
+    }
+}
+
 const char *rc_without_cluster_prefix(const char *msg, const char *cluster)
 {
     if (!msg || !cluster || strncmp(msg, "cluster ", 8) != 0)

@@ -10,6 +10,7 @@
 
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* s on one line for a terminal: control bytes as C escapes (\n, \r, \t,
@@ -40,6 +41,13 @@ typedef enum rc_md_escape {
  * breaks and tabs become spaces and other control bytes '?', so a broker
  * message or a description cannot open a table, a link or an HTML block. */
 void rc_md_text(rc_buf *b, const char *s, rc_md_escape set);
+
+/* The n bytes at s percent-encoded onto b: RFC 3986 unreserved characters
+ * (A-Z a-z 0-9 - . _ ~) are kept, every other byte, NUL included, becomes
+ * %XX (upper-case hex). keep_slash keeps '/' too, for a path whose segments
+ * are each encoded; without it the result is safe as a query value or as one
+ * path segment. */
+void rc_url_escape(rc_buf *b, const char *s, size_t n, bool keep_slash);
 
 /* Cluster-level messages are built for stderr too and usually start with
  * "cluster NAME: "; where the printer already names the cluster, the

@@ -9,6 +9,7 @@
 #include "alerts.h"
 
 #include "links.h"
+#include "textout.h"
 #include "tmpl.h"
 #include "units.h"
 
@@ -449,11 +450,8 @@ static char *runbook_url(const rc_cluster_decl *c, const rc_topic_decl *t)
     while (*seg) {
         const char *end = strchr(seg, '/');
         size_t len = end ? (size_t)(end - seg) : strlen(seg);
-        char *part = rc_xstrndup(seg, len);
-        char *esc = rc_links_url_escape(part);
-        rc_buf_printf(&b, "/%s", esc);
-        free(esc);
-        free(part);
+        rc_buf_puts(&b, "/");
+        rc_url_escape(&b, seg, len, false);
         seg += len;
         if (*seg == '/')
             seg++;

@@ -1,5 +1,6 @@
 #include "links.h"
 
+#include "textout.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -55,23 +56,6 @@ void rc_links_dashboard_uid(char out[RC_DASHBOARD_UID_MAX + 1], const char *clus
     out[at + 12] = '\0';
 }
 
-char *rc_links_url_escape(const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    rc_buf b = {0};
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char c = *p;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
-            rc_buf_append(&b, (const char *)p, 1);
-        } else {
-            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
-            rc_buf_append(&b, enc, 3);
-        }
-    }
-    return rc_buf_take(&b);
-}
-
 char *rc_links_dashboard_url(const char *grafana_url, const char *uid, const char *group,
                              const char *range)
 {
@@ -101,12 +85,13 @@ char *rc_links_dashboard_url(const char *grafana_url, const char *uid, const cha
         rc_buf_append(&b, grafana_url, len);
     rc_buf_printf(&b, "/d/%s?", uid);
     if (group) {
-        char *g = rc_links_url_escape(group);
-        rc_buf_printf(&b, "var-group=%s&", g);
-        free(g);
+        rc_buf_puts(&b, "var-group=");
+        rc_url_escape(&b, group, strlen(group), false);
+        rc_buf_puts(&b, "&");
     }
-    char *r = rc_links_url_escape(range ? range : "6h");
-    rc_buf_printf(&b, "from=now-%s&to=now", r);
-    free(r);
+    const char *r = range ? range : "6h";
+    rc_buf_puts(&b, "from=now-");
+    rc_url_escape(&b, r, strlen(r), false);
+    rc_buf_puts(&b, "&to=now");
     return rc_buf_take(&b);
 }

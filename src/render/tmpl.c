@@ -7,6 +7,8 @@
  * escaping filters. */
 #include "tmpl.h"
 
+#include "textout.h"
+
 #include <errno.h>
 #include <math.h>
 #include <limits.h>
@@ -366,17 +368,7 @@ static void f_regex(rc_buf *out, const char *s, size_t n)
 
 static void f_url(rc_buf *out, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
-            rc_buf_append(out, s + i, 1);
-        } else {
-            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
-            rc_buf_append(out, enc, 3);
-        }
-    }
+    rc_url_escape(out, s, n, false);
 }
 
 /* Go's text/template only starts an action at "{{"; "}}" outside an action is

@@ -7,7 +7,9 @@
 #define RC_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void *rc_xmalloc(size_t n);
 void *rc_xcalloc(size_t count, size_t n);
@@ -60,6 +62,26 @@ void rc_kvlist_free(rc_kvlist *l);
 size_t rc_edit_distance(const char *a, const char *b, size_t cap);
 /* Best candidate within distance max(2, len/3), or NULL. Borrowed from candidates. */
 const char *rc_did_you_mean(const char *word, const char *const *candidates, size_t n);
+
+/* ASCII character classes by hand: <ctype.h> depends on the locale and is
+ * undefined for negative char values, and parsers and checks must behave the
+ * same on every machine. c is a char or an unsigned char. */
+static inline bool rc_is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+/* s is non-empty and only 0-9 (no sign, no space). */
+bool rc_all_digits(const char *s);
+/* Length of the identifier at s, [A-Za-z_][A-Za-z0-9_]* (the shape of
+ * environment variable and Prometheus label names); 0 when s starts with
+ * anything else. */
+size_t rc_ident_len(const char *s);
+
+/* 64-bit FNV-1a over n bytes, continuing from h: start with RC_FNV1A64_INIT.
+ * Used for short stable ids (dashboard and folder uids), so the constants are
+ * part of the output and must not change. */
+#define RC_FNV1A64_INIT 0xcbf29ce484222325ULL
+uint64_t rc_fnv1a64(uint64_t h, const void *p, size_t n);
 
 /* Read a whole file. Returns 0 and a heap buffer (NUL-terminated), or -errno. */
 int rc_read_file(char **out, size_t *out_len, const char *path);

@@ -8,23 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 void rc_links_dashboard_uid(char out[RC_DASHBOARD_UID_MAX + 1], const char *cluster,
                             const char *topic)
 {
     /* hash the pair with a separator no name can contain, so ("a", "b-c")
      * and ("a-b", "c") differ */
-    uint64_t h = fnv1a(0xcbf29ce484222325ULL, cluster, strlen(cluster));
-    h = fnv1a(h, "\n", 1);
-    h = fnv1a(h, topic, strlen(topic));
+    uint64_t h = rc_fnv1a64(RC_FNV1A64_INIT, cluster, strlen(cluster));
+    h = rc_fnv1a64(h, "\n", 1);
+    h = rc_fnv1a64(h, topic, strlen(topic));
 
     char slug[RC_DASHBOARD_UID_MAX + 1];
     size_t n = 0;

@@ -430,16 +430,6 @@ static bool in_list(char *const *list, size_t n, const char *s)
     return false;
 }
 
-static bool all_digits(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
 /* ---- topic config (shared by topics and cluster defaults) ----------------------- */
 
 /* Read a `config:` map into out with canonical values. allowed/nallowed is the
@@ -560,7 +550,7 @@ static void parse_lag(ctx *x, const rc_ynode *v, const char *field, bool allow_o
                 diag(x, E, n, "lag", "%s.max: an offset threshold must be at least 1", field);
             else
                 out->max_offsets = num;
-        } else if (all_digits(n->str)) {
+        } else if (rc_all_digits(n->str)) {
             diag(x, E, n, "lag",
                  "%s.max: \"%s\" is ambiguous: write a duration such as 5m for time lag, or an "
                  "unquoted integer for an offset threshold",

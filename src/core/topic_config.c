@@ -83,31 +83,20 @@ static const char FOLLOWER_THROTTLE[] = "follower.replication.throttled.replicas
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* By hand rather than <ctype.h>: locale-independent and defined for every
- * char value. Java's String.trim (which Kafka applies) also drops only ASCII
- * whitespace and control characters. */
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 static char lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
+/* ASCII white space only (rc_is_space), like Java's String.trim (which Kafka applies):
+ * it also drops only ASCII whitespace and control characters. */
 static void trim(const char **s, size_t *n)
 {
-    while (*n && is_space(**s)) {
+    while (*n && rc_is_space(**s)) {
         (*s)++;
         (*n)--;
     }
-    while (*n && is_space((*s)[*n - 1]))
+    while (*n && rc_is_space((*s)[*n - 1]))
         (*n)--;
 }
 
@@ -160,12 +149,12 @@ static int parse_plain_int(long long *out, const char *s)
 {
     bool neg = *s == '-';
     const char *p = s + (neg ? 1 : 0);
-    if (!is_digit(*p))
+    if (!rc_is_digit(*p))
         return -EINVAL;
     long long v = 0;
     bool ovf = false;
     for (; *p; p++) {
-        if (!is_digit(*p))
+        if (!rc_is_digit(*p))
             return -EINVAL;
         int d = *p - '0';
         if (v > (LLONG_MAX - d) / 10)
@@ -254,10 +243,10 @@ static bool is_decimal(const char *s)
     size_t digits = 0;
     if (*s == '-')
         s++;
-    for (; is_digit(*s); s++)
+    for (; rc_is_digit(*s); s++)
         digits++;
     if (*s == '.')
-        for (s++; is_digit(*s); s++)
+        for (s++; rc_is_digit(*s); s++)
             digits++;
     if (digits == 0)
         return false;
@@ -265,9 +254,9 @@ static bool is_decimal(const char *s)
         s++;
         if (*s == '+' || *s == '-')
             s++;
-        if (!is_digit(*s))
+        if (!rc_is_digit(*s))
             return false;
-        while (is_digit(*s))
+        while (rc_is_digit(*s))
             s++;
     }
     return *s == '\0';
@@ -298,7 +287,7 @@ static char *java_double(double v)
     char digits[24];
     size_t nd = 0;
     for (; *p && *p != 'e'; p++)
-        if (is_digit(*p) && nd < sizeof(digits))
+        if (rc_is_digit(*p) && nd < sizeof(digits))
             digits[nd++] = *p;
     long exp10 = *p ? strtol(p + 1, NULL, 10) : 0;
     while (nd > 1 && digits[nd - 1] == '0')
@@ -505,13 +494,13 @@ static int canon_enum(char **out, const cat_entry *e, const char *v, char *errbu
 static bool is_replica_item(const char *s, size_t n)
 {
     size_t i = 0, a = 0, b = 0;
-    while (i < n && is_digit(s[i])) {
+    while (i < n && rc_is_digit(s[i])) {
         i++;
         a++;
     }
     if (i >= n || s[i] != ':')
         return false;
-    for (i++; i < n && is_digit(s[i]); i++)
+    for (i++; i < n && rc_is_digit(s[i]); i++)
         b++;
     return a > 0 && b > 0 && i == n;
 }

@@ -10,22 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Character classes by hand: <ctype.h> depends on the locale and is undefined
- * for negative char values, and a config parser must behave the same on every
- * machine. */
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
+/* By hand, like rc_is_digit and rc_is_space (util.h): <ctype.h> depends on
+ * the locale. */
 static bool is_alpha(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 static char lower(char c)
@@ -78,7 +67,7 @@ static size_t read_digits(const char **p, long long *out, bool *overflow)
     const char *s = *p;
     long long v = 0;
     *overflow = false;
-    while (is_digit(*s)) {
+    while (rc_is_digit(*s)) {
         int d = *s - '0';
         if (v > (LLONG_MAX - d) / 10)
             *overflow = true;
@@ -90,16 +79,6 @@ static size_t read_digits(const char **p, long long *out, bool *overflow)
     *p = s;
     *out = v;
     return n;
-}
-
-static bool all_digits(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!is_digit(*s))
-            return false;
-    return true;
 }
 
 /* Checks shared by durations and sizes before the number itself is read:
@@ -114,14 +93,14 @@ static int common_prefix(long long *out, const char *text, const char *what, con
         return rc_errorf(-EINVAL, errbuf, errlen, "empty value (expected a %s such as %s)", what,
                          example);
     size_t len = strlen(text);
-    if (is_space(text[0]) || is_space(text[len - 1]))
+    if (rc_is_space(text[0]) || rc_is_space(text[len - 1]))
         return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\" has leading or trailing whitespace",
                          shown(q, sizeof(q), text));
     if (text[0] == '-') {
         const char *p = text + 1;
         long long v;
         bool ovf;
-        if (all_digits(p)) {
+        if (rc_all_digits(p)) {
             bool bare_one = strcmp(p, "1") == 0; /* "-01" is not the documented "-1" */
             read_digits(&p, &v, &ovf);
             if (!ovf && v == 1 && bare_one) {
@@ -137,7 +116,7 @@ static int common_prefix(long long *out, const char *text, const char *what, con
                          "unlimited)",
                          shown(q, sizeof(q), text), what);
     }
-    if (!is_digit(text[0]))
+    if (!rc_is_digit(text[0]))
         return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\" is not a %s (use e.g. %s)",
                          shown(q, sizeof(q), text), what, example);
     return 0;
@@ -189,7 +168,7 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
 
     const char *p = text;
     bool ovf;
-    if (all_digits(text)) {
+    if (rc_all_digits(text)) {
         read_digits(&p, &result, &ovf);
         if (ovf)
             return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
@@ -203,7 +182,7 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
         long long v;
         const char *num = p;
         if (read_digits(&p, &v, &ovf) == 0) {
-            if (is_space(*p))
+            if (rc_is_space(*p))
                 return rc_errorf(-EINVAL, errbuf, errlen,
                                  "\"%s\" contains whitespace; write durations without spaces "
                                  "(e.g. 1h30m)",
@@ -216,7 +195,7 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
                              "\"%s\": fractions are not supported; use a smaller unit "
                              "(e.g. 90m rather than 1.5h)",
                              shown(q, sizeof(q), text));
-        if (is_space(*p))
+        if (rc_is_space(*p))
             return rc_errorf(-EINVAL, errbuf, errlen,
                              "\"%s\" contains whitespace; write durations without spaces (e.g. 7d)",
                              shown(q, sizeof(q), text));
@@ -307,7 +286,7 @@ int rc_units_parse_bytes(long long *out_bytes, const char *text, char *errbuf, s
                          "\"%s\": fractions are not supported; use a smaller unit "
                          "(e.g. 1536MiB rather than 1.5GiB)",
                          shown(q, sizeof(q), text));
-    if (is_space(*p))
+    if (rc_is_space(*p))
         return rc_errorf(-EINVAL, errbuf, errlen,
                          "\"%s\" contains whitespace; write sizes without spaces (e.g. 512MiB)",
                          shown(q, sizeof(q), text));

@@ -70,6 +70,11 @@ static inline bool rc_is_digit(int c)
 {
     return c >= '0' && c <= '9';
 }
+/* The six ASCII white-space characters, as isspace() in the C locale. */
+static inline bool rc_is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 /* s is non-empty and only 0-9 (no sign, no space). */
 bool rc_all_digits(const char *s);
 /* Length of the identifier at s, [A-Za-z_][A-Za-z0-9_]* (the shape of

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 void *rc_xmalloc(size_t n);
 void *rc_xcalloc(size_t count, size_t n);
@@ -87,6 +89,38 @@ size_t rc_ident_len(const char *s);
  * part of the output and must not change. */
 #define RC_FNV1A64_INIT 0xcbf29ce484222325ULL
 uint64_t rc_fnv1a64(uint64_t h, const void *p, size_t n);
+
+/* RC_DEFINE_BY_NAME(fn, T) defines
+ *     static const T **fn(const T *items, size_t n, size_t *count);
+ * pointers to those of the n items whose `name` member (a string) is not
+ * NULL, in strcmp order, in a heap array of at least one slot the caller
+ * frees; *count (unless count is NULL) is how many. Input already in order,
+ * the documented case, costs one O(n) check and keeps its order; anything
+ * else is sorted. A macro because qsort's comparator takes no context, so it
+ * must be written for each T. */
+#define RC_DEFINE_BY_NAME(fn, T)                                                                   \
+    static int fn##_cmp(const void *a, const void *b)                                              \
+    {                                                                                              \
+        return strcmp((*(const T *const *)a)->name, (*(const T *const *)b)->name);                 \
+    }                                                                                              \
+    static const T **fn(const T *items, size_t n, size_t *count)                                   \
+    {                                                                                              \
+        const T **v = rc_xcalloc(n ? n : 1, sizeof(*v));                                           \
+        size_t k = 0;                                                                              \
+        bool sorted = true;                                                                        \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            if (!items[i].name)                                                                    \
+                continue;                                                                          \
+            if (k > 0 && strcmp(v[k - 1]->name, items[i].name) > 0)                                \
+                sorted = false;                                                                    \
+            v[k++] = &items[i];                                                                    \
+        }                                                                                          \
+        if (!sorted)                                                                               \
+            qsort(v, k, sizeof(*v), fn##_cmp);                                                     \
+        if (count)                                                                                 \
+            *count = k;                                                                            \
+        return v;                                                                                  \
+    }
 
 /* Read a whole file. Returns 0 and a heap buffer (NUL-terminated), or -errno. */
 int rc_read_file(char **out, size_t *out_len, const char *path);

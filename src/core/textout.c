@@ -145,6 +145,19 @@ void rc_url_escape(rc_buf *b, const char *s, size_t n, bool keep_slash)
     }
 }
 
+const char *rc_text_shown(char *buf, size_t n, const char *text)
+{
+    size_t len = strlen(text), keep = len > 48 ? 45 : len, j = 0;
+    for (size_t i = 0; i < keep && j + 1 < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        buf[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    buf[j] = '\0';
+    if (keep < len)
+        snprintf(buf + j, n - j, "...");
+    return buf;
+}
+
 const char *rc_without_cluster_prefix(const char *msg, const char *cluster)
 {
     if (!msg || !cluster || strncmp(msg, "cluster ", 8) != 0)

@@ -21,6 +21,12 @@ void rc_text_put(FILE *out, const char *s);
 /* The same for text of several lines: '\n' is kept. */
 void rc_text_put_lines(FILE *out, const char *s);
 
+/* A value as it may appear in a message (units.c, topic_config.c), quoted by
+ * the caller: at most 48 characters, else its first 45 and "..." (an error
+ * line must stay one line even for a 10 kB value), control bytes as '?'.
+ * Written into buf (n bytes) and returned. */
+const char *rc_text_shown(char *buf, size_t n, const char *text);
+
 /* s as a Markdown code span that survives any content: the fence is one
  * backtick longer than the longest run inside, padded when the content touches
  * a backtick; line breaks and tabs become spaces, other control bytes '?', and

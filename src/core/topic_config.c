@@ -3,6 +3,7 @@
 #include "topic_config.h"
 
 #include "units.h"
+#include "textout.h"
 #include "util.h"
 
 #include <errno.h>
@@ -100,20 +101,6 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-/* The value as quoted in a message: short and free of control bytes. */
-static const char *shown(char *buf, size_t n, const char *text)
-{
-    size_t len = strlen(text), keep = len > 48 ? 45 : len, j = 0;
-    for (size_t i = 0; i < keep && j + 1 < n; i++) {
-        unsigned char c = (unsigned char)text[i];
-        buf[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    buf[j] = '\0';
-    if (keep < len)
-        snprintf(buf + j, n - j, "...");
-    return buf;
-}
-
 static int key_fail(int code, char *errbuf, size_t errlen, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
@@ -178,7 +165,7 @@ static int check_bounds(const cat_entry *e, long long v, const char *text, char 
     if (strcmp(num, text) == 0)
         snprintf(what, sizeof(what), "%s", num);
     else
-        snprintf(what, sizeof(what), "\"%s\" (%s)", shown(q, sizeof(q), text), num);
+        snprintf(what, sizeof(what), "\"%s\" (%s)", rc_text_shown(q, sizeof(q), text), num);
     /* The one hole in a Kafka range: gzip takes 1..9 or -1, not 0. */
     if (strcmp(e->key.name, "compression.gzip.level") == 0 && v <= 0 && v != -1)
         return key_fail(-ERANGE, errbuf, errlen, e->key.name,
@@ -208,7 +195,7 @@ static int canon_number(char **out, const cat_entry *e, const char *v, char *err
     int rc = parse_plain_int(&n, v);
     if (rc == -ERANGE)
         return key_fail(-ERANGE, errbuf, errlen, e->key.name,
-                        "\"%s\" does not fit a 64-bit integer", shown(q, sizeof(q), v));
+                        "\"%s\" does not fit a 64-bit integer", rc_text_shown(q, sizeof(q), v));
     if (rc != 0) {
         /* Not a bare integer: units, if the type has any. Bare integers are
          * read above, not by units.c, because only there may a key accept a
@@ -223,7 +210,7 @@ static int canon_number(char **out, const cat_entry *e, const char *v, char *err
         default:
             return key_fail(-EINVAL, errbuf, errlen, e->key.name,
                             "\"%s\" is not an integer (this key takes a plain number, no units)",
-                            shown(q, sizeof(q), v));
+                            rc_text_shown(q, sizeof(q), v));
         }
         if (rc != 0)
             return key_fail(rc, errbuf, errlen, e->key.name, "%s", why);
@@ -325,7 +312,8 @@ static int canon_double(char **out, const cat_entry *e, const char *v, char *err
     char q[64];
     if (!is_decimal(v))
         return key_fail(-EINVAL, errbuf, errlen, e->key.name,
-                        "\"%s\" is not a decimal number (use e.g. 0.5)", shown(q, sizeof(q), v));
+                        "\"%s\" is not a decimal number (use e.g. 0.5)",
+                        rc_text_shown(q, sizeof(q), v));
     /* strtod and printf follow LC_NUMERIC, which a host program may have set
      * to a locale with a decimal comma; switch this thread to "C" meanwhile. */
     locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
@@ -334,10 +322,10 @@ static int canon_double(char **out, const cat_entry *e, const char *v, char *err
     int rc = 0;
     if (!(d >= (double)e->key.min))
         rc = key_fail(-ERANGE, errbuf, errlen, e->key.name, "%s is below the minimum %lld",
-                      shown(q, sizeof(q), v), e->key.min);
+                      rc_text_shown(q, sizeof(q), v), e->key.min);
     else if (!(d <= (double)e->max))
         rc = key_fail(-ERANGE, errbuf, errlen, e->key.name, "%s is above the maximum %lld",
-                      shown(q, sizeof(q), v), e->max);
+                      rc_text_shown(q, sizeof(q), v), e->max);
     else
         *out = java_double(d);
     if (c_locale) {
@@ -361,7 +349,7 @@ static int canon_bool(char **out, const cat_entry *e, const char *v, char *errbu
     }
     char q[64];
     return key_fail(-EINVAL, errbuf, errlen, e->key.name,
-                    "\"%s\" is not a boolean (use true or false)", shown(q, sizeof(q), v));
+                    "\"%s\" is not a boolean (use true or false)", rc_text_shown(q, sizeof(q), v));
 }
 
 /* The i-th value of a comma-separated catalogue list; false past the end. */
@@ -430,9 +418,9 @@ static int enum_fail(const cat_entry *e, const char *item, size_t len, char *err
     if (best && allowed_at(e->key.allowed, bi, &s, &n))
         return key_fail(-EINVAL, errbuf, errlen, e->key.name,
                         "\"%s\" is not one of %s (did you mean \"%.*s\"?)",
-                        shown(q, sizeof(q), shown_item), listing, (int)n, s);
+                        rc_text_shown(q, sizeof(q), shown_item), listing, (int)n, s);
     return key_fail(-EINVAL, errbuf, errlen, e->key.name, "\"%s\" is not one of %s",
-                    shown(q, sizeof(q), shown_item), listing);
+                    rc_text_shown(q, sizeof(q), shown_item), listing);
 }
 
 static int canon_enum(char **out, const cat_entry *e, const char *v, char *errbuf, size_t errlen)
@@ -466,7 +454,7 @@ static int canon_enum(char **out, const cat_entry *e, const char *v, char *errbu
         if (len == 0)
             rc = key_fail(-EINVAL, errbuf, errlen, e->key.name,
                           "empty item in the list \"%s\" (write e.g. compact,delete)",
-                          shown(q, sizeof(q), v));
+                          rc_text_shown(q, sizeof(q), v));
         else if (i < 0)
             rc = enum_fail(e, item, len, errbuf, errlen);
         else if (seen & (1ULL << i))
@@ -526,9 +514,9 @@ static int canon_string(char **out, const cat_entry *e, const char *v, char *err
                 return key_fail(-EINVAL, errbuf, errlen, e->key.name,
                                 "\"%s\" is not a replica list (use * or partition:broker pairs "
                                 "such as 0:101,1:102)",
-                                shown(q, sizeof(q), v));
+                                rc_text_shown(q, sizeof(q), v));
             return key_fail(-EINVAL, errbuf, errlen, e->key.name, "empty item in the list \"%s\"",
-                            shown(q, sizeof(q), v));
+                            rc_text_shown(q, sizeof(q), v));
         }
         if (b.len)
             rc_buf_puts(&b, ",");

@@ -510,22 +510,12 @@ static rc_topic_delta *add_topic(rc_changeset *cs, size_t *cap, const char *clus
     return d;
 }
 
-static int declp_cmp(const void *a, const void *b)
-{
-    return strcmp((*(const rc_topic_decl *const *)a)->name,
-                  (*(const rc_topic_decl *const *)b)->name);
-}
+/* The topics of c (which may be NULL) that have a name, in name order. */
+RC_DEFINE_BY_NAME(decls_by_name, rc_topic_decl)
 
 static const rc_topic_decl **sorted_topics(const rc_cluster_decl *c, size_t *n)
 {
-    size_t count = 0;
-    const rc_topic_decl **v = rc_xcalloc(c && c->ntopics ? c->ntopics : 1, sizeof(*v));
-    for (size_t i = 0; c && i < c->ntopics; i++)
-        if (c->topics[i].name)
-            v[count++] = &c->topics[i];
-    qsort(v, count, sizeof(*v), declp_cmp);
-    *n = count;
-    return v;
+    return c ? decls_by_name(c->topics, c->ntopics, n) : decls_by_name(NULL, 0, n);
 }
 
 static void compute_cluster(rc_changeset *cs, size_t *cap, const char *name,

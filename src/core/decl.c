@@ -395,11 +395,10 @@ static const char *env_problem(const char *s)
         if (s[i + 1] != '{')
             continue;
         size_t j = i + 2;
-        if (!((s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= 'a' && s[j] <= 'z') || s[j] == '_'))
+        size_t id = rc_ident_len(s + j);
+        if (id == 0)
             return "expected a variable name after \"${\"";
-        while ((s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= 'a' && s[j] <= 'z') || s[j] == '_' ||
-               (s[j] >= '0' && s[j] <= '9'))
-            j++;
+        j += id;
         if (s[j] == ':' && s[j + 1] == '-') {
             const char *close = strchr(s + j + 2, '}');
             if (!close)
@@ -428,16 +427,6 @@ static bool in_list(char *const *list, size_t n, const char *s)
         if (!strcmp(list[i], s))
             return true;
     return false;
-}
-
-static bool all_digits(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
 }
 
 /* ---- topic config (shared by topics and cluster defaults) ----------------------- */
@@ -560,7 +549,7 @@ static void parse_lag(ctx *x, const rc_ynode *v, const char *field, bool allow_o
                 diag(x, E, n, "lag", "%s.max: an offset threshold must be at least 1", field);
             else
                 out->max_offsets = num;
-        } else if (all_digits(n->str)) {
+        } else if (rc_all_digits(n->str)) {
             diag(x, E, n, "lag",
                  "%s.max: \"%s\" is ambiguous: write a duration such as 5m for time lag, or an "
                  "unquoted integer for an offset threshold",
@@ -862,17 +851,10 @@ static void check_url(ctx *x, const rc_ynode *v, const char *field, bool allow_u
         diag(x, E, v, "url", "%s: not an absolute http:// or https:// URL: %s", field, why);
 }
 
-static bool label_name_ok(const char *s)
+bool rc_decl_label_name_ok(const char *s)
 {
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
-        return false;
-    if (s[0] == '_' && s[1] == '_')
-        return false;
-    for (s++; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' ||
-              (*s >= '0' && *s <= '9')))
-            return false;
-    return true;
+    size_t n = rc_ident_len(s);
+    return n > 0 && s[n] == '\0' && !(s[0] == '_' && s[1] == '_');
 }
 
 /* A free-form map of scalar values (client properties, labels). */
@@ -927,7 +909,7 @@ static void parse_string_map(ctx *x, const rc_ynode *map, const char *field, rc_
             }
             check_env(x, v, sub, v->str);
         }
-        if (labels && !label_name_ok(k->str)) {
+        if (labels && !rc_decl_label_name_ok(k->str)) {
             diag(x, E, k, "label",
                  "%s: \"%s\" is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, "
                  "not starting with \"__\")",

@@ -108,4 +108,9 @@ const char *rc_decl_topic_name_problem(const char *name);
  * Returns NULL when valid, else a static reason that never quotes the URL. */
 const char *rc_decl_url_problem(const char *url, bool allow_userinfo);
 
+/* A Prometheus label name: [a-zA-Z_][a-zA-Z0-9_]*, and not "__..." (reserved
+ * for Prometheus' own labels). validate (decl.c) and render (alerts.c) use
+ * the same check, so a label validate accepts is one render accepts. */
+bool rc_decl_label_name_ok(const char *s);
+
 #endif

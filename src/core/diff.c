@@ -338,47 +338,12 @@ static void bound_deletions(rc_cluster_plan *out, const rc_cluster_decl *decl)
 
 /* ---- ordering -------------------------------------------------------------------- */
 
-static int decl_ptr_cmp(const void *a, const void *b)
-{
-    return strcmp((*(const rc_topic_decl *const *)a)->name,
-                  (*(const rc_topic_decl *const *)b)->name);
-}
-
-static int obs_ptr_cmp(const void *a, const void *b)
-{
-    return strcmp((*(const rc_topic_obs *const *)a)->name, (*(const rc_topic_obs *const *)b)->name);
-}
-
-/* Pointer views in name order. The inputs are documented as sorted, so this is
- * one O(n) check in practice; sorting a wrongly ordered input is cheaper than
- * debugging a merge that silently reports existing topics as missing. */
-static const rc_topic_decl **sorted_decls(const rc_cluster_decl *cd)
-{
-    const rc_topic_decl **v = rc_xcalloc(cd->ntopics, sizeof(*v));
-    bool sorted = true;
-    for (size_t i = 0; i < cd->ntopics; i++) {
-        v[i] = &cd->topics[i];
-        if (i > 0 && strcmp(v[i - 1]->name, v[i]->name) > 0)
-            sorted = false;
-    }
-    if (!sorted)
-        qsort(v, cd->ntopics, sizeof(*v), decl_ptr_cmp);
-    return v;
-}
-
-static const rc_topic_obs **sorted_obs(const rc_cluster_obs *obs)
-{
-    const rc_topic_obs **v = rc_xcalloc(obs->ntopics, sizeof(*v));
-    bool sorted = true;
-    for (size_t i = 0; i < obs->ntopics; i++) {
-        v[i] = &obs->topics[i];
-        if (i > 0 && strcmp(v[i - 1]->name, v[i]->name) > 0)
-            sorted = false;
-    }
-    if (!sorted)
-        qsort(v, obs->ntopics, sizeof(*v), obs_ptr_cmp);
-    return v;
-}
+/* Pointer views in name order (names_valid has ruled out NULL names). The
+ * inputs are documented as sorted, so this is one O(n) check in practice;
+ * sorting a wrongly ordered input is cheaper than debugging a merge that
+ * silently reports existing topics as missing. */
+RC_DEFINE_BY_NAME(decls_by_name, rc_topic_decl)
+RC_DEFINE_BY_NAME(obs_by_name, rc_topic_obs)
 
 static bool names_valid(const rc_cluster_decl *decl, const rc_cluster_obs *obs)
 {
@@ -414,7 +379,7 @@ int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_clu
         return -EINVAL;
     }
 
-    const rc_topic_decl **d = sorted_decls(decl);
+    const rc_topic_decl **d = decls_by_name(decl->topics, decl->ntopics, NULL);
     for (size_t i = 1; i < decl->ntopics; i++) {
         if (strcmp(d[i - 1]->name, d[i]->name) == 0) {
             /* validate rejects this; a plan with two opinions about one topic is
@@ -426,7 +391,7 @@ int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_clu
             return -EINVAL;
         }
     }
-    const rc_topic_obs **o = sorted_obs(obs);
+    const rc_topic_obs **o = obs_by_name(obs->topics, obs->ntopics, NULL);
 
     if (obs->auto_create_topics == 1)
         strv_push(&out->warnings, &out->nwarnings,

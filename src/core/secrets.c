@@ -49,13 +49,7 @@ int rc_env_expand(char **out, const char *text, rc_secrets *secrets, char *errbu
             dflt = sep + 2;
         }
         char *name = rc_xstrndup(start, name_len);
-        bool valid = name_len > 0;
-        for (size_t i = 0; i < name_len; i++) {
-            char c = name[i];
-            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
-                  (i > 0 && c >= '0' && c <= '9')))
-                valid = false;
-        }
+        bool valid = name_len > 0 && rc_ident_len(name) == name_len;
         if (!valid) {
             snprintf(errbuf, errlen, "invalid environment variable name \"%s\"", name);
             free(name);
@@ -187,11 +181,6 @@ bool rc_secrets_is_one_reference(const char *text)
     if (!text || text[0] != '$' || text[1] != '{')
         return false;
     const char *p = text + 2;
-    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
-        return false;
-    for (p++; *p && *p != '}'; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_' ||
-              (*p >= '0' && *p <= '9')))
-            return false;
-    return p[0] == '}' && p[1] == '\0';
+    size_t n = rc_ident_len(p);
+    return n > 0 && p[n] == '}' && p[n + 1] == '\0';
 }

@@ -113,6 +113,51 @@ void rc_md_code(rc_buf *b, const char *s)
         rc_buf_puts(b, "`");
 }
 
+void rc_md_text(rc_buf *b, const char *s, rc_md_escape set)
+{
+    const char *special = set == RC_MD_ANYWHERE ? "\\`*_[]<>|~&#!" : "\\`*_[]<|~&";
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        unsigned char ch = *p;
+        if (ch == '\n' || ch == '\r' || ch == '\t')
+            rc_buf_puts(b, " ");
+        else if (ch < 0x20 || ch == 0x7f)
+            rc_buf_puts(b, "?");
+        else {
+            if (strchr(special, ch))
+                rc_buf_puts(b, "\\");
+            rc_buf_append(b, (const char *)p, 1);
+        }
+    }
+}
+
+void rc_url_escape(rc_buf *b, const char *s, size_t n, bool keep_slash)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/')) {
+            rc_buf_append(b, s + i, 1);
+        } else {
+            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            rc_buf_append(b, enc, 3);
+        }
+    }
+}
+
+const char *rc_text_shown(char *buf, size_t n, const char *text)
+{
+    size_t len = strlen(text), keep = len > 48 ? 45 : len, j = 0;
+    for (size_t i = 0; i < keep && j + 1 < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        buf[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    buf[j] = '\0';
+    if (keep < len)
+        snprintf(buf + j, n - j, "...");
+    return buf;
+}
+
 const char *rc_without_cluster_prefix(const char *msg, const char *cluster)
 {
     if (!msg || !cluster || strncmp(msg, "cluster ", 8) != 0)

@@ -3,6 +3,7 @@
 #include "topic_config.h"
 
 #include "units.h"
+#include "textout.h"
 #include "util.h"
 
 #include <errno.h>
@@ -83,46 +84,21 @@ static const char FOLLOWER_THROTTLE[] = "follower.replication.throttled.replicas
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* By hand rather than <ctype.h>: locale-independent and defined for every
- * char value. Java's String.trim (which Kafka applies) also drops only ASCII
- * whitespace and control characters. */
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 static char lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
+/* ASCII white space only (rc_is_space), like Java's String.trim (which Kafka applies):
+ * it also drops only ASCII whitespace and control characters. */
 static void trim(const char **s, size_t *n)
 {
-    while (*n && is_space(**s)) {
+    while (*n && rc_is_space(**s)) {
         (*s)++;
         (*n)--;
     }
-    while (*n && is_space((*s)[*n - 1]))
+    while (*n && rc_is_space((*s)[*n - 1]))
         (*n)--;
-}
-
-/* The value as quoted in a message: short and free of control bytes. */
-static const char *shown(char *buf, size_t n, const char *text)
-{
-    size_t len = strlen(text), keep = len > 48 ? 45 : len, j = 0;
-    for (size_t i = 0; i < keep && j + 1 < n; i++) {
-        unsigned char c = (unsigned char)text[i];
-        buf[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    buf[j] = '\0';
-    if (keep < len)
-        snprintf(buf + j, n - j, "...");
-    return buf;
 }
 
 static int key_fail(int code, char *errbuf, size_t errlen, const char *key, const char *fmt, ...)
@@ -160,12 +136,12 @@ static int parse_plain_int(long long *out, const char *s)
 {
     bool neg = *s == '-';
     const char *p = s + (neg ? 1 : 0);
-    if (!is_digit(*p))
+    if (!rc_is_digit(*p))
         return -EINVAL;
     long long v = 0;
     bool ovf = false;
     for (; *p; p++) {
-        if (!is_digit(*p))
+        if (!rc_is_digit(*p))
             return -EINVAL;
         int d = *p - '0';
         if (v > (LLONG_MAX - d) / 10)
@@ -189,7 +165,7 @@ static int check_bounds(const cat_entry *e, long long v, const char *text, char 
     if (strcmp(num, text) == 0)
         snprintf(what, sizeof(what), "%s", num);
     else
-        snprintf(what, sizeof(what), "\"%s\" (%s)", shown(q, sizeof(q), text), num);
+        snprintf(what, sizeof(what), "\"%s\" (%s)", rc_text_shown(q, sizeof(q), text), num);
     /* The one hole in a Kafka range: gzip takes 1..9 or -1, not 0. */
     if (strcmp(e->key.name, "compression.gzip.level") == 0 && v <= 0 && v != -1)
         return key_fail(-ERANGE, errbuf, errlen, e->key.name,
@@ -219,7 +195,7 @@ static int canon_number(char **out, const cat_entry *e, const char *v, char *err
     int rc = parse_plain_int(&n, v);
     if (rc == -ERANGE)
         return key_fail(-ERANGE, errbuf, errlen, e->key.name,
-                        "\"%s\" does not fit a 64-bit integer", shown(q, sizeof(q), v));
+                        "\"%s\" does not fit a 64-bit integer", rc_text_shown(q, sizeof(q), v));
     if (rc != 0) {
         /* Not a bare integer: units, if the type has any. Bare integers are
          * read above, not by units.c, because only there may a key accept a
@@ -234,7 +210,7 @@ static int canon_number(char **out, const cat_entry *e, const char *v, char *err
         default:
             return key_fail(-EINVAL, errbuf, errlen, e->key.name,
                             "\"%s\" is not an integer (this key takes a plain number, no units)",
-                            shown(q, sizeof(q), v));
+                            rc_text_shown(q, sizeof(q), v));
         }
         if (rc != 0)
             return key_fail(rc, errbuf, errlen, e->key.name, "%s", why);
@@ -254,10 +230,10 @@ static bool is_decimal(const char *s)
     size_t digits = 0;
     if (*s == '-')
         s++;
-    for (; is_digit(*s); s++)
+    for (; rc_is_digit(*s); s++)
         digits++;
     if (*s == '.')
-        for (s++; is_digit(*s); s++)
+        for (s++; rc_is_digit(*s); s++)
             digits++;
     if (digits == 0)
         return false;
@@ -265,9 +241,9 @@ static bool is_decimal(const char *s)
         s++;
         if (*s == '+' || *s == '-')
             s++;
-        if (!is_digit(*s))
+        if (!rc_is_digit(*s))
             return false;
-        while (is_digit(*s))
+        while (rc_is_digit(*s))
             s++;
     }
     return *s == '\0';
@@ -298,7 +274,7 @@ static char *java_double(double v)
     char digits[24];
     size_t nd = 0;
     for (; *p && *p != 'e'; p++)
-        if (is_digit(*p) && nd < sizeof(digits))
+        if (rc_is_digit(*p) && nd < sizeof(digits))
             digits[nd++] = *p;
     long exp10 = *p ? strtol(p + 1, NULL, 10) : 0;
     while (nd > 1 && digits[nd - 1] == '0')
@@ -336,7 +312,8 @@ static int canon_double(char **out, const cat_entry *e, const char *v, char *err
     char q[64];
     if (!is_decimal(v))
         return key_fail(-EINVAL, errbuf, errlen, e->key.name,
-                        "\"%s\" is not a decimal number (use e.g. 0.5)", shown(q, sizeof(q), v));
+                        "\"%s\" is not a decimal number (use e.g. 0.5)",
+                        rc_text_shown(q, sizeof(q), v));
     /* strtod and printf follow LC_NUMERIC, which a host program may have set
      * to a locale with a decimal comma; switch this thread to "C" meanwhile. */
     locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
@@ -345,10 +322,10 @@ static int canon_double(char **out, const cat_entry *e, const char *v, char *err
     int rc = 0;
     if (!(d >= (double)e->key.min))
         rc = key_fail(-ERANGE, errbuf, errlen, e->key.name, "%s is below the minimum %lld",
-                      shown(q, sizeof(q), v), e->key.min);
+                      rc_text_shown(q, sizeof(q), v), e->key.min);
     else if (!(d <= (double)e->max))
         rc = key_fail(-ERANGE, errbuf, errlen, e->key.name, "%s is above the maximum %lld",
-                      shown(q, sizeof(q), v), e->max);
+                      rc_text_shown(q, sizeof(q), v), e->max);
     else
         *out = java_double(d);
     if (c_locale) {
@@ -372,7 +349,7 @@ static int canon_bool(char **out, const cat_entry *e, const char *v, char *errbu
     }
     char q[64];
     return key_fail(-EINVAL, errbuf, errlen, e->key.name,
-                    "\"%s\" is not a boolean (use true or false)", shown(q, sizeof(q), v));
+                    "\"%s\" is not a boolean (use true or false)", rc_text_shown(q, sizeof(q), v));
 }
 
 /* The i-th value of a comma-separated catalogue list; false past the end. */
@@ -441,9 +418,9 @@ static int enum_fail(const cat_entry *e, const char *item, size_t len, char *err
     if (best && allowed_at(e->key.allowed, bi, &s, &n))
         return key_fail(-EINVAL, errbuf, errlen, e->key.name,
                         "\"%s\" is not one of %s (did you mean \"%.*s\"?)",
-                        shown(q, sizeof(q), shown_item), listing, (int)n, s);
+                        rc_text_shown(q, sizeof(q), shown_item), listing, (int)n, s);
     return key_fail(-EINVAL, errbuf, errlen, e->key.name, "\"%s\" is not one of %s",
-                    shown(q, sizeof(q), shown_item), listing);
+                    rc_text_shown(q, sizeof(q), shown_item), listing);
 }
 
 static int canon_enum(char **out, const cat_entry *e, const char *v, char *errbuf, size_t errlen)
@@ -477,7 +454,7 @@ static int canon_enum(char **out, const cat_entry *e, const char *v, char *errbu
         if (len == 0)
             rc = key_fail(-EINVAL, errbuf, errlen, e->key.name,
                           "empty item in the list \"%s\" (write e.g. compact,delete)",
-                          shown(q, sizeof(q), v));
+                          rc_text_shown(q, sizeof(q), v));
         else if (i < 0)
             rc = enum_fail(e, item, len, errbuf, errlen);
         else if (seen & (1ULL << i))
@@ -505,13 +482,13 @@ static int canon_enum(char **out, const cat_entry *e, const char *v, char *errbu
 static bool is_replica_item(const char *s, size_t n)
 {
     size_t i = 0, a = 0, b = 0;
-    while (i < n && is_digit(s[i])) {
+    while (i < n && rc_is_digit(s[i])) {
         i++;
         a++;
     }
     if (i >= n || s[i] != ':')
         return false;
-    for (i++; i < n && is_digit(s[i]); i++)
+    for (i++; i < n && rc_is_digit(s[i]); i++)
         b++;
     return a > 0 && b > 0 && i == n;
 }
@@ -537,9 +514,9 @@ static int canon_string(char **out, const cat_entry *e, const char *v, char *err
                 return key_fail(-EINVAL, errbuf, errlen, e->key.name,
                                 "\"%s\" is not a replica list (use * or partition:broker pairs "
                                 "such as 0:101,1:102)",
-                                shown(q, sizeof(q), v));
+                                rc_text_shown(q, sizeof(q), v));
             return key_fail(-EINVAL, errbuf, errlen, e->key.name, "empty item in the list \"%s\"",
-                            shown(q, sizeof(q), v));
+                            rc_text_shown(q, sizeof(q), v));
         }
         if (b.len)
             rc_buf_puts(&b, ",");

@@ -1,6 +1,7 @@
 /* units.c — strict parsing of human durations and sizes; see units.h. */
 #include "units.h"
 
+#include "textout.h"
 #include "util.h"
 
 #include <errno.h>
@@ -10,22 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Character classes by hand: <ctype.h> depends on the locale and is undefined
- * for negative char values, and a config parser must behave the same on every
- * machine. */
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
+/* By hand, like rc_is_digit and rc_is_space (util.h): <ctype.h> depends on
+ * the locale. */
 static bool is_alpha(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 static char lower(char c)
@@ -41,22 +31,6 @@ static bool eq_nocase(const char *a, size_t alen, const char *b)
         if (lower(a[i]) != lower(b[i]))
             return false;
     return true;
-}
-
-/* The input as it may appear in a message: quoted by the caller, at most 48
- * characters (an error line must stay one line even for a 10 kB value), and
- * control bytes replaced so a stray escape sequence cannot reach a terminal. */
-static const char *shown(char *buf, size_t n, const char *text)
-{
-    size_t len = strlen(text), keep = len > 48 ? 45 : len, j = 0;
-    for (size_t i = 0; i < keep && j + 1 < n; i++) {
-        unsigned char c = (unsigned char)text[i];
-        buf[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-    }
-    buf[j] = '\0';
-    if (keep < len)
-        snprintf(buf + j, n - j, "...");
-    return buf;
 }
 
 /* One character for a message: itself when printable ASCII, else a \x escape. */
@@ -78,7 +52,7 @@ static size_t read_digits(const char **p, long long *out, bool *overflow)
     const char *s = *p;
     long long v = 0;
     *overflow = false;
-    while (is_digit(*s)) {
+    while (rc_is_digit(*s)) {
         int d = *s - '0';
         if (v > (LLONG_MAX - d) / 10)
             *overflow = true;
@@ -90,16 +64,6 @@ static size_t read_digits(const char **p, long long *out, bool *overflow)
     *p = s;
     *out = v;
     return n;
-}
-
-static bool all_digits(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!is_digit(*s))
-            return false;
-    return true;
 }
 
 /* Checks shared by durations and sizes before the number itself is read:
@@ -114,14 +78,14 @@ static int common_prefix(long long *out, const char *text, const char *what, con
         return rc_errorf(-EINVAL, errbuf, errlen, "empty value (expected a %s such as %s)", what,
                          example);
     size_t len = strlen(text);
-    if (is_space(text[0]) || is_space(text[len - 1]))
+    if (rc_is_space(text[0]) || rc_is_space(text[len - 1]))
         return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\" has leading or trailing whitespace",
-                         shown(q, sizeof(q), text));
+                         rc_text_shown(q, sizeof(q), text));
     if (text[0] == '-') {
         const char *p = text + 1;
         long long v;
         bool ovf;
-        if (all_digits(p)) {
+        if (rc_all_digits(p)) {
             bool bare_one = strcmp(p, "1") == 0; /* "-01" is not the documented "-1" */
             read_digits(&p, &v, &ovf);
             if (!ovf && v == 1 && bare_one) {
@@ -130,16 +94,16 @@ static int common_prefix(long long *out, const char *text, const char *what, con
             }
             return rc_errorf(-ERANGE, errbuf, errlen,
                              "\"%s\": negative values are not allowed (only -1, meaning unlimited)",
-                             shown(q, sizeof(q), text));
+                             rc_text_shown(q, sizeof(q), text));
         }
         return rc_errorf(-EINVAL, errbuf, errlen,
                          "\"%s\": a negative %s is not allowed (only the bare integer -1, meaning "
                          "unlimited)",
-                         shown(q, sizeof(q), text), what);
+                         rc_text_shown(q, sizeof(q), text), what);
     }
-    if (!is_digit(text[0]))
+    if (!rc_is_digit(text[0]))
         return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\" is not a %s (use e.g. %s)",
-                         shown(q, sizeof(q), text), what, example);
+                         rc_text_shown(q, sizeof(q), text), what, example);
     return 0;
 }
 
@@ -189,11 +153,11 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
 
     const char *p = text;
     bool ovf;
-    if (all_digits(text)) {
+    if (rc_all_digits(text)) {
         read_digits(&p, &result, &ovf);
         if (ovf)
             return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
-                             shown(q, sizeof(q), text), LLONG_MAX, target_name);
+                             rc_text_shown(q, sizeof(q), text), LLONG_MAX, target_name);
         *out = result;
         return 0;
     }
@@ -203,23 +167,23 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
         long long v;
         const char *num = p;
         if (read_digits(&p, &v, &ovf) == 0) {
-            if (is_space(*p))
+            if (rc_is_space(*p))
                 return rc_errorf(-EINVAL, errbuf, errlen,
                                  "\"%s\" contains whitespace; write durations without spaces "
                                  "(e.g. 1h30m)",
-                                 shown(q, sizeof(q), text));
+                                 rc_text_shown(q, sizeof(q), text));
             return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\": unexpected '%s'",
-                             shown(q, sizeof(q), text), shown_char(cq, *p));
+                             rc_text_shown(q, sizeof(q), text), shown_char(cq, *p));
         }
         if (*p == '.')
             return rc_errorf(-EINVAL, errbuf, errlen,
                              "\"%s\": fractions are not supported; use a smaller unit "
                              "(e.g. 90m rather than 1.5h)",
-                             shown(q, sizeof(q), text));
-        if (is_space(*p))
+                             rc_text_shown(q, sizeof(q), text));
+        if (rc_is_space(*p))
             return rc_errorf(-EINVAL, errbuf, errlen,
                              "\"%s\" contains whitespace; write durations without spaces (e.g. 7d)",
-                             shown(q, sizeof(q), text));
+                             rc_text_shown(q, sizeof(q), text));
         const char *u = p;
         while (is_alpha(*p))
             p++;
@@ -227,11 +191,12 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
         if (ulen == 0) {
             if (*p)
                 return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\": unexpected '%s'",
-                                 shown(q, sizeof(q), text), shown_char(cq, *p));
+                                 rc_text_shown(q, sizeof(q), text), shown_char(cq, *p));
             return rc_errorf(-EINVAL, errbuf, errlen,
                              "\"%s\": the number %.*s has no unit (e.g. 1h30m; units are ms, s, m, "
                              "h, d, w)",
-                             shown(q, sizeof(q), text), (int)(p - num > 24 ? 24 : p - num), num);
+                             rc_text_shown(q, sizeof(q), text), (int)(p - num > 24 ? 24 : p - num),
+                             num);
         }
         size_t k;
         for (k = 0; k < N_DURATION_UNITS; k++)
@@ -243,16 +208,16 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
                 -EINVAL, errbuf, errlen,
                 "\"%s\": unknown duration unit \"%.*s\" (use ms, s, m, h, d or w; units "
                 "are case-sensitive)",
-                shown(q, sizeof(q), text), (int)ulen, u);
+                rc_text_shown(q, sizeof(q), text), (int)ulen, u);
         if (k < next_unit)
             return rc_errorf(-EINVAL, errbuf, errlen,
                              "\"%s\": units must go from largest to smallest, each at most once "
                              "(e.g. 1h30m)",
-                             shown(q, sizeof(q), text));
+                             rc_text_shown(q, sizeof(q), text));
         next_unit = k + 1;
         if (ovf)
             return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
-                             shown(q, sizeof(q), text), LLONG_MAX, target_name);
+                             rc_text_shown(q, sizeof(q), text), LLONG_MAX, target_name);
 
         long long factor = duration_units[k].factor;
         if (factor >= target_ms) {
@@ -263,13 +228,13 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
                 return rc_errorf(-EINVAL, errbuf, errlen,
                                  "\"%s\" is not a whole number of seconds (this setting has no "
                                  "sub-second precision)",
-                                 shown(q, sizeof(q), text));
+                                 rc_text_shown(q, sizeof(q), text));
             v /= per;
             factor = 1;
         }
         if (v > LLONG_MAX / factor || result > LLONG_MAX - v * factor)
             return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
-                             shown(q, sizeof(q), text), LLONG_MAX, target_name);
+                             rc_text_shown(q, sizeof(q), text), LLONG_MAX, target_name);
         result += v * factor;
     }
     *out = result;
@@ -306,11 +271,11 @@ int rc_units_parse_bytes(long long *out_bytes, const char *text, char *errbuf, s
         return rc_errorf(-EINVAL, errbuf, errlen,
                          "\"%s\": fractions are not supported; use a smaller unit "
                          "(e.g. 1536MiB rather than 1.5GiB)",
-                         shown(q, sizeof(q), text));
-    if (is_space(*p))
+                         rc_text_shown(q, sizeof(q), text));
+    if (rc_is_space(*p))
         return rc_errorf(-EINVAL, errbuf, errlen,
                          "\"%s\" contains whitespace; write sizes without spaces (e.g. 512MiB)",
-                         shown(q, sizeof(q), text));
+                         rc_text_shown(q, sizeof(q), text));
     const char *u = p;
     while (is_alpha(*p))
         p++;
@@ -318,7 +283,7 @@ int rc_units_parse_bytes(long long *out_bytes, const char *text, char *errbuf, s
     if (*p)
         return rc_errorf(-EINVAL, errbuf, errlen,
                          "\"%s\" is not a size (use one number and one unit, e.g. %s)",
-                         shown(q, sizeof(q), text), example);
+                         rc_text_shown(q, sizeof(q), text), example);
 
     long long factor = 1;
     if (ulen) {
@@ -334,17 +299,17 @@ int rc_units_parse_bytes(long long *out_bytes, const char *text, char *errbuf, s
                         -EINVAL, errbuf, errlen,
                         "\"%s\": unknown size unit \"%.*s\" (did you mean \"%s\"? units "
                         "are case-sensitive)",
-                        shown(q, sizeof(q), text), (int)ulen, u, size_units[j].name);
+                        rc_text_shown(q, sizeof(q), text), (int)ulen, u, size_units[j].name);
             return rc_errorf(-EINVAL, errbuf, errlen,
                              "\"%s\": unknown size unit \"%.*s\" (use B, KB, MB, GB, TB, KiB, MiB, "
                              "GiB or TiB)",
-                             shown(q, sizeof(q), text), (int)ulen, u);
+                             rc_text_shown(q, sizeof(q), text), (int)ulen, u);
         }
         factor = size_units[k].factor;
     }
     if (ovf || v > LLONG_MAX / factor)
         return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld bytes)",
-                         shown(q, sizeof(q), text), LLONG_MAX);
+                         rc_text_shown(q, sizeof(q), text), LLONG_MAX);
     *out_bytes = v * factor;
     return 0;
 }

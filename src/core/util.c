@@ -269,3 +269,32 @@ int rc_read_file(char **out, size_t *out_len, const char *path)
     *out = rc_buf_take(&b);
     return 0;
 }
+
+bool rc_all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!rc_is_digit(*s))
+            return false;
+    return true;
+}
+
+size_t rc_ident_len(const char *s)
+{
+    size_t n = 0;
+    while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') || s[n] == '_' ||
+           (n > 0 && rc_is_digit(s[n])))
+        n++;
+    return n;
+}
+
+uint64_t rc_fnv1a64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ULL; /* the 64-bit FNV prime */
+    }
+    return h;
+}

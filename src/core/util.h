@@ -7,7 +7,11 @@
 #define RC_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 void *rc_xmalloc(size_t n);
 void *rc_xcalloc(size_t count, size_t n);
@@ -60,6 +64,63 @@ void rc_kvlist_free(rc_kvlist *l);
 size_t rc_edit_distance(const char *a, const char *b, size_t cap);
 /* Best candidate within distance max(2, len/3), or NULL. Borrowed from candidates. */
 const char *rc_did_you_mean(const char *word, const char *const *candidates, size_t n);
+
+/* ASCII character classes by hand: <ctype.h> depends on the locale and is
+ * undefined for negative char values, and parsers and checks must behave the
+ * same on every machine. c is a char or an unsigned char. */
+static inline bool rc_is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+/* The six ASCII white-space characters, as isspace() in the C locale. */
+static inline bool rc_is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+/* s is non-empty and only 0-9 (no sign, no space). */
+bool rc_all_digits(const char *s);
+/* Length of the identifier at s, [A-Za-z_][A-Za-z0-9_]* (the shape of
+ * environment variable and Prometheus label names); 0 when s starts with
+ * anything else. */
+size_t rc_ident_len(const char *s);
+
+/* 64-bit FNV-1a over n bytes, continuing from h: start with RC_FNV1A64_INIT.
+ * Used for short stable ids (dashboard and folder uids), so the constants are
+ * part of the output and must not change. */
+#define RC_FNV1A64_INIT 0xcbf29ce484222325ULL
+uint64_t rc_fnv1a64(uint64_t h, const void *p, size_t n);
+
+/* RC_DEFINE_BY_NAME(fn, T) defines
+ *     static const T **fn(const T *items, size_t n, size_t *count);
+ * pointers to those of the n items whose `name` member (a string) is not
+ * NULL, in strcmp order, in a heap array of at least one slot the caller
+ * frees; *count (unless count is NULL) is how many. Input already in order,
+ * the documented case, costs one O(n) check and keeps its order; anything
+ * else is sorted. A macro because qsort's comparator takes no context, so it
+ * must be written for each T. */
+#define RC_DEFINE_BY_NAME(fn, T)                                                                   \
+    static int fn##_cmp(const void *a, const void *b)                                              \
+    {                                                                                              \
+        return strcmp((*(const T *const *)a)->name, (*(const T *const *)b)->name);                 \
+    }                                                                                              \
+    static const T **fn(const T *items, size_t n, size_t *count)                                   \
+    {                                                                                              \
+        const T **v = rc_xcalloc(n ? n : 1, sizeof(*v));                                           \
+        size_t k = 0;                                                                              \
+        bool sorted = true;                                                                        \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            if (!items[i].name)                                                                    \
+                continue;                                                                          \
+            if (k > 0 && strcmp(v[k - 1]->name, items[i].name) > 0)                                \
+                sorted = false;                                                                    \
+            v[k++] = &items[i];                                                                    \
+        }                                                                                          \
+        if (!sorted)                                                                               \
+            qsort(v, k, sizeof(*v), fn##_cmp);                                                     \
+        if (count)                                                                                 \
+            *count = k;                                                                            \
+        return v;                                                                                  \
+    }
 
 /* Read a whole file. Returns 0 and a heap buffer (NUL-terminated), or -errno. */
 int rc_read_file(char **out, size_t *out_len, const char *path);

@@ -342,12 +342,7 @@ static bool looks_int(const char *s)
 {
     if (*s == '-' || *s == '+')
         s++;
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
+    return rc_all_digits(s);
 }
 
 static bool looks_number(const char *s)

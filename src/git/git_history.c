@@ -1,8 +1,8 @@
 /* git_history.c — commit ancestry (libgit2) and the older-commit guard.
  *
- * Every public function that touches a repository brackets its work with
- * git_libgit2_init/shutdown (reference counted, as source.c does), opens the
- * repository, and frees every libgit2 object before returning. */
+ * Every public function that touches a repository opens it with rc_git_open
+ * (which brackets libgit2's init, as source.c does) and frees every libgit2
+ * object before its rc_git_close. */
 #include "git_history.h"
 
 #include "git_repo.h"
@@ -46,7 +46,7 @@ static int parse_sha(git_oid *oid, const char *sha, const char *what, char *errb
 
 static int open_repo(git_repository **repo, const char *repo_dir, char *errbuf, size_t errlen)
 {
-    if (rc_git_open_root(repo, repo_dir, errbuf, errlen) != 0)
+    if (rc_git_open(repo, repo_dir, errbuf, errlen) != 0)
         return RC_GIT_ERROR;
     return RC_GIT_OK;
 }
@@ -212,7 +212,6 @@ int rc_git_resolve(char **sha_out, const char *repo_dir, const char *rev, char *
         snprintf(errbuf, errlen, "empty revision");
         return RC_GIT_ERROR;
     }
-    git_libgit2_init();
     git_repository *repo = NULL;
     git_object *obj = NULL;
     git_object *peeled = NULL;
@@ -236,8 +235,7 @@ int rc_git_resolve(char **sha_out, const char *repo_dir, const char *rev, char *
 out:
     git_object_free(peeled);
     git_object_free(obj);
-    git_repository_free(repo);
-    git_libgit2_shutdown();
+    rc_git_close(repo);
     return rc;
 }
 
@@ -250,7 +248,6 @@ int rc_git_is_ancestor(bool *out, const char *repo_dir, const char *ancestor_sha
     if ((rc = parse_sha(&anc, ancestor_sha, "ancestor", errbuf, errlen)) != RC_GIT_OK ||
         (rc = parse_sha(&desc, descendant_sha, "descendant", errbuf, errlen)) != RC_GIT_OK)
         return rc;
-    git_libgit2_init();
     git_repository *repo = NULL;
     if ((rc = open_repo(&repo, repo_dir, errbuf, errlen)) != RC_GIT_OK)
         goto out;
@@ -271,8 +268,7 @@ int rc_git_is_ancestor(bool *out, const char *repo_dir, const char *ancestor_sha
     rc = strict_ancestor(out, repo, git_repository_is_shallow(repo) == 1, &anc, &desc, errbuf,
                          errlen);
 out:
-    git_repository_free(repo);
-    git_libgit2_shutdown();
+    rc_git_close(repo);
     return rc;
 }
 
@@ -304,7 +300,6 @@ int rc_git_relate(rc_git_relation *out, const char *repo_dir, const char *record
     if ((rc = parse_sha(&rec, recorded_sha, "recorded commit", errbuf, errlen)) != RC_GIT_OK ||
         (rc = parse_sha(&inc, incoming_sha, "commit", errbuf, errlen)) != RC_GIT_OK)
         return rc;
-    git_libgit2_init();
     git_repository *repo = NULL;
     if ((rc = open_repo(&repo, repo_dir, errbuf, errlen)) != RC_GIT_OK)
         goto out;
@@ -354,8 +349,7 @@ int rc_git_relate(rc_git_relation *out, const char *repo_dir, const char *record
     if (errlen)
         errbuf[0] = '\0'; /* an incomplete walk is a relation here, not an error */
 out:
-    git_repository_free(repo);
-    git_libgit2_shutdown();
+    rc_git_close(repo);
     return rc;
 }
 

@@ -22,3 +22,15 @@ int rc_git_open_root(git_repository **out, const char *dir, char *errbuf, size_t
     snprintf(errbuf, errlen, "%s is not a git repository: %s", dir, reason);
     return -1;
 }
+
+int rc_git_open(git_repository **out, const char *dir, char *errbuf, size_t errlen)
+{
+    git_libgit2_init();
+    return rc_git_open_root(out, dir, errbuf, errlen);
+}
+
+void rc_git_close(git_repository *repo)
+{
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+}

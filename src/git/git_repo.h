@@ -17,4 +17,11 @@
 
 int rc_git_open_root(git_repository **out, const char *dir, char *errbuf, size_t errlen);
 
+/* The bracket every reader of a repository needs: git_libgit2_init (it is
+ * reference counted), then rc_git_open_root, same return. Every call,
+ * successful or not, is paired with one rc_git_close once all other libgit2
+ * objects are freed; it frees repo (NULL is fine) and shuts libgit2 down. */
+int rc_git_open(git_repository **out, const char *dir, char *errbuf, size_t errlen);
+void rc_git_close(git_repository *repo);
+
 #endif

@@ -290,7 +290,7 @@ static int load_commit(rc_source *src, const char *repo_dir, const char *ref, ch
     git_odb *odb = NULL;
     int rc = -1;
 
-    if (rc_git_open_root(&repo, repo_dir, errbuf, errlen) != 0)
+    if (rc_git_open(&repo, repo_dir, errbuf, errlen) != 0)
         goto out;
     if (git_revparse_single(&obj, repo, ref) != 0) {
         snprintf(errbuf, errlen, "unknown revision '%s' in %s", ref, repo_dir);
@@ -335,7 +335,7 @@ out:
     git_tree_free(tree);
     git_commit_free(commit);
     git_object_free(obj);
-    git_repository_free(repo);
+    rc_git_close(repo);
     return rc;
 }
 
@@ -345,9 +345,7 @@ int rc_source_load(rc_source *out, const char *repo_dir, const char *ref, char *
     memset(out, 0, sizeof(*out));
     int rc;
     if (ref) {
-        git_libgit2_init();
         rc = load_commit(out, repo_dir, ref, errbuf, errlen);
-        git_libgit2_shutdown();
     } else {
         rc = load_worktree(out, repo_dir, errbuf, errlen);
     }

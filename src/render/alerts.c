@@ -8,7 +8,9 @@
  * a few hundred milliseconds, most of it in the YAML emitter. */
 #include "alerts.h"
 
+#include "decl.h"
 #include "links.h"
+#include "textout.h"
 #include "tmpl.h"
 #include "units.h"
 
@@ -79,15 +81,6 @@ static bool word_ok(const char *s, bool allow_dash)
     return true;
 }
 
-static bool label_name_ok(const char *s)
-{
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
-        return false;
-    if (s[0] == '_' && s[1] == '_')
-        return false; /* reserved for Prometheus' own labels */
-    return word_ok(s, false);
-}
-
 /* Reject keys outside allowed[]; names the first offender. */
 static int check_keys(const json_t *obj, const char *const *allowed, size_t n, const char *file,
                       const char *where, char *errbuf, size_t errlen)
@@ -124,7 +117,7 @@ static int check_string_map(const json_t *m, const char *file, const char *where
         if (!json_is_string(v))
             return rc_errorf(-1, errbuf, errlen, "%s: %s.%s must be a string (quote numbers)", file,
                              where, k);
-        if (labels && !label_name_ok(k))
+        if (labels && !rc_decl_label_name_ok(k))
             return rc_errorf(-1, errbuf, errlen,
                              "%s: %s: \"%s\" is not a valid Prometheus label name", file, where, k);
     }
@@ -449,11 +442,8 @@ static char *runbook_url(const rc_cluster_decl *c, const rc_topic_decl *t)
     while (*seg) {
         const char *end = strchr(seg, '/');
         size_t len = end ? (size_t)(end - seg) : strlen(seg);
-        char *part = rc_xstrndup(seg, len);
-        char *esc = rc_links_url_escape(part);
-        rc_buf_printf(&b, "/%s", esc);
-        free(esc);
-        free(part);
+        rc_buf_puts(&b, "/");
+        rc_url_escape(&b, seg, len, false);
         seg += len;
         if (*seg == '/')
             seg++;
@@ -630,7 +620,7 @@ static json_t *extra_labels(const rc_cluster_decl *c, char *errbuf, size_t errle
     rc_tmpl_vars v = {0};
     for (size_t i = 0; i < c->alert_labels.len; i++) {
         const rc_kv *kv = &c->alert_labels.items[i];
-        if (!label_name_ok(kv->key)) {
+        if (!rc_decl_label_name_ok(kv->key)) {
             rc_errorf(-1, errbuf, errlen,
                       "cluster %s: monitoring.labels: \"%s\" is not a valid label name", c->name,
                       kv->key);

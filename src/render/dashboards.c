@@ -3,6 +3,7 @@
 #include "dashboards.h"
 
 #include "links.h"
+#include "textout.h"
 #include "tmpl.h"
 #include "units.h"
 
@@ -219,19 +220,7 @@ static char *url_path(const char *file)
 {
     rc_buf b = {0};
     rc_buf_append(&b, "", 0);
-    const char *p = file;
-    for (;;) {
-        const char *slash = strchr(p, '/');
-        char *seg = rc_xstrndup(p, slash ? (size_t)(slash - p) : strlen(p));
-        char *enc = rc_links_url_escape(seg);
-        rc_buf_puts(&b, enc);
-        free(enc);
-        free(seg);
-        if (!slash)
-            break;
-        rc_buf_append(&b, "/", 1);
-        p = slash + 1;
-    }
+    rc_url_escape(&b, file, strlen(file), true);
     return rc_buf_take(&b);
 }
 

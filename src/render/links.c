@@ -1,5 +1,6 @@
 #include "links.h"
 
+#include "textout.h"
 #include "util.h"
 
 #include <stdint.h>
@@ -7,23 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 void rc_links_dashboard_uid(char out[RC_DASHBOARD_UID_MAX + 1], const char *cluster,
                             const char *topic)
 {
     /* hash the pair with a separator no name can contain, so ("a", "b-c")
      * and ("a-b", "c") differ */
-    uint64_t h = fnv1a(0xcbf29ce484222325ULL, cluster, strlen(cluster));
-    h = fnv1a(h, "\n", 1);
-    h = fnv1a(h, topic, strlen(topic));
+    uint64_t h = rc_fnv1a64(RC_FNV1A64_INIT, cluster, strlen(cluster));
+    h = rc_fnv1a64(h, "\n", 1);
+    h = rc_fnv1a64(h, topic, strlen(topic));
 
     char slug[RC_DASHBOARD_UID_MAX + 1];
     size_t n = 0;
@@ -55,23 +47,6 @@ void rc_links_dashboard_uid(char out[RC_DASHBOARD_UID_MAX + 1], const char *clus
     out[at + 12] = '\0';
 }
 
-char *rc_links_url_escape(const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    rc_buf b = {0};
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char c = *p;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
-            rc_buf_append(&b, (const char *)p, 1);
-        } else {
-            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
-            rc_buf_append(&b, enc, 3);
-        }
-    }
-    return rc_buf_take(&b);
-}
-
 char *rc_links_dashboard_url(const char *grafana_url, const char *uid, const char *group,
                              const char *range)
 {
@@ -101,12 +76,13 @@ char *rc_links_dashboard_url(const char *grafana_url, const char *uid, const cha
         rc_buf_append(&b, grafana_url, len);
     rc_buf_printf(&b, "/d/%s?", uid);
     if (group) {
-        char *g = rc_links_url_escape(group);
-        rc_buf_printf(&b, "var-group=%s&", g);
-        free(g);
+        rc_buf_puts(&b, "var-group=");
+        rc_url_escape(&b, group, strlen(group), false);
+        rc_buf_puts(&b, "&");
     }
-    char *r = rc_links_url_escape(range ? range : "6h");
-    rc_buf_printf(&b, "from=now-%s&to=now", r);
-    free(r);
+    const char *r = range ? range : "6h";
+    rc_buf_puts(&b, "from=now-");
+    rc_url_escape(&b, r, strlen(r), false);
+    rc_buf_puts(&b, "&to=now");
     return rc_buf_take(&b);
 }

@@ -15,8 +15,6 @@
 
 void rc_links_dashboard_uid(char out[RC_DASHBOARD_UID_MAX + 1], const char *cluster,
                             const char *topic);
-/* Percent-encode s for a URL query value (RFC 3986 unreserved kept). Heap. */
-char *rc_links_url_escape(const char *s);
 /* "<grafana_url>/d/<uid>?var-group=<group>&from=now-<range>&to=now", the base
  * without a trailing slash; group may be NULL (then no var-group). Heap. */
 char *rc_links_dashboard_url(const char *grafana_url, const char *uid, const char *group,

@@ -138,16 +138,6 @@ static void add_request(pub *p, const char *method, const char *url, char *summa
 
 /* ---- names --------------------------------------------------------------- */
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 void rc_publish_folder_uid(char out[RC_PUBLISH_FOLDER_UID_MAX + 1], const char *cluster)
 {
     static const char prefix[] = "reconcile-";
@@ -181,7 +171,9 @@ void rc_publish_folder_uid(char out[RC_PUBLISH_FOLDER_UID_MAX + 1], const char *
         while (n > 0 && slug[n - 1] == '-')
             n--;
         snprintf(out, RC_PUBLISH_FOLDER_UID_MAX + 1, "%s%.*s%s%012llx", prefix, (int)n, slug,
-                 n ? "-" : "", (unsigned long long)(fnv1a(cluster) & 0xffffffffffffULL));
+                 n ? "-" : "",
+                 (unsigned long long)(rc_fnv1a64(RC_FNV1A64_INIT, cluster, strlen(cluster)) &
+                                      0xffffffffffffULL));
         return;
     }
     snprintf(out, RC_PUBLISH_FOLDER_UID_MAX + 1, "%s%.*s", prefix, (int)n, slug);

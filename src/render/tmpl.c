@@ -7,6 +7,8 @@
  * escaping filters. */
 #include "tmpl.h"
 
+#include "textout.h"
+
 #include <errno.h>
 #include <math.h>
 #include <limits.h>
@@ -54,11 +56,6 @@ void rc_tmpl_vars_free(rc_tmpl_vars *v)
 
 /* ---- YAML in ----------------------------------------------------------------- */
 
-static bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static bool all_in(const char *s, const char *set)
 {
     if (!*s)
@@ -75,11 +72,11 @@ static bool is_core_float(const char *s)
     if (*s == '-' || *s == '+')
         s++;
     size_t ip = 0, fp = 0;
-    while (is_digit((unsigned char)*s))
+    while (rc_is_digit((unsigned char)*s))
         s++, ip++;
     if (*s == '.') {
         s++;
-        while (is_digit((unsigned char)*s))
+        while (rc_is_digit((unsigned char)*s))
             s++, fp++;
     }
     if (ip == 0 && fp == 0)
@@ -88,9 +85,9 @@ static bool is_core_float(const char *s)
         s++;
         if (*s == '-' || *s == '+')
             s++;
-        if (!is_digit((unsigned char)*s))
+        if (!rc_is_digit((unsigned char)*s))
             return false;
-        while (is_digit((unsigned char)*s))
+        while (rc_is_digit((unsigned char)*s))
             s++;
     }
     return *s == '\0';
@@ -366,17 +363,7 @@ static void f_regex(rc_buf *out, const char *s, size_t n)
 
 static void f_url(rc_buf *out, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
-            rc_buf_append(out, s + i, 1);
-        } else {
-            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
-            rc_buf_append(out, enc, 3);
-        }
-    }
+    rc_url_escape(out, s, n, false);
 }
 
 /* Go's text/template only starts an action at "{{"; "}}" outside an action is
@@ -723,9 +710,9 @@ static bool plain_ambiguous(const char *s, size_t n)
                 return true;
     }
     unsigned char c = (unsigned char)s[0];
-    if (is_digit(c) || c == '.')
+    if (rc_is_digit(c) || c == '.')
         return true; /* numbers, dates, 12:30, .5, .inf, .nan */
-    if ((c == '-' || c == '+') && n > 1 && (is_digit((unsigned char)s[1]) || s[1] == '.'))
+    if ((c == '-' || c == '+') && n > 1 && (rc_is_digit((unsigned char)s[1]) || s[1] == '.'))
         return true;
     return false;
 }

@@ -325,26 +325,15 @@ int rc_plan_print_json(FILE *out, const rc_cluster_plan *plans, size_t n)
 
 /* ---- Markdown ------------------------------------------------------------------ */
 
-/* Free text in a PR comment: escape every character Markdown (GFM) could read
- * as syntax, and fold line breaks, so a broker message cannot open a table,
- * a link or an HTML block. */
+/* rc_md_text onto out. The plan's Markdown never starts a line with free
+ * text, so the mid-line set is enough (and keeps its output as it was). */
 static void md_text(FILE *out, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char ch = *p;
-        if (ch == '\n' || ch == '\r' || ch == '\t') {
-            fputc(' ', out);
-            continue;
-        }
-        if (ch < 0x20 || ch == 0x7f) {
-            fputc('?', out);
-            continue;
-        }
-        /* Only characters that can start syntax mid-line: output never begins a line. */
-        if (strchr("\\`*_[]<|~&", ch))
-            fputc('\\', out);
-        fputc(ch, out);
-    }
+    rc_buf b = {0};
+    rc_md_text(&b, s, RC_MD_MIDLINE);
+    if (b.data)
+        fputs(b.data, out);
+    rc_buf_free(&b);
 }
 
 /* rc_md_code onto out. */

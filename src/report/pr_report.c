@@ -354,25 +354,10 @@ void rc_pr_print_github(FILE *out, const rc_diags *diags, const rc_changeset *cs
 
 /* ---- Markdown: escaping into a buffer ---------------------------------------------- */
 
-/* Free text: every character GFM could read as syntax is escaped and line
- * breaks are folded, so a description or a broker message cannot open a table,
- * a link or an HTML block (same rules as plan_print.c). */
+/* Free text in the comment may begin a line or a table cell: the wide set. */
 static void md_text(rc_buf *b, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        unsigned char ch = *p;
-        char c[3] = {0};
-        if (ch == '\n' || ch == '\r' || ch == '\t')
-            c[0] = ' ';
-        else if (ch < 0x20 || ch == 0x7f)
-            c[0] = '?';
-        else if (strchr("\\`*_[]<>|~&#!", ch)) {
-            c[0] = '\\';
-            c[1] = (char)ch;
-        } else
-            c[0] = (char)ch;
-        rc_buf_puts(b, c);
-    }
+    rc_md_text(b, s, RC_MD_ANYWHERE);
 }
 
 /* Inside <summary>, an HTML block: Markdown is not parsed there, HTML is. */

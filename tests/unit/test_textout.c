@@ -67,11 +67,38 @@ static void test_diags_print_escapes(void **state)
     rc_diags_free(&d);
 }
 
+/* The two Markdown sets differ exactly by > # ! (plan output predates them). */
+static void test_md_text_sets(void **state)
+{
+    (void)state;
+    rc_buf a = {0}, b = {0};
+    rc_md_text(&a, "1 -> 3 #! *x*\n|", RC_MD_MIDLINE);
+    rc_md_text(&b, "1 -> 3 #! *x*\n|", RC_MD_ANYWHERE);
+    assert_string_equal(a.data, "1 -> 3 #! \\*x\\* \\|");
+    assert_string_equal(b.data, "1 -\\> 3 \\#\\! \\*x\\* \\|");
+    rc_buf_free(&a);
+    rc_buf_free(&b);
+}
+
+static void test_url_escape(void **state)
+{
+    (void)state;
+    rc_buf q = {0}, p = {0};
+    rc_url_escape(&q, "a b/c~\0x", 8, false);
+    rc_url_escape(&p, "topics/a b.yaml", 15, true);
+    assert_string_equal(q.data, "a%20b%2Fc~%00x");
+    assert_string_equal(p.data, "topics/a%20b.yaml");
+    rc_buf_free(&q);
+    rc_buf_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_put_escapes_controls),
         cmocka_unit_test(test_diags_print_escapes),
+        cmocka_unit_test(test_md_text_sets),
+        cmocka_unit_test(test_url_escape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -921,6 +921,76 @@ static void parse_string_map(ctx *x, const rc_ynode *map, const char *field, rc_
     free(dup);
 }
 
+/* policy.name_pattern, anchored so the pattern describes the whole name,
+ * which is what a reader of `^[a-z]+\.` or `[a-z.]+` expects from a naming
+ * policy. */
+static void parse_name_pattern(ctx *x, cluster_ctx *cc, const rc_ynode *n)
+{
+    rc_cluster_decl *c = cc->c;
+    if (!want_string(x, n, "policy.name_pattern", true, &c->name_pattern))
+        return;
+    char *anchored = rc_xasprintf("^(%s)$", c->name_pattern);
+    int rc = regcomp(&cc->re, anchored, REG_EXTENDED | REG_NOSUB);
+    free(anchored);
+    if (rc != 0) {
+        char err[256];
+        regerror(rc, &cc->re, err, sizeof(err));
+        diag(x, E, n, "name-pattern", "policy.name_pattern: invalid POSIX extended regex: %s", err);
+        free(c->name_pattern);
+        c->name_pattern = NULL;
+    } else {
+        cc->has_re = true;
+    }
+}
+
+/* policy.allowed_config_keys: a close match to a known key is a typo; a key
+ * with none is presumably a newer broker's, deliberately allowed. */
+static void parse_allowed_keys(ctx *x, rc_cluster_decl *c, const rc_ynode *n)
+{
+    if (!want_string_list(x, n, "policy.allowed_config_keys", &c->allowed_config_keys,
+                          &c->nallowed_config_keys))
+        return;
+    size_t nnames;
+    const char *const *names = rc_topic_config_names(&nnames);
+    for (size_t i = 0; i < n->nitems; i++) {
+        const char *key = n->items[i]->str;
+        if (rc_topic_config_lookup(key))
+            continue;
+        const char *dym = rc_did_you_mean(key, names, nnames);
+        if (dym)
+            diag(x, E, n->items[i], "unknown-config",
+                 "policy.allowed_config_keys: unknown topic config key \"%s\" (did you mean "
+                 "\"%s\"?)",
+                 key, dym);
+    }
+}
+
+/* policy.required_fields: unknown names are reported here once and dropped,
+ * so they do not come back as a [required] error on every topic. */
+static void parse_required_fields(ctx *x, cluster_ctx *cc, const rc_ynode *n)
+{
+    if (!want_string_list(x, n, "policy.required_fields", &cc->required_fields,
+                          &cc->nrequired_fields))
+        return;
+    size_t w = 0;
+    for (size_t i = 0; i < n->nitems; i++) {
+        char *f = cc->required_fields[i];
+        size_t k = 0;
+        while (k < ARRAY_LEN(topic_field_paths) && strcmp(topic_field_paths[k], f) != 0)
+            k++;
+        if (k < ARRAY_LEN(topic_field_paths)) {
+            cc->required_fields[w++] = f;
+            continue;
+        }
+        const char *dym = rc_did_you_mean(f, topic_field_paths, ARRAY_LEN(topic_field_paths));
+        diag(x, E, n->items[i], "unknown-key",
+             "policy.required_fields: \"%s\" is not a topic field%s%s%s", f,
+             dym ? " (did you mean \"" : "", dym ? dym : "", dym ? "\"?)" : "");
+        free(f);
+    }
+    cc->nrequired_fields = w;
+}
+
 static void parse_policy(ctx *x, cluster_ctx *cc, const rc_ynode *v)
 {
     rc_cluster_decl *c = cc->c;
@@ -928,24 +998,8 @@ static void parse_policy(ctx *x, cluster_ctx *cc, const rc_ynode *v)
     if (!walk_map(x, v, "policy", policy_keys, ARRAY_LEN(policy_keys), s))
         return;
     const rc_ynode *n;
-    if ((n = val(s[PK_NAME_PATTERN])) &&
-        want_string(x, n, "policy.name_pattern", true, &c->name_pattern)) {
-        /* Anchored so the pattern describes the whole name, which is what a
-         * reader of `^[a-z]+\.` or `[a-z.]+` expects from a naming policy. */
-        char *anchored = rc_xasprintf("^(%s)$", c->name_pattern);
-        int rc = regcomp(&cc->re, anchored, REG_EXTENDED | REG_NOSUB);
-        free(anchored);
-        if (rc != 0) {
-            char err[256];
-            regerror(rc, &cc->re, err, sizeof(err));
-            diag(x, E, n, "name-pattern", "policy.name_pattern: invalid POSIX extended regex: %s",
-                 err);
-            free(c->name_pattern);
-            c->name_pattern = NULL;
-        } else {
-            cc->has_re = true;
-        }
-    }
+    if ((n = val(s[PK_NAME_PATTERN])))
+        parse_name_pattern(x, cc, n);
     if ((n = val(s[PK_MIN_RF])) &&
         want_int(x, n, "policy.min_replication_factor", &c->min_replication_factor) &&
         c->min_replication_factor < 1) {
@@ -983,47 +1037,10 @@ static void parse_policy(ctx *x, cluster_ctx *cc, const rc_ynode *v)
         want_bool(x, n, "policy.guard_older_commits", &c->guard_older_commits);
     if ((n = val(s[PK_IGNORE])))
         want_string_list(x, n, "policy.ignore", &c->ignore_patterns, &c->nignore_patterns);
-    if ((n = val(s[PK_ALLOWED_KEYS])) &&
-        want_string_list(x, n, "policy.allowed_config_keys", &c->allowed_config_keys,
-                         &c->nallowed_config_keys)) {
-        size_t nnames;
-        const char *const *names = rc_topic_config_names(&nnames);
-        for (size_t i = 0; i < n->nitems; i++) {
-            const char *key = n->items[i]->str;
-            if (rc_topic_config_lookup(key))
-                continue;
-            /* No suggestion: presumably a newer broker's key, deliberately allowed. */
-            const char *dym = rc_did_you_mean(key, names, nnames);
-            if (dym)
-                diag(x, E, n->items[i], "unknown-config",
-                     "policy.allowed_config_keys: unknown topic config key \"%s\" (did you mean "
-                     "\"%s\"?)",
-                     key, dym);
-        }
-    }
-    if ((n = val(s[PK_REQUIRED_FIELDS])) &&
-        want_string_list(x, n, "policy.required_fields", &cc->required_fields,
-                         &cc->nrequired_fields)) {
-        /* Unknown names are reported here once and dropped, so they do not
-         * come back as a [required] error on every topic of the cluster. */
-        size_t w = 0;
-        for (size_t i = 0; i < n->nitems; i++) {
-            char *f = cc->required_fields[i];
-            size_t k = 0;
-            while (k < ARRAY_LEN(topic_field_paths) && strcmp(topic_field_paths[k], f) != 0)
-                k++;
-            if (k < ARRAY_LEN(topic_field_paths)) {
-                cc->required_fields[w++] = f;
-                continue;
-            }
-            const char *dym = rc_did_you_mean(f, topic_field_paths, ARRAY_LEN(topic_field_paths));
-            diag(x, E, n->items[i], "unknown-key",
-                 "policy.required_fields: \"%s\" is not a topic field%s%s%s", f,
-                 dym ? " (did you mean \"" : "", dym ? dym : "", dym ? "\"?)" : "");
-            free(f);
-        }
-        cc->nrequired_fields = w;
-    }
+    if ((n = val(s[PK_ALLOWED_KEYS])))
+        parse_allowed_keys(x, c, n);
+    if ((n = val(s[PK_REQUIRED_FIELDS])))
+        parse_required_fields(x, cc, n);
     if ((n = val(s[PK_PARTITION_MPS])) &&
         want_number(x, n, "policy.partition_messages_per_second",
                     &c->partition_messages_per_second) &&

@@ -217,24 +217,13 @@ static void dummy_vars(rc_tmpl_vars *v, const rc_alerts_profile *p)
         rc_tmpl_vars_set(v, p->vars.items[i].key, p->vars.items[i].value);
 }
 
-static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, size_t errlen)
+/* defaults: of a profile: the thresholds and labels a topic gets when
+ * neither it nor its cluster sets them. */
+static int load_defaults(rc_alerts_profile *p, const json_t *root, char *errbuf, size_t errlen)
 {
-    static const char *const top_keys[] = {"profile", "description", "defaults", "vars",
-                                           "labels",  "annotations", "rules"};
     static const char *const default_keys[] = {"lag_max", "lag_for", "lag_max_offsets", "severity",
                                                "dashboard_range"};
-    static const char *const rule_keys[] = {"lag_time", "lag_offset", "absent", "skew"};
-    static const char *const lag_keys[] = {"group", "all_groups"};
     const char *file = p->file;
-    if (!json_is_object(root))
-        return rc_errorf(-1, errbuf, errlen, "%s: expected a mapping at the top", file);
-    if (check_keys(root, top_keys, ARRAY_LEN(top_keys), file, "", errbuf, errlen) < 0)
-        return -1;
-    const json_t *name = json_object_get(root, "profile");
-    if (!json_is_string(name) || strcmp(json_string_value(name), p->name) != 0)
-        return rc_errorf(-1, errbuf, errlen, "%s: profile: must be \"%s\" (the file's name)", file,
-                         p->name);
-
     const json_t *d = json_object_get(root, "defaults");
     if (!json_is_object(d))
         return rc_errorf(-1, errbuf, errlen, "%s: defaults: required mapping (%s, %s, %s, %s, %s)",
@@ -267,6 +256,14 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
     p->severity = rc_xstrdup(json_string_value(sev));
     p->range = rc_xstrdup(json_string_value(range));
 
+    return 0;
+}
+
+/* vars: of a profile: named snippets the shapes may use, never one of the
+ * names reconcile sets itself. */
+static int load_vars(rc_alerts_profile *p, const json_t *root, char *errbuf, size_t errlen)
+{
+    const char *file = p->file;
     const json_t *vars = json_object_get(root, "vars");
     if (vars) {
         if (!json_is_object(vars))
@@ -297,20 +294,21 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
         }
     }
 
-    const json_t *labels = json_object_get(root, "labels");
-    const json_t *annotations = json_object_get(root, "annotations");
-    if (labels && check_string_map(labels, file, "labels", true, errbuf, errlen) < 0)
-        return -1;
-    if (annotations &&
-        check_string_map(annotations, file, "annotations", false, errbuf, errlen) < 0)
-        return -1;
+    return 0;
+}
 
+/* rules: of a profile: the raw shapes, by kind (raw[] indexed by S_*). */
+static int load_rules(const rc_alerts_profile *p, const json_t *root, const json_t **raw,
+                      char *errbuf, size_t errlen)
+{
+    static const char *const rule_keys[] = {"lag_time", "lag_offset", "absent", "skew"};
+    static const char *const lag_keys[] = {"group", "all_groups"};
+    const char *file = p->file;
     const json_t *rules = json_object_get(root, "rules");
     if (!json_is_object(rules))
         return rc_errorf(-1, errbuf, errlen, "%s: rules: required mapping", file);
     if (check_keys(rules, rule_keys, ARRAY_LEN(rule_keys), file, "rules", errbuf, errlen) < 0)
         return -1;
-    const json_t *raw[NSHAPES] = {0};
     for (int kind = 0; kind < 2; kind++) {
         const char *key = kind == 0 ? "lag_time" : "lag_offset";
         const json_t *lag = json_object_get(rules, key);
@@ -336,6 +334,35 @@ static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
     raw[S_SKEW] = json_object_get(rules, "skew");
     if (!raw[S_ABSENT] || !raw[S_SKEW])
         return rc_errorf(-1, errbuf, errlen, "%s: rules: absent and skew are required", file);
+
+    return 0;
+}
+
+static int load_tree(rc_alerts_profile *p, const json_t *root, char *errbuf, size_t errlen)
+{
+    static const char *const top_keys[] = {"profile", "description", "defaults", "vars",
+                                           "labels",  "annotations", "rules"};
+    const char *file = p->file;
+    if (!json_is_object(root))
+        return rc_errorf(-1, errbuf, errlen, "%s: expected a mapping at the top", file);
+    if (check_keys(root, top_keys, ARRAY_LEN(top_keys), file, "", errbuf, errlen) < 0)
+        return -1;
+    const json_t *name = json_object_get(root, "profile");
+    if (!json_is_string(name) || strcmp(json_string_value(name), p->name) != 0)
+        return rc_errorf(-1, errbuf, errlen, "%s: profile: must be \"%s\" (the file's name)", file,
+                         p->name);
+    if (load_defaults(p, root, errbuf, errlen) < 0 || load_vars(p, root, errbuf, errlen) < 0)
+        return -1;
+    const json_t *labels = json_object_get(root, "labels");
+    const json_t *annotations = json_object_get(root, "annotations");
+    if (labels && check_string_map(labels, file, "labels", true, errbuf, errlen) < 0)
+        return -1;
+    if (annotations &&
+        check_string_map(annotations, file, "annotations", false, errbuf, errlen) < 0)
+        return -1;
+    const json_t *raw[NSHAPES] = {0};
+    if (load_rules(p, root, raw, errbuf, errlen) < 0)
+        return -1;
 
     rc_tmpl_vars dv = {0};
     dummy_vars(&dv, p);

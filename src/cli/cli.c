@@ -324,6 +324,43 @@ static int check_format(const cli *c, const rc_command *k)
     return rc;
 }
 
+/* Run every option's setter; given[i] marks the options present (an option
+ * several commands declare is marked on its first entry). 0 or an exit
+ * code after a usage error. Leaves optind at the first operand. */
+static int parse_options(cli *c, int argc, char **argv, const option_ref *all, size_t nall,
+                         bool *given)
+{
+    struct option longs[MAX_OPTIONS + 1];
+    char shorts[2 * MAX_OPTIONS + 2];
+    getopt_tables(all, nall, longs, shorts);
+    /* The command may stand anywhere among the options (getopt permutes), so
+     * `reconcile plan -C repo` and `reconcile -C repo plan` both work. */
+    opterr = 0;
+    optind = 0; /* glibc: start over, so a second call parses its own argv */
+    int opt;
+    while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        const rc_option *o = NULL;
+        if (opt >= 256 && opt < 256 + (int)nall)
+            o = all[opt - 256].o;
+        for (size_t i = 0; i < nall && !o; i++)
+            if (all[i].o->short_name == opt)
+                o = all[i].o;
+        if (opt == ':')
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        if (!o)
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        for (size_t i = 0; i < nall; i++)
+            if (strcmp(all[i].o->name, o->name) == 0) {
+                given[i] = true;
+                break;
+            }
+        int rc = o->set(c, optarg);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
 int rc_cli_run(int argc, char **argv, const rc_cli_adapters *adapters)
 {
     cli c = {0};
@@ -337,46 +374,9 @@ int rc_cli_run(int argc, char **argv, const rc_cli_adapters *adapters)
 
     option_ref all[MAX_OPTIONS];
     size_t nall = all_options(all, MAX_OPTIONS);
-    struct option longs[MAX_OPTIONS + 1];
-    char shorts[2 * MAX_OPTIONS + 2];
-    getopt_tables(all, nall, longs, shorts);
     bool given[MAX_OPTIONS] = {false};
-
-    /* The command may stand anywhere among the options (getopt permutes), so
-     * `reconcile plan -C repo` and `reconcile -C repo plan` both work. */
-    opterr = 0;
-    optind = 0; /* glibc: start over, so a second call parses its own argv */
-    int opt;
-    while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-        const rc_option *o = NULL;
-        size_t index = 0;
-        if (opt >= 256 && opt < 256 + (int)nall) {
-            index = (size_t)(opt - 256);
-            o = all[index].o;
-        } else {
-            for (size_t i = 0; i < nall && !o; i++)
-                if (all[i].o->short_name == opt) {
-                    index = i;
-                    o = all[i].o;
-                }
-        }
-        if (opt == ':') {
-            exit_code = usage_error("option '%s' needs a value", argv[optind - 1]);
-            goto out;
-        }
-        if (!o) {
-            exit_code = usage_error("unknown option '%s'", argv[optind - 1]);
-            goto out;
-        }
-        /* an option several commands declare is marked on its first entry */
-        for (size_t i = 0; i < nall; i++)
-            if (strcmp(all[i].o->name, o->name) == 0) {
-                given[i] = true;
-                break;
-            }
-        if ((exit_code = o->set(&c, optarg)) != 0)
-            goto out;
-    }
+    if ((exit_code = parse_options(&c, argc, argv, all, nall, given)) != 0)
+        goto out;
 
     if (optind < argc)
         c.command = argv[optind++];

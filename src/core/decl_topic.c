@@ -83,45 +83,30 @@ static rc_topic_decl *add_topic(cluster_ctx *cc, size_t seq)
     return t;
 }
 
-void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *root, size_t seq)
+/* One topic document being parsed: what its field parsers share. */
+typedef struct topic_doc {
+    ctx *x;
+    cluster_ctx *cc;
+    const teams_ctx *tc;
+    const rc_ypair *const *s; /* by TK_* */
+    const rc_ynode *root;
+    rc_topic_decl *t;
+    bool partitions_declared, partitions_reported;
+    const rc_ynode *rf_node; /* the declared replication factor, NULL when defaulted */
+} topic_doc;
+
+/* partitions: declared, else the cluster default; required otherwise */
+static void topic_partitions(topic_doc *d)
 {
-    rc_cluster_decl *c = cc->c;
-    if (!present(root))
-        return; /* empty document, e.g. a trailing `---` */
-    const rc_ypair *s[ARRAY_LEN(topic_keys)];
-    if (root->kind != RC_YNODE_MAPPING) {
-        diag(x, E, root, "type", "a topic document must be a map of fields, got %s",
-             rc_ynode_kind_name(root));
-        return;
-    }
-    walk_map(x, root, "topic", topic_keys, ARRAY_LEN(topic_keys), s);
-
-    const rc_ynode *n, *name_node = val(s[TK_NAME]);
-    char *name = NULL;
-    if (!name_node) {
-        diag(x, E, s[TK_NAME] ? s[TK_NAME]->key : root, "required",
-             "missing required field \"name\"");
-    } else if (want_string(x, name_node, "name", false, &name)) {
-        check_topic_name(x, name_node, name);
-        if (cc->has_re && !rc_decl_topic_name_problem(name) &&
-            regexec(&cc->re, name, 0, NULL, 0) != 0)
-            diag(x, E, name_node, "name-pattern",
-                 "topic name \"%s\" does not match this cluster's policy.name_pattern %s", name,
-                 c->name_pattern);
-    }
-    /* Keep what could be parsed (the caller may still want it), but only
-     * topics with a name: everything downstream is keyed on it. */
-    rc_topic_decl scratch = {0};
-    rc_topic_decl *t = name ? add_topic(cc, seq) : &scratch;
-    t->name = name;
-    t->file = rc_xstrdup(x->file);
-    t->line = name_node ? name_node->line : root->line;
-    t->col = name_node ? name_node->col : root->col;
-
-    /* partitions */
-    bool partitions_reported = false, partitions_declared = false;
+    rc_cluster_decl *c = d->cc->c;
+    cluster_ctx *cc = d->cc;
+    ctx *x = d->x;
+    rc_topic_decl *t = d->t;
+    const rc_ypair *const *s = d->s;
+    const rc_ynode *root = d->root;
+    const rc_ynode *n;
     if ((n = val(s[TK_PARTITIONS])) && want_int(x, n, "partitions", &t->partitions)) {
-        partitions_declared = true;
+        d->partitions_declared = true;
         if (t->partitions < 1)
             diag(x, E, n, "partitions", "partitions must be at least 1, got %d", t->partitions);
         else if (c->max_partitions && t->partitions > c->max_partitions)
@@ -135,17 +120,25 @@ void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *r
         } else if (cc->usable) {
             diag(x, E, s[TK_PARTITIONS] ? s[TK_PARTITIONS]->key : root, "required",
                  "missing required field \"partitions\" (%s sets no defaults.partitions)", c->file);
-            partitions_reported = true;
+            d->partitions_reported = true;
         }
     }
+}
 
-    /* replication factor: declared, else the cluster default, else the broker's */
-    const rc_ynode *rf_node = NULL;
+/* replication factor: declared, else the cluster default, else the broker's */
+static void topic_replication_factor(topic_doc *d)
+{
+    rc_cluster_decl *c = d->cc->c;
+    cluster_ctx *cc = d->cc;
+    ctx *x = d->x;
+    rc_topic_decl *t = d->t;
+    const rc_ypair *const *s = d->s;
+    const rc_ynode *n;
     t->replication_factor = c->default_replication_factor > 0 ? c->default_replication_factor : -1;
     if (!s[TK_RF] && t->replication_factor <= 0)
         cc->topics_without_rf++;
     if ((n = val(s[TK_RF])) && want_int(x, n, "replication_factor", &t->replication_factor)) {
-        rf_node = n;
+        d->rf_node = n;
         int rf = t->replication_factor;
         if (rf < 1)
             diag(x, E, n, "replication-factor", "replication_factor must be at least 1, got %d",
@@ -161,14 +154,22 @@ void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *r
                  "(%d)",
                  rf, c->max_replication_factor);
     }
+}
 
-    /* owner */
+/* owner (a team of _teams.yaml), message, description */
+static void topic_owner(topic_doc *d)
+{
+    ctx *x = d->x;
+    rc_topic_decl *t = d->t;
+    const rc_ypair *const *s = d->s;
+    const rc_ynode *root = d->root;
+    const rc_ynode *n;
     if (!(n = val(s[TK_OWNER]))) {
         diag(x, E, s[TK_OWNER] ? s[TK_OWNER]->key : root, "required",
              "missing required field \"owner\"");
-    } else if (want_string(x, n, "owner", true, &t->owner) && tc->usable &&
-               !find_team(tc->repo, t->owner)) {
-        const char *dym = rc_did_you_mean(t->owner, tc->names, tc->repo->nteams);
+    } else if (want_string(x, n, "owner", true, &t->owner) && d->tc->usable &&
+               !find_team(d->tc->repo, t->owner)) {
+        const char *dym = rc_did_you_mean(t->owner, d->tc->names, d->tc->repo->nteams);
         diag(x, E, n, "unknown-team", "owner \"%s\" is not a team in topics/_teams.yaml%s%s%s",
              t->owner, dym ? " (did you mean \"" : "", dym ? dym : "", dym ? "\"?)" : "");
     }
@@ -176,8 +177,17 @@ void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *r
         want_string(x, n, "message", true, &t->message);
     if ((n = val(s[TK_DESCRIPTION])))
         want_string(x, n, "description", false, &t->description);
+}
 
-    /* config: cluster defaults first, the declaration on top */
+/* config: cluster defaults first, the declaration on top; then
+ * min.insync.replicas against the replication factor */
+static void topic_config(topic_doc *d)
+{
+    rc_cluster_decl *c = d->cc->c;
+    ctx *x = d->x;
+    rc_topic_decl *t = d->t;
+    const rc_ypair *const *s = d->s;
+    const rc_ynode *n;
     const rc_ynode *misr = NULL;
     rc_kvlist_copy(&t->config, &c->default_config);
     if ((n = val(s[TK_CONFIG])))
@@ -189,15 +199,23 @@ void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *r
     if (misr_val && t->replication_factor > 0 && parse_ll(misr_val, &m) == 0 &&
         m > t->replication_factor) {
         /* Both from the defaults: reported once on the cluster file. */
-        const rc_ynode *at = misr ? misr : rf_node;
+        const rc_ynode *at = misr ? misr : d->rf_node;
         if (at)
             diag(x, E, at, "min-insync",
                  "min.insync.replicas %lld%s is above the replication factor %d%s: every "
                  "acks=all produce would fail",
                  m, misr ? "" : " (from defaults.config)", t->replication_factor,
-                 rf_node ? "" : " (from defaults.replication_factor)");
+                 d->rf_node ? "" : " (from defaults.replication_factor)");
     }
+}
 
+/* lag: the high-lag alert's thresholds */
+static void topic_lag(topic_doc *d)
+{
+    ctx *x = d->x;
+    rc_topic_decl *t = d->t;
+    const rc_ypair *const *s = d->s;
+    const rc_ynode *n;
     if ((n = val(s[TK_LAG]))) {
         lag_decl lag = {0};
         parse_lag(x, n, "lag", true, &lag);
@@ -206,7 +224,15 @@ void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *r
         t->lag_for_seconds = lag.for_seconds;
         t->severity = lag.severity;
     }
+}
 
+/* consumers: the groups whose lag is watched, each once */
+static void topic_consumers(topic_doc *d)
+{
+    ctx *x = d->x;
+    rc_topic_decl *t = d->t;
+    const rc_ypair *const *s = d->s;
+    const rc_ynode *n;
     if ((n = val(s[TK_CONSUMERS])) &&
         want_string_list(x, n, "consumers", &t->consumers, &t->nconsumers)) {
         for (size_t i = 1; i < t->nconsumers; i++)
@@ -217,7 +243,16 @@ void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *r
                     break;
                 }
     }
+}
 
+/* throughput, and the napkin math against the partitions */
+static void topic_throughput(topic_doc *d)
+{
+    rc_cluster_decl *c = d->cc->c;
+    ctx *x = d->x;
+    rc_topic_decl *t = d->t;
+    const rc_ypair *const *s = d->s;
+    const rc_ynode *n;
     const rc_ynode *mps_node = NULL;
     if ((n = val(s[TK_THROUGHPUT]))) {
         const rc_ypair *ts[1];
@@ -242,24 +277,87 @@ void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *r
                  "%g messages/s at %g per partition (policy.partition_messages_per_second) "
                  "needs at least %.0f partitions, %s %d",
                  t->messages_per_second, per, need,
-                 partitions_declared ? "declared" : "defaults.partitions gives", t->partitions);
+                 d->partitions_declared ? "declared" : "defaults.partitions gives", t->partitions);
     }
+}
 
+/* alerts: the opt-in signals */
+static void topic_alerts(topic_doc *d)
+{
+    ctx *x = d->x;
+    rc_topic_decl *t = d->t;
+    const rc_ypair *const *s = d->s;
+    const rc_ynode *n;
     if ((n = val(s[TK_ALERTS]))) {
         const rc_ypair *as[1];
         if (walk_map(x, n, "alerts", alerts_keys, 1, as) && (n = val(as[0])))
             want_bool(x, n, "alerts.skew", &t->skew_alert);
     }
+}
 
+/* what policy.required_fields asks for beyond the required fields */
+static void topic_required(topic_doc *d)
+{
+    rc_cluster_decl *c = d->cc->c;
+    cluster_ctx *cc = d->cc;
+    ctx *x = d->x;
+    const rc_ynode *root = d->root;
     for (size_t i = 0; i < cc->nrequired_fields; i++) {
         const char *f = cc->required_fields[i];
         if (!strcmp(f, "name") || !strcmp(f, "owner") ||
-            (!strcmp(f, "partitions") && partitions_reported))
+            (!strcmp(f, "partitions") && d->partitions_reported))
             continue; /* already required, already reported */
         if (!field_at(root, f))
             diag(x, E, root, "required",
                  "missing field \"%s\" (required by policy.required_fields in %s)", f, c->file);
     }
+}
+
+void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *root, size_t seq)
+{
+    rc_cluster_decl *c = cc->c;
+    if (!present(root))
+        return; /* empty document, e.g. a trailing `---` */
+    const rc_ypair *s[ARRAY_LEN(topic_keys)];
+    if (root->kind != RC_YNODE_MAPPING) {
+        diag(x, E, root, "type", "a topic document must be a map of fields, got %s",
+             rc_ynode_kind_name(root));
+        return;
+    }
+    walk_map(x, root, "topic", topic_keys, ARRAY_LEN(topic_keys), s);
+
+    const rc_ynode *name_node = val(s[TK_NAME]);
+    char *name = NULL;
+    if (!name_node) {
+        diag(x, E, s[TK_NAME] ? s[TK_NAME]->key : root, "required",
+             "missing required field \"name\"");
+    } else if (want_string(x, name_node, "name", false, &name)) {
+        check_topic_name(x, name_node, name);
+        if (cc->has_re && !rc_decl_topic_name_problem(name) &&
+            regexec(&cc->re, name, 0, NULL, 0) != 0)
+            diag(x, E, name_node, "name-pattern",
+                 "topic name \"%s\" does not match this cluster's policy.name_pattern %s", name,
+                 c->name_pattern);
+    }
+    /* Keep what could be parsed (the caller may still want it), but only
+     * topics with a name: everything downstream is keyed on it. */
+    rc_topic_decl scratch = {0};
+    rc_topic_decl *t = name ? add_topic(cc, seq) : &scratch;
+    t->name = name;
+    t->file = rc_xstrdup(x->file);
+    t->line = name_node ? name_node->line : root->line;
+    t->col = name_node ? name_node->col : root->col;
+
+    topic_doc d = {x, cc, tc, s, root, t, false, false, NULL};
+    topic_partitions(&d);
+    topic_replication_factor(&d);
+    topic_owner(&d);
+    topic_config(&d);
+    topic_lag(&d);
+    topic_consumers(&d);
+    topic_throughput(&d);
+    topic_alerts(&d);
+    topic_required(&d);
 
     if (t == &scratch)
         rc_topic_decl_free(&scratch);

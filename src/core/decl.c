@@ -133,19 +133,15 @@ int rc_decl_load(rc_repo *out, const rc_source *src, rc_diags *diags)
     return rc_decl_load_opts(out, src, diags, NULL);
 }
 
-int rc_decl_load_opts(rc_repo *out, const rc_source *src, rc_diags *diags,
-                      const rc_decl_options *opt)
+/* Group the files under topics/ by cluster directory (*cfs, sorted by name);
+ * *teams_file is topics/_teams.yaml when present. Misplaced files are
+ * diagnosed here. */
+static void group_files(const rc_source *src, rc_diags *diags, const rc_source_file **teams_file,
+                        cluster_files **cfs_out, size_t *ncfs_out)
 {
-    memset(out, 0, sizeof(*out));
-    size_t errors_before = rc_diags_errors(diags);
-    const rc_source_file *teams_file = NULL;
+    const rc_source_file *teams_found = NULL;
     cluster_files *cfs = NULL;
     size_t ncfs = 0, cfs_cap = 0, last = 0;
-
-    /* what the source refused to read (a symbolic link, an oversized file) */
-    for (size_t i = 0; i < src->nproblems; i++)
-        diag_pos(diags, E, src->problems[i].path, 0, "layout", "%s", src->problems[i].message);
-
     for (size_t i = 0; i < src->nfiles; i++) {
         const rc_source_file *f = &src->files[i];
         if (strncmp(f->path, "topics/", 7) != 0 || hidden_component(f->path))
@@ -156,7 +152,7 @@ int rc_decl_load_opts(rc_repo *out, const rc_source *src, rc_diags *diags,
         const char *slash = strchr(rest, '/');
         if (!slash) {
             if (!strcmp(rest, "_teams.yaml"))
-                teams_file = f;
+                teams_found = f;
             else
                 diag_pos(diags, E, f->path, 0, "layout",
                          "only _teams.yaml belongs directly under topics/; topics go in "
@@ -199,74 +195,103 @@ int rc_decl_load_opts(rc_repo *out, const rc_source *src, rc_diags *diags,
         }
     }
 
-    /* Teams first: every topic's owner is checked against them. */
-    teams_ctx tc = {.repo = out};
+    if (ncfs > 1)
+        qsort(cfs, ncfs, sizeof(*cfs), cluster_files_cmp);
+    *teams_file = teams_found;
+    *cfs_out = cfs;
+    *ncfs_out = ncfs;
+}
+
+/* Teams first: every topic's owner is checked against them. */
+static void load_teams(rc_repo *out, const rc_source_file *teams_file, rc_diags *diags,
+                       const rc_decl_options *opt, teams_ctx *tc)
+{
+    tc->repo = out;
     if (teams_file) {
         ctx x = {diags, teams_file->path, opt};
         rc_yfile yf;
         parse_file(&x, teams_file, &yf);
         /* With an unreadable teams file every owner would look unknown:
          * the file's own diagnostics say it once instead. */
-        tc.usable = !yf.error && parse_teams(&x, &yf, out);
+        tc->usable = !yf.error && parse_teams(&x, &yf, out);
         rc_yfile_free(&yf);
     } else {
         diag_pos(diags, E, "topics/_teams.yaml", 0, "required",
                  "topics/_teams.yaml is missing: every topic owner must be a team declared there");
     }
-    tc.names = rc_xcalloc(out->nteams, sizeof(*tc.names));
+    tc->names = rc_xcalloc(out->nteams, sizeof(*tc->names));
     for (size_t i = 0; i < out->nteams; i++)
-        tc.names[i] = out->teams[i].name;
+        tc->names[i] = out->teams[i].name;
+}
 
-    if (ncfs > 1)
-        qsort(cfs, ncfs, sizeof(*cfs), cluster_files_cmp);
+/* One cluster directory: its _cluster.yaml, then its topic files in path
+ * order, then the cluster-wide checks. Frees what cf holds. */
+static void load_cluster(rc_cluster_decl *c, cluster_files *cf, const teams_ctx *tc,
+                         rc_diags *diags, const rc_decl_options *opt)
+{
+    c->name = rc_xstrdup(cf->name);
+    c->file = rc_xasprintf("topics/%s/_cluster.yaml", cf->name);
+    c->metric_source = rc_xstrdup("kafka_exporter");
+    cluster_ctx cc = {.c = c};
+    char *dir = rc_xasprintf("topics/%s", cf->name);
+    for (const char *p = cf->name; *p; p++)
+        if (!topic_char_ok((unsigned char)*p)) {
+            diag_pos(diags, E, dir, 0, "layout",
+                     "cluster directory name \"%s\" may only contain ASCII letters, digits, "
+                     "'.', '_' and '-'",
+                     cf->name);
+            break;
+        }
+    if (cf->cluster_file) {
+        ctx x = {diags, cf->cluster_file->path, opt};
+        rc_yfile yf;
+        parse_file(&x, cf->cluster_file, &yf);
+        if (!yf.error)
+            parse_cluster_file(&x, &cc, &yf);
+        rc_yfile_free(&yf);
+    } else {
+        diag_pos(diags, E, dir, 0, "layout",
+                 "cluster directory %s has no _cluster.yaml (bootstrap, defaults, policy)", dir);
+    }
+    free(dir);
+    size_t seq = 0;
+    for (size_t j = 0; j < cf->ntopic_files; j++) {
+        ctx x = {diags, cf->topic_files[j]->path, opt};
+        rc_yfile yf;
+        parse_file(&x, cf->topic_files[j], &yf);
+        for (size_t d = 0; d < yf.ndocs; d++)
+            parse_topic(&x, &cc, tc, yf.docs[d].root, seq++);
+        rc_yfile_free(&yf);
+    }
+    finish_cluster(diags, &cc);
+    if (cc.has_re)
+        regfree(&cc.re);
+    free_strv(cc.required_fields, cc.nrequired_fields);
+    free(cc.topic_seq);
+    free(cf->name);
+    free(cf->topic_files);
+}
+
+int rc_decl_load_opts(rc_repo *out, const rc_source *src, rc_diags *diags,
+                      const rc_decl_options *opt)
+{
+    memset(out, 0, sizeof(*out));
+    size_t errors_before = rc_diags_errors(diags);
+
+    /* what the source refused to read (a symbolic link, an oversized file) */
+    for (size_t i = 0; i < src->nproblems; i++)
+        diag_pos(diags, E, src->problems[i].path, 0, "layout", "%s", src->problems[i].message);
+
+    const rc_source_file *teams_file = NULL;
+    cluster_files *cfs = NULL;
+    size_t ncfs = 0;
+    group_files(src, diags, &teams_file, &cfs, &ncfs);
+    teams_ctx tc = {0};
+    load_teams(out, teams_file, diags, opt, &tc);
     out->clusters = rc_xcalloc(ncfs, sizeof(*out->clusters));
     out->nclusters = ncfs;
-    for (size_t i = 0; i < ncfs; i++) {
-        cluster_files *cf = &cfs[i];
-        rc_cluster_decl *c = &out->clusters[i];
-        c->name = rc_xstrdup(cf->name);
-        c->file = rc_xasprintf("topics/%s/_cluster.yaml", cf->name);
-        c->metric_source = rc_xstrdup("kafka_exporter");
-        cluster_ctx cc = {.c = c};
-        char *dir = rc_xasprintf("topics/%s", cf->name);
-        for (const char *p = cf->name; *p; p++)
-            if (!topic_char_ok((unsigned char)*p)) {
-                diag_pos(diags, E, dir, 0, "layout",
-                         "cluster directory name \"%s\" may only contain ASCII letters, digits, "
-                         "'.', '_' and '-'",
-                         cf->name);
-                break;
-            }
-        if (cf->cluster_file) {
-            ctx x = {diags, cf->cluster_file->path, opt};
-            rc_yfile yf;
-            parse_file(&x, cf->cluster_file, &yf);
-            if (!yf.error)
-                parse_cluster_file(&x, &cc, &yf);
-            rc_yfile_free(&yf);
-        } else {
-            diag_pos(diags, E, dir, 0, "layout",
-                     "cluster directory %s has no _cluster.yaml (bootstrap, defaults, policy)",
-                     dir);
-        }
-        free(dir);
-        size_t seq = 0;
-        for (size_t j = 0; j < cf->ntopic_files; j++) {
-            ctx x = {diags, cf->topic_files[j]->path, opt};
-            rc_yfile yf;
-            parse_file(&x, cf->topic_files[j], &yf);
-            for (size_t d = 0; d < yf.ndocs; d++)
-                parse_topic(&x, &cc, &tc, yf.docs[d].root, seq++);
-            rc_yfile_free(&yf);
-        }
-        finish_cluster(diags, &cc);
-        if (cc.has_re)
-            regfree(&cc.re);
-        free_strv(cc.required_fields, cc.nrequired_fields);
-        free(cc.topic_seq);
-        free(cf->name);
-        free(cf->topic_files);
-    }
+    for (size_t i = 0; i < ncfs; i++)
+        load_cluster(&out->clusters[i], &cfs[i], &tc, diags, opt);
     free(cfs);
     free(tc.names);
     return rc_diags_errors(diags) > errors_before ? -1 : 0;

@@ -2,13 +2,13 @@
 # ci/local-kafka.sh start hands the broker none of the caller's descriptors: a
 # caller holding a lock (flock) while it starts the broker must not have that
 # lock held for as long as the broker runs. Runs a broker of its own (own
-# state dir, ports from 39092 up), never the shared one.
+# state dir, ports from 24092 up: below the ephemeral range (32768-60999), where a client socket could take them), never the shared one.
 LIB_NO_KAFKA=1
 . "$(dirname "$0")/lib.sh"
 
 K="$RECONCILE_SRC/ci/local-kafka.sh"
 export RECONCILE_KAFKA_DIR="$WORK/kafka"
-export RECONCILE_KAFKA_PORT_BASE=39092
+export RECONCILE_KAFKA_PORT_BASE=24092
 trap '"$K" stop >/dev/null 2>&1 || true; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 
 LOCK="$WORK/caller.lock"

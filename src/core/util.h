@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h" /* rc_errorf: every module that includes util.h reports errors */
+
 void *rc_xmalloc(size_t n);
 void *rc_xcalloc(size_t count, size_t n);
 void *rc_xrealloc(void *p, size_t n);
@@ -20,10 +22,6 @@ char *rc_xstrdup(const char *s);
 char *rc_xstrndup(const char *s, size_t n);
 char *rc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *rc_xvasprintf(const char *fmt, va_list ap);
-/* Write the formatted message to errbuf (unless errbuf is NULL or errlen 0,
- * truncated to fit) and return code: `return rc_errorf(-1, errbuf, errlen, ...);` */
-int rc_errorf(int code, char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* Growable string. Zero-initialise ({0}) before first use; rc_buf_free releases. */
 typedef struct rc_buf {

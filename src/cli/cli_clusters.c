@@ -149,8 +149,9 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
         return;
     }
     rc_diff_options dopt = {.prune = c->prune};
-    if (rc_diff_plan(plan, decl, obs, &dopt) != 0 && !plan->error)
-        plan->error = rc_xasprintf("cluster %s: cannot compute the plan", decl->name);
+    char err[RC_ERRBUF_LEN];
+    if (rc_diff_plan(plan, decl, obs, &dopt, err, sizeof(err)) != 0)
+        plan->error = rc_xstrdup(err);
     if (!plan->cluster)
         plan->cluster = rc_xstrdup(decl->name);
 }

@@ -174,9 +174,12 @@ static int read_back(rc_kadmin *ka, const rc_cluster_plan *plan, const size_t *i
             topics[i] = *plan->topics[idx[i]].decl;
         sub.topics = topics;
         sub.ntopics = n;
-        if (rc_diff_plan(fresh, &sub, obs, NULL) != 0 || fresh->error) {
-            snprintf(why, whylen, "planning it again failed: %s",
-                     fresh->error ? fresh->error : "internal error");
+        char err[RC_ERRBUF_LEN];
+        if (rc_diff_plan(fresh, &sub, obs, NULL, err, sizeof(err)) != 0) {
+            snprintf(why, whylen, "planning it again failed: %s", err);
+            rc = -1;
+        } else if (fresh->error) {
+            snprintf(why, whylen, "planning it again failed: %s", fresh->error);
             rc = -1;
         }
         free(topics);

@@ -78,15 +78,10 @@ const char *const topic_field_paths[] = {"name",
 _Static_assert(sizeof(topic_field_paths) / sizeof(topic_field_paths[0]) == N_TOPIC_FIELD_PATHS,
                "N_TOPIC_FIELD_PATHS in decl_parse.h counts topic_field_paths");
 
-const char *rc_decl_url_problem(const char *url, bool allow_userinfo)
+/* Characters that make one URL read as two: a browser and curl would not
+ * agree on where it points, or a shell or a markdown link would cut it. */
+static const char *url_char_problem(const char *url)
 {
-    const char *rest;
-    if (!strncmp(url, "http://", 7))
-        rest = url + 7;
-    else if (!strncmp(url, "https://", 8))
-        rest = url + 8;
-    else
-        return "the scheme must be http:// or https://";
     for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
         if (*p <= 0x20)
             return *p == ' ' ? "it contains a space" : "it contains a control character";
@@ -108,6 +103,72 @@ const char *rc_decl_url_problem(const char *url, bool allow_userinfo)
             break;
         }
     }
+    return NULL;
+}
+
+/* host .. end is "[v6]" or "[v6]:port"; *port is set to the ':' or NULL. */
+static const char *ipv6_host_problem(const char *host, const char *end, const char **port)
+{
+    const char *close = memchr(host, ']', (size_t)(end - host));
+    if (!close || close == host + 1)
+        return "it has an invalid IPv6 host";
+    for (const char *p = host + 1; p < close; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F') ||
+              *p == ':' || *p == '.'))
+            return "it has an invalid IPv6 host";
+    if (close + 1 < end && close[1] != ':')
+        return "it has an invalid host";
+    *port = close + 1 < end ? close + 1 : NULL;
+    return NULL;
+}
+
+/* host .. end is "name" or "name:port"; *port is set to the ':' or NULL. */
+static const char *name_host_problem(const char *host, const char *end, const char **port)
+{
+    const char *colon = memchr(host, ':', (size_t)(end - host));
+    const char *hend = colon ? colon : end;
+    if (hend == host)
+        return "it has no host";
+    for (const char *p = host; p < hend; p++) {
+        unsigned char c = (unsigned char)*p;
+        /* IDN hosts may be written in UTF-8; curl and browsers convert them */
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.' || c == '_' || c == '~' || c == '%' || c >= 0x80))
+            return "it has an invalid character in the host";
+    }
+    *port = colon;
+    return NULL;
+}
+
+/* port .. end is ":digits", 1 to 65535. */
+static const char *port_problem(const char *port, const char *end)
+{
+    long n = 0;
+    const char *p = port + 1;
+    if (p == end)
+        return "it has an empty port";
+    for (; p < end; p++) {
+        if (*p < '0' || *p > '9' || n > 65535)
+            return "it has an invalid port";
+        n = n * 10 + (*p - '0');
+    }
+    if (n < 1 || n > 65535)
+        return "it has an invalid port";
+    return NULL;
+}
+
+const char *rc_decl_url_problem(const char *url, bool allow_userinfo)
+{
+    const char *rest;
+    if (!strncmp(url, "http://", 7))
+        rest = url + 7;
+    else if (!strncmp(url, "https://", 8))
+        rest = url + 8;
+    else
+        return "the scheme must be http:// or https://";
+    const char *problem = url_char_problem(url);
+    if (problem)
+        return problem;
     size_t alen = strcspn(rest, "/?#");
     const char *host = rest, *end = rest + alen;
     const char *at = NULL;
@@ -120,45 +181,13 @@ const char *rc_decl_url_problem(const char *url, bool allow_userinfo)
         host = at + 1;
     }
     const char *port = NULL;
-    if (host < end && *host == '[') {
-        const char *close = memchr(host, ']', (size_t)(end - host));
-        if (!close || close == host + 1)
-            return "it has an invalid IPv6 host";
-        for (const char *p = host + 1; p < close; p++)
-            if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
-                  (*p >= 'A' && *p <= 'F') || *p == ':' || *p == '.'))
-                return "it has an invalid IPv6 host";
-        if (close + 1 < end && close[1] != ':')
-            return "it has an invalid host";
-        port = close + 1 < end ? close + 1 : NULL;
-    } else {
-        const char *colon = memchr(host, ':', (size_t)(end - host));
-        const char *hend = colon ? colon : end;
-        if (hend == host)
-            return "it has no host";
-        for (const char *p = host; p < hend; p++) {
-            unsigned char c = (unsigned char)*p;
-            /* IDN hosts may be written in UTF-8; curl and browsers convert them */
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '-' || c == '.' || c == '_' || c == '~' || c == '%' || c >= 0x80))
-                return "it has an invalid character in the host";
-        }
-        port = colon;
-    }
-    if (port) {
-        long n = 0;
-        const char *p = port + 1;
-        if (p == end)
-            return "it has an empty port";
-        for (; p < end; p++) {
-            if (*p < '0' || *p > '9' || n > 65535)
-                return "it has an invalid port";
-            n = n * 10 + (*p - '0');
-        }
-        if (n < 1 || n > 65535)
-            return "it has an invalid port";
-    }
-    return NULL;
+    if (host < end && *host == '[')
+        problem = ipv6_host_problem(host, end, &port);
+    else
+        problem = name_host_problem(host, end, &port);
+    if (!problem && port)
+        problem = port_problem(port, end);
+    return problem;
 }
 
 /* Values with ${ENV} references are checked for their syntax here and as

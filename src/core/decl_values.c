@@ -79,7 +79,7 @@ bool want_string(ctx *x, const rc_ynode *v, const char *field, bool nonempty, ch
     return true;
 }
 
-/* 0, -EINVAL when s is not [+-]digits, -ERANGE when it is but does not fit:
+/* 0, RC_UNITS_EMALFORMED when s is not [+-]digits, RC_UNITS_ERANGE when it is but does not fit:
  * the caller must not call a too-large integer "not an integer". */
 int parse_ll(const char *s, long long *out)
 {
@@ -87,17 +87,17 @@ int parse_ll(const char *s, long long *out)
     if (*p == '-' || *p == '+')
         p++;
     if (*p < '0' || *p > '9')
-        return -EINVAL;
+        return RC_UNITS_EMALFORMED;
     for (const char *q = p; *q; q++)
         if (*q < '0' || *q > '9')
-            return -EINVAL;
+            return RC_UNITS_EMALFORMED;
     errno = 0;
     char *end;
     long long v = strtoll(s, &end, 10);
     if (errno == ERANGE)
-        return -ERANGE;
+        return RC_UNITS_ERANGE;
     if (errno || *end)
-        return -EINVAL;
+        return RC_UNITS_EMALFORMED;
     *out = v;
     return 0;
 }
@@ -119,15 +119,15 @@ static const char *shown_number(char buf[80], const char *s)
 bool want_int(ctx *x, const rc_ynode *v, const char *field, int *out)
 {
     long long n = 0;
-    int prc = v->kind == RC_YNODE_SCALAR ? parse_ll(v->str, &n) : -EINVAL;
-    if (!rc_ynode_is_plain(v) || prc == -EINVAL) {
+    int prc = v->kind == RC_YNODE_SCALAR ? parse_ll(v->str, &n) : RC_UNITS_EMALFORMED;
+    if (!rc_ynode_is_plain(v) || prc == RC_UNITS_EMALFORMED) {
         diag(x, E, v, "type", "%s: expected an integer, got %s%s", field, rc_ynode_kind_name(v),
-             v->kind == RC_YNODE_SCALAR && !rc_ynode_is_plain(v) && prc != -EINVAL
+             v->kind == RC_YNODE_SCALAR && !rc_ynode_is_plain(v) && prc != RC_UNITS_EMALFORMED
                  ? " (remove the quotes)"
                  : "");
         return false;
     }
-    if (prc == -ERANGE || n < INT_MIN || n > INT_MAX) {
+    if (prc == RC_UNITS_ERANGE || n < INT_MIN || n > INT_MAX) {
         char num[80];
         bool neg = v->str[0] == '-';
         diag(x, E, v, "type", "%s: %s is out of range (at %s %d)", field, shown_number(num, v->str),
@@ -514,14 +514,14 @@ void parse_lag(ctx *x, const rc_ynode *v, const char *field, bool allow_offsets,
         if (n->kind != RC_YNODE_SCALAR) {
             diag(x, E, n, "type", "%s.max: expected a duration or an integer, got %s", field,
                  rc_ynode_kind_name(n));
-        } else if (rc_ynode_is_plain(n) && (prc = parse_ll(n->str, &num)) != -EINVAL) {
+        } else if (rc_ynode_is_plain(n) && (prc = parse_ll(n->str, &num)) != RC_UNITS_EMALFORMED) {
             char q[80];
             if (!allow_offsets)
                 diag(x, E, n, "lag",
                      "%s.max: expected a duration such as 5m (offset thresholds are set per "
                      "topic)",
                      field);
-            else if (prc == -ERANGE)
+            else if (prc == RC_UNITS_ERANGE)
                 diag(x, E, n, "lag", "%s.max: %s is out of range (at most %lld offsets)", field,
                      shown_number(q, n->str), LLONG_MAX);
             else if (num < 1)

@@ -4,7 +4,6 @@
 #include "topic_config.h"
 #include "util.h"
 
-#include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,52 +355,12 @@ static bool names_valid(const rc_cluster_decl *decl, const rc_cluster_obs *obs)
     return true;
 }
 
-/* ---- entry point ----------------------------------------------------------------- */
-
-int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_cluster_obs *obs,
-                 const rc_diff_options *opt)
+/* One merge pass over both sorted lists: O(n + m) comparisons, so 10,000
+ * declared against 10,000 observed topics costs milliseconds. Unmanaged
+ * topics are collected on the side because they go after the declared ones. */
+static void merge_topics(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_topic_decl **d,
+                         const rc_cluster_obs *obs, const rc_topic_obs **o, bool prune)
 {
-    if (!out)
-        return -EINVAL;
-    memset(out, 0, sizeof(*out));
-    if (!decl || !obs) {
-        out->cluster = rc_xstrdup(decl && decl->name ? decl->name : "");
-        out->error = rc_xstrdup("internal error: no declarations or observed state to diff");
-        return -EINVAL;
-    }
-    bool prune = opt && opt->prune;
-    out->cluster = rc_xstrdup(decl->name ? decl->name : "");
-    if (obs->cluster_id)
-        out->cluster_id = rc_xstrdup(obs->cluster_id);
-    if (!names_valid(decl, obs)) {
-        out->error =
-            rc_xasprintf("cluster %s: internal error: a topic without a name", out->cluster);
-        return -EINVAL;
-    }
-
-    const rc_topic_decl **d = decls_by_name(decl->topics, decl->ntopics, NULL);
-    for (size_t i = 1; i < decl->ntopics; i++) {
-        if (strcmp(d[i - 1]->name, d[i]->name) == 0) {
-            /* validate rejects this; a plan with two opinions about one topic is
-             * not something to apply. */
-            out->error = rc_xasprintf(
-                "cluster %s: topic %s is declared twice (%s and %s)", out->cluster, d[i]->name,
-                d[i - 1]->file ? d[i - 1]->file : "?", d[i]->file ? d[i]->file : "?");
-            free(d);
-            return -EINVAL;
-        }
-    }
-    const rc_topic_obs **o = obs_by_name(obs->topics, obs->ntopics, NULL);
-
-    if (obs->auto_create_topics == 1)
-        strv_push(&out->warnings, &out->nwarnings,
-                  rc_xstrdup("the brokers auto-create topics (auto.create.topics.enable=true): a "
-                             "client naming a missing topic creates it undeclared, with broker "
-                             "defaults; set auto.create.topics.enable=false on the brokers"));
-
-    /* One merge pass over both sorted lists: O(n + m) comparisons, so 10,000
-     * declared against 10,000 observed topics costs milliseconds. Unmanaged
-     * topics are collected on the side because they go after the declared ones. */
     out->topics = rc_xcalloc(decl->ntopics + obs->ntopics, sizeof(*out->topics));
     const rc_topic_obs **undeclared = rc_xcalloc(obs->ntopics, sizeof(*undeclared));
     size_t nundeclared = 0, i = 0, j = 0;
@@ -432,6 +391,12 @@ int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_clu
     }
     for (size_t k = 0; k < nundeclared; k++)
         plan_undeclared(&out->topics[out->ntopics++], decl, undeclared[k], prune);
+    free(undeclared);
+}
+
+static void warn_reassignments(rc_cluster_plan *out, const rc_cluster_decl *decl,
+                               const rc_cluster_obs *obs)
+{
     for (size_t k = 0; k < decl->ntopics; k++) {
         const rc_topic_obs *t = rc_cluster_obs_topic(obs, decl->topics[k].name);
         int rf = decl->topics[k].replication_factor;
@@ -443,9 +408,55 @@ int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_clu
                                    "once it completes",
                                    t->name, t->replication_factor, t->max_replicas));
     }
+}
+
+/* ---- entry point ----------------------------------------------------------------- */
+
+int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_cluster_obs *obs,
+                 const rc_diff_options *opt, char *errbuf, size_t errlen)
+{
+    if (!out)
+        return rc_errorf(RC_ERR, errbuf, errlen, "internal error: no plan to fill");
+    memset(out, 0, sizeof(*out));
+    if (!decl || !obs) {
+        out->cluster = rc_xstrdup(decl && decl->name ? decl->name : "");
+        return rc_errorf(RC_ERR, errbuf, errlen,
+                         "internal error: no declarations or observed state to diff");
+    }
+    bool prune = opt && opt->prune;
+    out->cluster = rc_xstrdup(decl->name ? decl->name : "");
+    if (obs->cluster_id)
+        out->cluster_id = rc_xstrdup(obs->cluster_id);
+    if (!names_valid(decl, obs)) {
+        return rc_errorf(RC_ERR, errbuf, errlen,
+                         "cluster %s: internal error: a topic without a name", out->cluster);
+    }
+
+    const rc_topic_decl **d = decls_by_name(decl->topics, decl->ntopics, NULL);
+    for (size_t i = 1; i < decl->ntopics; i++) {
+        if (strcmp(d[i - 1]->name, d[i]->name) == 0) {
+            /* validate rejects this; a plan with two opinions about one topic is
+             * not something to apply. */
+            int rc = rc_errorf(RC_ERR, errbuf, errlen,
+                               "cluster %s: topic %s is declared twice (%s and %s)", out->cluster,
+                               d[i]->name, d[i - 1]->file ? d[i - 1]->file : "?",
+                               d[i]->file ? d[i]->file : "?");
+            free(d);
+            return rc;
+        }
+    }
+    const rc_topic_obs **o = obs_by_name(obs->topics, obs->ntopics, NULL);
+
+    if (obs->auto_create_topics == 1)
+        strv_push(&out->warnings, &out->nwarnings,
+                  rc_xstrdup("the brokers auto-create topics (auto.create.topics.enable=true): a "
+                             "client naming a missing topic creates it undeclared, with broker "
+                             "defaults; set auto.create.topics.enable=false on the brokers"));
+
+    merge_topics(out, decl, d, obs, o, prune);
+    warn_reassignments(out, decl, obs);
     bound_deletions(out, decl);
 
-    free(undeclared);
     free(o);
     free(d);
     return 0;

@@ -56,10 +56,13 @@ typedef struct rc_diff_options {
  * owns it and releases it with rc_cluster_plan_free, on success and on failure).
  * opt may be NULL (defaults: no prune). decl->topics and obs->topics are expected
  * sorted by name; unsorted input is sorted internally rather than misdiffed.
- * Returns 0, or -EINVAL with out->error set (NULL arguments, a topic declared
- * twice): out->cluster is then set and out->topics is empty. */
+ * A refusal the plan itself carries (more deletions than the policy allows)
+ * is out->error with a return of 0: the report shows it beside the topics.
+ * Errors (error.h): RC_ERR for input no plan can be made of (NULL arguments,
+ * a topic declared twice); out->cluster is then set, out->topics is empty and
+ * the message is in errbuf. */
 int rc_diff_plan(rc_cluster_plan *out, const rc_cluster_decl *decl, const rc_cluster_obs *obs,
-                 const rc_diff_options *opt);
+                 const rc_diff_options *opt, char *errbuf, size_t errlen);
 
 /* A partition reassignment seems to be running on the topic: its partitions
  * have different replica counts (a moving partition lists old and new

@@ -23,6 +23,8 @@
  *  - diagnostics about declarations (diag.h): many per run, each with file,
  *    line, column and rule id; validation collects them and never stops at
  *    the first;
+ *  - a YAML syntax error (rc_yfile.error with its line and column): the
+ *    loader turns it into a diagnostic at that position;
  *  - per-item outcomes that are the result itself: a topic's error in an
  *    admin batch (rc_topic_result.error), a cluster's failure in its plan
  *    (rc_cluster_plan.error), an item's status in a publish run. Reports print

@@ -6,7 +6,6 @@
 #include "textout.h"
 #include "util.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -130,19 +129,19 @@ static const cat_entry *find_entry(const char *key)
     return NULL;
 }
 
-/* Optional '-' and digits only. Returns 0, -EINVAL when s is not of that
- * shape, -ERANGE when it does not fit a long long. */
+/* Optional '-' and digits only. Returns 0, RC_UNITS_EMALFORMED when s is not of that
+ * shape, RC_UNITS_ERANGE when it does not fit a long long. */
 static int parse_plain_int(long long *out, const char *s)
 {
     bool neg = *s == '-';
     const char *p = s + (neg ? 1 : 0);
     if (!rc_is_digit(*p))
-        return -EINVAL;
+        return RC_UNITS_EMALFORMED;
     long long v = 0;
     bool ovf = false;
     for (; *p; p++) {
         if (!rc_is_digit(*p))
-            return -EINVAL;
+            return RC_UNITS_EMALFORMED;
         int d = *p - '0';
         if (v > (LLONG_MAX - d) / 10)
             ovf = true;
@@ -150,7 +149,7 @@ static int parse_plain_int(long long *out, const char *s)
             v = v * 10 + d;
     }
     if (ovf)
-        return -ERANGE;
+        return RC_UNITS_ERANGE;
     *out = neg ? -v : v;
     return 0;
 }
@@ -168,20 +167,20 @@ static int check_bounds(const cat_entry *e, long long v, const char *text, char 
         snprintf(what, sizeof(what), "\"%s\" (%s)", rc_text_shown(q, sizeof(q), text), num);
     /* The one hole in a Kafka range: gzip takes 1..9 or -1, not 0. */
     if (strcmp(e->key.name, "compression.gzip.level") == 0 && v <= 0 && v != -1)
-        return key_fail(-ERANGE, errbuf, errlen, e->key.name,
+        return key_fail(RC_UNITS_ERANGE, errbuf, errlen, e->key.name,
                         "%s is not a gzip level (use 1 to 9, or -1 for the codec default)", what);
     /* The negative sentinels of the retention keys deserve a word. */
     bool sized = e->key.type == RC_CFG_T_DURATION_MS || e->key.type == RC_CFG_T_BYTES;
     if (v < e->key.min)
-        return key_fail(-ERANGE, errbuf, errlen, e->key.name, "%s is below the minimum %lld%s",
-                        what, e->key.min,
+        return key_fail(RC_UNITS_ERANGE, errbuf, errlen, e->key.name,
+                        "%s is below the minimum %lld%s", what, e->key.min,
                         !sized             ? ""
                         : e->key.min == -1 ? " (-1 means unlimited)"
                         : e->key.min == -2 ? " (-2 means: use the retention.* value)"
                                            : "");
     if (v > e->max)
-        return key_fail(-ERANGE, errbuf, errlen, e->key.name, "%s is above the maximum %lld%s",
-                        what, e->max,
+        return key_fail(RC_UNITS_ERANGE, errbuf, errlen, e->key.name,
+                        "%s is above the maximum %lld%s", what, e->max,
                         e->max == INT32_MAX ? " (Kafka stores this key as a 32-bit int)" : "");
     return 0;
 }
@@ -193,8 +192,8 @@ static int canon_number(char **out, const cat_entry *e, const char *v, char *err
     char q[64], why[256];
     long long n = 0;
     int rc = parse_plain_int(&n, v);
-    if (rc == -ERANGE)
-        return key_fail(-ERANGE, errbuf, errlen, e->key.name,
+    if (rc == RC_UNITS_ERANGE)
+        return key_fail(RC_UNITS_ERANGE, errbuf, errlen, e->key.name,
                         "\"%s\" does not fit a 64-bit integer", rc_text_shown(q, sizeof(q), v));
     if (rc != 0) {
         /* Not a bare integer: units, if the type has any. Bare integers are
@@ -208,7 +207,7 @@ static int canon_number(char **out, const cat_entry *e, const char *v, char *err
             rc = rc_units_parse_bytes(&n, v, why, sizeof(why));
             break;
         default:
-            return key_fail(-EINVAL, errbuf, errlen, e->key.name,
+            return key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, e->key.name,
                             "\"%s\" is not an integer (this key takes a plain number, no units)",
                             rc_text_shown(q, sizeof(q), v));
         }
@@ -311,7 +310,7 @@ static int canon_double(char **out, const cat_entry *e, const char *v, char *err
 {
     char q[64];
     if (!is_decimal(v))
-        return key_fail(-EINVAL, errbuf, errlen, e->key.name,
+        return key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, e->key.name,
                         "\"%s\" is not a decimal number (use e.g. 0.5)",
                         rc_text_shown(q, sizeof(q), v));
     /* strtod and printf follow LC_NUMERIC, which a host program may have set
@@ -321,10 +320,10 @@ static int canon_double(char **out, const cat_entry *e, const char *v, char *err
     double d = strtod(v, NULL);
     int rc = 0;
     if (!(d >= (double)e->key.min))
-        rc = key_fail(-ERANGE, errbuf, errlen, e->key.name, "%s is below the minimum %lld",
+        rc = key_fail(RC_UNITS_ERANGE, errbuf, errlen, e->key.name, "%s is below the minimum %lld",
                       rc_text_shown(q, sizeof(q), v), e->key.min);
     else if (!(d <= (double)e->max))
-        rc = key_fail(-ERANGE, errbuf, errlen, e->key.name, "%s is above the maximum %lld",
+        rc = key_fail(RC_UNITS_ERANGE, errbuf, errlen, e->key.name, "%s is above the maximum %lld",
                       rc_text_shown(q, sizeof(q), v), e->max);
     else
         *out = java_double(d);
@@ -348,7 +347,7 @@ static int canon_bool(char **out, const cat_entry *e, const char *v, char *errbu
         }
     }
     char q[64];
-    return key_fail(-EINVAL, errbuf, errlen, e->key.name,
+    return key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, e->key.name,
                     "\"%s\" is not a boolean (use true or false)", rc_text_shown(q, sizeof(q), v));
 }
 
@@ -416,10 +415,10 @@ static int enum_fail(const cat_entry *e, const char *item, size_t len, char *err
     while (best && bi < nc && cands[bi] != best)
         bi++;
     if (best && allowed_at(e->key.allowed, bi, &s, &n))
-        return key_fail(-EINVAL, errbuf, errlen, e->key.name,
+        return key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, e->key.name,
                         "\"%s\" is not one of %s (did you mean \"%.*s\"?)",
                         rc_text_shown(q, sizeof(q), shown_item), listing, (int)n, s);
-    return key_fail(-EINVAL, errbuf, errlen, e->key.name, "\"%s\" is not one of %s",
+    return key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, e->key.name, "\"%s\" is not one of %s",
                     rc_text_shown(q, sizeof(q), shown_item), listing);
 }
 
@@ -436,8 +435,8 @@ static int canon_enum(char **out, const cat_entry *e, const char *v, char *errbu
         return 0;
     }
     if (!*v)
-        return key_fail(-EINVAL, errbuf, errlen, e->key.name, "empty list (use one or more of %s)",
-                        e->key.allowed);
+        return key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, e->key.name,
+                        "empty list (use one or more of %s)", e->key.allowed);
     /* Order is kept: Kafka reports the list as it was set, and "delete,compact"
      * differs from "compact,delete" as text even though it means the same. */
     rc_buf b = {0};
@@ -452,14 +451,14 @@ static int canon_enum(char **out, const cat_entry *e, const char *v, char *errbu
         int rc = 0;
         int i = len ? enum_index(e->key.allowed, item, len) : -1;
         if (len == 0)
-            rc = key_fail(-EINVAL, errbuf, errlen, e->key.name,
+            rc = key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, e->key.name,
                           "empty item in the list \"%s\" (write e.g. compact,delete)",
                           rc_text_shown(q, sizeof(q), v));
         else if (i < 0)
             rc = enum_fail(e, item, len, errbuf, errlen);
         else if (seen & (1ULL << i))
-            rc = key_fail(-EINVAL, errbuf, errlen, e->key.name, "\"%.*s\" is listed twice",
-                          (int)len, item);
+            rc = key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, e->key.name,
+                          "\"%.*s\" is listed twice", (int)len, item);
         if (rc != 0) {
             rc_buf_free(&b);
             return rc;
@@ -511,12 +510,12 @@ static int canon_string(char **out, const cat_entry *e, const char *v, char *err
             char q[64];
             rc_buf_free(&b);
             if (throttle)
-                return key_fail(-EINVAL, errbuf, errlen, e->key.name,
+                return key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, e->key.name,
                                 "\"%s\" is not a replica list (use * or partition:broker pairs "
                                 "such as 0:101,1:102)",
                                 rc_text_shown(q, sizeof(q), v));
-            return key_fail(-EINVAL, errbuf, errlen, e->key.name, "empty item in the list \"%s\"",
-                            rc_text_shown(q, sizeof(q), v));
+            return key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, e->key.name,
+                            "empty item in the list \"%s\"", rc_text_shown(q, sizeof(q), v));
         }
         if (b.len)
             rc_buf_puts(&b, ",");
@@ -549,7 +548,7 @@ int rc_topic_config_canonical(char **out, const char *key, const char *value, ch
 {
     *out = NULL;
     if (!key || !value)
-        return key_fail(-EINVAL, errbuf, errlen, key ? key : "(null)", "no value");
+        return key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, key ? key : "(null)", "no value");
     const char *s = value;
     size_t n = strlen(value);
     trim(&s, &n);
@@ -565,7 +564,7 @@ int rc_topic_config_canonical(char **out, const char *key, const char *value, ch
     bool says_empty = e->key.type == RC_CFG_T_DURATION_MS || e->key.type == RC_CFG_T_BYTES ||
                       e->key.type == RC_CFG_T_STRING || e->key.list;
     if (!*v && !says_empty) {
-        rc = key_fail(-EINVAL, errbuf, errlen, key, "empty value");
+        rc = key_fail(RC_UNITS_EMALFORMED, errbuf, errlen, key, "empty value");
         free(v);
         return rc;
     }

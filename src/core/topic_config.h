@@ -37,6 +37,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "units.h" /* its error codes */
+
 typedef enum rc_cfg_type {
     RC_CFG_T_DURATION_MS, /* *.ms keys: human durations accepted */
     RC_CFG_T_BYTES,       /* *.bytes keys and max.message.bytes: human sizes accepted */
@@ -64,7 +66,7 @@ const rc_cfg_key *rc_topic_config_lookup(const char *key);
 const char *const *rc_topic_config_names(size_t *count);
 /* Canonicalise value for key. For an unknown key the value is returned
  * trimmed and unchanged. Returns 0 and a heap string in *out (caller frees),
- * or -EINVAL (malformed) / -ERANGE (out of bounds) with *out set to NULL and a
+ * or RC_UNITS_EMALFORMED / RC_UNITS_ERANGE (out of bounds; units.h) with *out set to NULL and a
  * one-line reason in errbuf that starts with the key, e.g.
  * `retention.ms: "seven days" is not a duration (use e.g. 7d, 12h, 3600000)`. */
 int rc_topic_config_canonical(char **out, const char *key, const char *value, char *errbuf,

@@ -4,7 +4,6 @@
 #include "textout.h"
 #include "util.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -75,11 +74,12 @@ static int common_prefix(long long *out, const char *text, const char *what, con
 {
     char q[64];
     if (!text || !*text)
-        return rc_errorf(-EINVAL, errbuf, errlen, "empty value (expected a %s such as %s)", what,
-                         example);
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
+                         "empty value (expected a %s such as %s)", what, example);
     size_t len = strlen(text);
     if (rc_is_space(text[0]) || rc_is_space(text[len - 1]))
-        return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\" has leading or trailing whitespace",
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
+                         "\"%s\" has leading or trailing whitespace",
                          rc_text_shown(q, sizeof(q), text));
     if (text[0] == '-') {
         const char *p = text + 1;
@@ -92,17 +92,17 @@ static int common_prefix(long long *out, const char *text, const char *what, con
                 *out = -1;
                 return 1;
             }
-            return rc_errorf(-ERANGE, errbuf, errlen,
+            return rc_errorf(RC_UNITS_ERANGE, errbuf, errlen,
                              "\"%s\": negative values are not allowed (only -1, meaning unlimited)",
                              rc_text_shown(q, sizeof(q), text));
         }
-        return rc_errorf(-EINVAL, errbuf, errlen,
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
                          "\"%s\": a negative %s is not allowed (only the bare integer -1, meaning "
                          "unlimited)",
                          rc_text_shown(q, sizeof(q), text), what);
     }
     if (!rc_is_digit(text[0]))
-        return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\" is not a %s (use e.g. %s)",
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen, "\"%s\" is not a %s (use e.g. %s)",
                          rc_text_shown(q, sizeof(q), text), what, example);
     return 0;
 }
@@ -136,12 +136,66 @@ static const unit size_units[] = {
 };
 #define N_SIZE_UNITS (sizeof(size_units) / sizeof(size_units[0]))
 
+/* One "<digits><unit>" term of a duration at *p (advanced past it): its
+ * number in *v (*ovf when it did not fit) and its index in duration_units. */
+static int read_duration_term(const char **pp, long long *v, bool *ovf, size_t *unit_index,
+                              const char *text, char *errbuf, size_t errlen)
+{
+    char q[64], cq[8];
+    const char *p = *pp;
+    const char *num = p;
+    if (read_digits(&p, v, ovf) == 0) {
+        if (rc_is_space(*p))
+            return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
+                             "\"%s\" contains whitespace; write durations without spaces "
+                             "(e.g. 1h30m)",
+                             rc_text_shown(q, sizeof(q), text));
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen, "\"%s\": unexpected '%s'",
+                         rc_text_shown(q, sizeof(q), text), shown_char(cq, *p));
+    }
+    if (*p == '.')
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
+                         "\"%s\": fractions are not supported; use a smaller unit "
+                         "(e.g. 90m rather than 1.5h)",
+                         rc_text_shown(q, sizeof(q), text));
+    if (rc_is_space(*p))
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
+                         "\"%s\" contains whitespace; write durations without spaces (e.g. 7d)",
+                         rc_text_shown(q, sizeof(q), text));
+    const char *u = p;
+    while (is_alpha(*p))
+        p++;
+    size_t ulen = (size_t)(p - u);
+    if (ulen == 0) {
+        if (*p)
+            return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen, "\"%s\": unexpected '%s'",
+                             rc_text_shown(q, sizeof(q), text), shown_char(cq, *p));
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
+                         "\"%s\": the number %.*s has no unit (e.g. 1h30m; units are ms, s, m, "
+                         "h, d, w)",
+                         rc_text_shown(q, sizeof(q), text), (int)(p - num > 24 ? 24 : p - num),
+                         num);
+    }
+    size_t k;
+    for (k = 0; k < N_DURATION_UNITS; k++)
+        if (strlen(duration_units[k].name) == ulen && memcmp(duration_units[k].name, u, ulen) == 0)
+            break;
+    if (k == N_DURATION_UNITS)
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
+                         "\"%s\": unknown duration unit \"%.*s\" (use ms, s, m, h, d or w; units "
+                         "are case-sensitive)",
+                         rc_text_shown(q, sizeof(q), text), (int)ulen, u);
+    *pp = p;
+    *unit_index = k;
+    return 0;
+}
+
 /* target_ms is 1 for milliseconds, 1000 for seconds. */
 static int parse_duration(long long *out, const char *text, long long target_ms,
                           const char *example, char *errbuf, size_t errlen)
 {
     const char *target_name = target_ms == 1 ? "ms" : "s";
-    char q[64], cq[8];
+    char q[64];
     long long result = 0;
     int rc = common_prefix(&result, text, "duration", example, errbuf, errlen);
     if (rc < 0)
@@ -156,7 +210,8 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
     if (rc_all_digits(text)) {
         read_digits(&p, &result, &ovf);
         if (ovf)
-            return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
+            return rc_errorf(RC_UNITS_ERANGE, errbuf, errlen,
+                             "\"%s\" is too large (the limit is %lld %s)",
                              rc_text_shown(q, sizeof(q), text), LLONG_MAX, target_name);
         *out = result;
         return 0;
@@ -165,58 +220,19 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
     size_t next_unit = 0; /* index of the smallest unit still allowed */
     while (*p) {
         long long v;
-        const char *num = p;
-        if (read_digits(&p, &v, &ovf) == 0) {
-            if (rc_is_space(*p))
-                return rc_errorf(-EINVAL, errbuf, errlen,
-                                 "\"%s\" contains whitespace; write durations without spaces "
-                                 "(e.g. 1h30m)",
-                                 rc_text_shown(q, sizeof(q), text));
-            return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\": unexpected '%s'",
-                             rc_text_shown(q, sizeof(q), text), shown_char(cq, *p));
-        }
-        if (*p == '.')
-            return rc_errorf(-EINVAL, errbuf, errlen,
-                             "\"%s\": fractions are not supported; use a smaller unit "
-                             "(e.g. 90m rather than 1.5h)",
-                             rc_text_shown(q, sizeof(q), text));
-        if (rc_is_space(*p))
-            return rc_errorf(-EINVAL, errbuf, errlen,
-                             "\"%s\" contains whitespace; write durations without spaces (e.g. 7d)",
-                             rc_text_shown(q, sizeof(q), text));
-        const char *u = p;
-        while (is_alpha(*p))
-            p++;
-        size_t ulen = (size_t)(p - u);
-        if (ulen == 0) {
-            if (*p)
-                return rc_errorf(-EINVAL, errbuf, errlen, "\"%s\": unexpected '%s'",
-                                 rc_text_shown(q, sizeof(q), text), shown_char(cq, *p));
-            return rc_errorf(-EINVAL, errbuf, errlen,
-                             "\"%s\": the number %.*s has no unit (e.g. 1h30m; units are ms, s, m, "
-                             "h, d, w)",
-                             rc_text_shown(q, sizeof(q), text), (int)(p - num > 24 ? 24 : p - num),
-                             num);
-        }
-        size_t k;
-        for (k = 0; k < N_DURATION_UNITS; k++)
-            if (strlen(duration_units[k].name) == ulen &&
-                memcmp(duration_units[k].name, u, ulen) == 0)
-                break;
-        if (k == N_DURATION_UNITS)
-            return rc_errorf(
-                -EINVAL, errbuf, errlen,
-                "\"%s\": unknown duration unit \"%.*s\" (use ms, s, m, h, d or w; units "
-                "are case-sensitive)",
-                rc_text_shown(q, sizeof(q), text), (int)ulen, u);
+        size_t k = 0;
+        int trc = read_duration_term(&p, &v, &ovf, &k, text, errbuf, errlen);
+        if (trc < 0)
+            return trc;
         if (k < next_unit)
-            return rc_errorf(-EINVAL, errbuf, errlen,
+            return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
                              "\"%s\": units must go from largest to smallest, each at most once "
                              "(e.g. 1h30m)",
                              rc_text_shown(q, sizeof(q), text));
         next_unit = k + 1;
         if (ovf)
-            return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
+            return rc_errorf(RC_UNITS_ERANGE, errbuf, errlen,
+                             "\"%s\" is too large (the limit is %lld %s)",
                              rc_text_shown(q, sizeof(q), text), LLONG_MAX, target_name);
 
         long long factor = duration_units[k].factor;
@@ -225,7 +241,7 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
         } else {
             long long per = target_ms / factor;
             if (v % per != 0)
-                return rc_errorf(-EINVAL, errbuf, errlen,
+                return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
                                  "\"%s\" is not a whole number of seconds (this setting has no "
                                  "sub-second precision)",
                                  rc_text_shown(q, sizeof(q), text));
@@ -233,7 +249,8 @@ static int parse_duration(long long *out, const char *text, long long target_ms,
             factor = 1;
         }
         if (v > LLONG_MAX / factor || result > LLONG_MAX - v * factor)
-            return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld %s)",
+            return rc_errorf(RC_UNITS_ERANGE, errbuf, errlen,
+                             "\"%s\" is too large (the limit is %lld %s)",
                              rc_text_shown(q, sizeof(q), text), LLONG_MAX, target_name);
         result += v * factor;
     }
@@ -268,12 +285,12 @@ int rc_units_parse_bytes(long long *out_bytes, const char *text, char *errbuf, s
     bool ovf;
     read_digits(&p, &v, &ovf);
     if (*p == '.')
-        return rc_errorf(-EINVAL, errbuf, errlen,
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
                          "\"%s\": fractions are not supported; use a smaller unit "
                          "(e.g. 1536MiB rather than 1.5GiB)",
                          rc_text_shown(q, sizeof(q), text));
     if (rc_is_space(*p))
-        return rc_errorf(-EINVAL, errbuf, errlen,
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
                          "\"%s\" contains whitespace; write sizes without spaces (e.g. 512MiB)",
                          rc_text_shown(q, sizeof(q), text));
     const char *u = p;
@@ -281,7 +298,7 @@ int rc_units_parse_bytes(long long *out_bytes, const char *text, char *errbuf, s
         p++;
     size_t ulen = (size_t)(p - u);
     if (*p)
-        return rc_errorf(-EINVAL, errbuf, errlen,
+        return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
                          "\"%s\" is not a size (use one number and one unit, e.g. %s)",
                          rc_text_shown(q, sizeof(q), text), example);
 
@@ -296,11 +313,11 @@ int rc_units_parse_bytes(long long *out_bytes, const char *text, char *errbuf, s
             for (size_t j = 0; j < N_SIZE_UNITS; j++)
                 if (eq_nocase(u, ulen, size_units[j].name))
                     return rc_errorf(
-                        -EINVAL, errbuf, errlen,
+                        RC_UNITS_EMALFORMED, errbuf, errlen,
                         "\"%s\": unknown size unit \"%.*s\" (did you mean \"%s\"? units "
                         "are case-sensitive)",
                         rc_text_shown(q, sizeof(q), text), (int)ulen, u, size_units[j].name);
-            return rc_errorf(-EINVAL, errbuf, errlen,
+            return rc_errorf(RC_UNITS_EMALFORMED, errbuf, errlen,
                              "\"%s\": unknown size unit \"%.*s\" (use B, KB, MB, GB, TB, KiB, MiB, "
                              "GiB or TiB)",
                              rc_text_shown(q, sizeof(q), text), (int)ulen, u);
@@ -308,7 +325,8 @@ int rc_units_parse_bytes(long long *out_bytes, const char *text, char *errbuf, s
         factor = size_units[k].factor;
     }
     if (ovf || v > LLONG_MAX / factor)
-        return rc_errorf(-ERANGE, errbuf, errlen, "\"%s\" is too large (the limit is %lld bytes)",
+        return rc_errorf(RC_UNITS_ERANGE, errbuf, errlen,
+                         "\"%s\" is too large (the limit is %lld bytes)",
                          rc_text_shown(q, sizeof(q), text), LLONG_MAX);
     *out_bytes = v * factor;
     return 0;

@@ -23,14 +23,17 @@
  * Results that do not fit a signed 64-bit integer are errors; the arithmetic
  * is overflow-checked, so any input is safe.
  *
- * Errors return -EINVAL (malformed) or -ERANGE (too large, or a negative value
- * other than -1), leave *out untouched and write a one-line reason that quotes
+ * Errors (error.h) return RC_UNITS_EMALFORMED or RC_UNITS_ERANGE (too large,
+ * or a negative value other than -1), leave *out untouched and write a one-line reason that quotes
  * the input, e.g. `"seven days" is not a duration (use e.g. 7d, 12h, 3600000)`.
  * errbuf may be NULL when errlen is 0. */
 #ifndef RC_UNITS_H
 #define RC_UNITS_H
 
 #include <stddef.h>
+
+/* The two ways a value can be wrong; topic_config.h uses them too. */
+enum { RC_UNITS_EMALFORMED = -1, RC_UNITS_ERANGE = -2 };
 
 /* Parse a duration into milliseconds. */
 int rc_units_parse_duration_ms(long long *out_ms, const char *text, char *errbuf, size_t errlen);

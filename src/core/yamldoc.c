@@ -221,6 +221,68 @@ static void set_parser_error(rc_yfile *f, const yaml_parser_t *p, const char *te
         f->error = rc_xstrdup(problem);
 }
 
+static void set_event_error(rc_yfile *out, const yaml_event_t *ev, char *message)
+{
+    out->error = message;
+    out->error_line = (int)ev->start_mark.line + 1;
+    out->error_col = (int)ev->start_mark.column + 1;
+}
+
+/* Builds the tree from one event. Returns 0 to go on, 1 at the end of the
+ * stream, -1 with out->error set for what reconcile refuses. */
+static int on_event(builder *b, const yaml_event_t *ev)
+{
+    rc_yfile *out = b->out;
+    switch (ev->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        b->cur_doc =
+            (rc_ydoc){.line = (int)ev->start_mark.line + 1, .col = (int)ev->start_mark.column + 1};
+        return 0;
+    case YAML_DOCUMENT_END_EVENT:
+        finish_doc(b);
+        return 0;
+    case YAML_SCALAR_EVENT: {
+        rc_ynode *n = new_node(b, RC_YNODE_SCALAR, &ev->start_mark);
+        n->len = ev->data.scalar.length;
+        n->str = arena_alloc(&out->arena_, n->len + 1);
+        memcpy(n->str, ev->data.scalar.value, n->len);
+        n->str[n->len] = '\0';
+        n->style = map_style(ev->data.scalar.style);
+        n->str_tag =
+            ev->data.scalar.tag && strcmp((const char *)ev->data.scalar.tag, YAML_STR_TAG) == 0;
+        attach(b, n);
+        return 0;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        /* Checked on the event, not by a pre-scan: libyaml hands the
+         * event out before it scans much further, so the deep rest of
+         * the file is never read. */
+        if (b->depth >= RC_YAML_MAX_DEPTH) {
+            set_event_error(out, ev,
+                            rc_xasprintf("nesting deeper than %d levels", RC_YAML_MAX_DEPTH));
+            return -1;
+        }
+        push(b, new_node(
+                    b, ev->type == YAML_SEQUENCE_START_EVENT ? RC_YNODE_SEQUENCE : RC_YNODE_MAPPING,
+                    &ev->start_mark));
+        return 0;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        pop(b);
+        return 0;
+    case YAML_ALIAS_EVENT:
+        set_event_error(out, ev,
+                        rc_xasprintf("aliases (*%s) are not supported: repeat the value instead",
+                                     (const char *)ev->data.alias.anchor));
+        return -1;
+    case YAML_STREAM_END_EVENT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int rc_yaml_parse(rc_yfile *out, const char *text, size_t len)
 {
     memset(out, 0, sizeof(*out));
@@ -234,74 +296,19 @@ int rc_yaml_parse(rc_yfile *out, const char *text, size_t len)
 
     builder b = {.out = out};
     int rc = 0;
-    for (bool done = false; !done;) {
+    while (rc == 0) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
             set_parser_error(out, &parser, text, len);
             rc = -1;
             break;
         }
-        switch (ev.type) {
-        case YAML_DOCUMENT_START_EVENT:
-            b.cur_doc = (rc_ydoc){.line = (int)ev.start_mark.line + 1,
-                                  .col = (int)ev.start_mark.column + 1};
-            break;
-        case YAML_DOCUMENT_END_EVENT:
-            finish_doc(&b);
-            break;
-        case YAML_SCALAR_EVENT: {
-            rc_ynode *n = new_node(&b, RC_YNODE_SCALAR, &ev.start_mark);
-            n->len = ev.data.scalar.length;
-            n->str = arena_alloc(&out->arena_, n->len + 1);
-            memcpy(n->str, ev.data.scalar.value, n->len);
-            n->str[n->len] = '\0';
-            n->style = map_style(ev.data.scalar.style);
-            n->str_tag =
-                ev.data.scalar.tag && strcmp((const char *)ev.data.scalar.tag, YAML_STR_TAG) == 0;
-            attach(&b, n);
-            break;
-        }
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT:
-            /* Checked on the event, not by a pre-scan: libyaml hands the
-             * event out before it scans much further, so the deep rest of
-             * the file is never read. */
-            if (b.depth >= RC_YAML_MAX_DEPTH) {
-                out->error = rc_xasprintf("nesting deeper than %d levels", RC_YAML_MAX_DEPTH);
-                out->error_line = (int)ev.start_mark.line + 1;
-                out->error_col = (int)ev.start_mark.column + 1;
-                rc = -1;
-                done = true;
-                break;
-            }
-            push(&b, new_node(&b,
-                              ev.type == YAML_SEQUENCE_START_EVENT ? RC_YNODE_SEQUENCE
-                                                                   : RC_YNODE_MAPPING,
-                              &ev.start_mark));
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            pop(&b);
-            break;
-        case YAML_ALIAS_EVENT:
-            out->error = rc_xasprintf("aliases (*%s) are not supported: repeat the value instead",
-                                      (const char *)ev.data.alias.anchor);
-            out->error_line = (int)ev.start_mark.line + 1;
-            out->error_col = (int)ev.start_mark.column + 1;
-            rc = -1;
-            done = true;
-            break;
-        case YAML_STREAM_END_EVENT:
-            done = true;
-            break;
-        default:
-            break;
-        }
+        rc = on_event(&b, &ev);
         yaml_event_delete(&ev);
     }
     free(b.stack);
     yaml_parser_delete(&parser);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 void rc_yfile_free(rc_yfile *f)

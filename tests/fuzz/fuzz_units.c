@@ -4,7 +4,7 @@
  * rc_units_parse_bytes, and to rc_topic_config_canonical for a spread of keys
  * (one per value type, both list keys, the keys with negative sentinels, an
  * unknown key). Checked contracts (units.h, topic_config.h):
- * - results are 0, -EINVAL or -ERANGE; an error leaves *out untouched and
+ * - results are 0, RC_UNITS_EMALFORMED or RC_UNITS_ERANGE; an error leaves *out untouched and
  *   writes a non-empty, NUL-terminated reason, also into a 1-byte buffer;
  * - a parsed duration in seconds formats back (rc_units_format_duration_s) to
  *   text that parses to the same value;
@@ -15,7 +15,6 @@
 #include "units.h"
 #include "util.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +36,7 @@ static int parse3(parse_fn fn, long long *out, const char *text)
     long long v1 = SENTINEL, v2 = SENTINEL, v3 = SENTINEL;
     err[0] = 'x';
     int rc = fn(&v1, text, err, sizeof(err));
-    CHECK(rc == 0 || rc == -EINVAL || rc == -ERANGE);
+    CHECK(rc == 0 || rc == RC_UNITS_EMALFORMED || rc == RC_UNITS_ERANGE);
     CHECK(fn(&v2, text, tiny, sizeof(tiny)) == rc);
     CHECK(fn(&v3, text, NULL, 0) == rc);
     CHECK(v1 == v2 && v2 == v3);
@@ -77,7 +76,7 @@ static void check_units(const char *text)
         if (rms == 0 && ms >= 0 && ms % 1000 == 0)
             CHECK(rs == 0 && s == ms / 1000);
         if (rs == 0 && s >= 0)
-            CHECK((rms == 0 && ms / 1000 == s && ms % 1000 == 0) || rms == -ERANGE);
+            CHECK((rms == 0 && ms / 1000 == s && ms % 1000 == 0) || rms == RC_UNITS_ERANGE);
     }
 }
 
@@ -106,7 +105,7 @@ static void check_config(const char *text)
         char *out = (char *)1, *out2 = (char *)1;
         err[0] = 'x';
         int rc = rc_topic_config_canonical(&out, keys[i], text, err, sizeof(err));
-        CHECK(rc == 0 || rc == -EINVAL || rc == -ERANGE);
+        CHECK(rc == 0 || rc == RC_UNITS_EMALFORMED || rc == RC_UNITS_ERANGE);
         CHECK(rc_topic_config_canonical(&out2, keys[i], text, tiny, sizeof(tiny)) == rc);
         if (rc < 0) {
             CHECK(out == NULL && out2 == NULL);

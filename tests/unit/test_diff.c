@@ -149,7 +149,7 @@ static void run_plan(fx *f)
     if (f->obs.ntopics > 1)
         qsort(f->obs.topics, f->obs.ntopics, sizeof(*f->obs.topics), obs_cmp);
     rc_cluster_plan_free(&f->plan);
-    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, &f->opt), 0);
+    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, &f->opt, NULL, 0), 0);
 }
 
 static void run(fx *f)
@@ -653,7 +653,7 @@ static void test_no_delete_without_prune(void **state)
     assert_int_equal(tp_must(f, "legacy.v0")->action, RC_ACT_UNMANAGED);
     /* NULL options are the safe defaults */
     rc_cluster_plan_free(&f->plan);
-    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, NULL), 0);
+    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, NULL, NULL, 0), 0);
     assert_int_equal(tp_must(f, "legacy.v0")->action, RC_ACT_UNMANAGED);
 }
 
@@ -913,7 +913,7 @@ static void test_unsorted_input(void **state)
     obs_topic(f, "b", 1, 3, false);
     obs_topic(f, "a", 1, 3, false);
     /* no run(): the inputs stay out of order on purpose */
-    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, &f->opt), 0);
+    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, &f->opt, NULL, 0), 0);
     assert_int_equal(f->plan.ntopics, 3);
     assert_string_equal(f->plan.topics[0].topic, "a");
     assert_int_equal(f->plan.topics[0].action, RC_ACT_UNCHANGED);
@@ -942,9 +942,9 @@ static void test_duplicate_declaration_error(void **state)
     fx *f = *state;
     decl_topic(f, "orders.v1", 1, 3, NULL);
     decl_topic(f, "orders.v1", 2, 3, NULL);
-    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, &f->opt), -EINVAL);
-    assert_non_null(f->plan.error);
-    assert_non_null(strstr(f->plan.error, "orders.v1 is declared twice"));
+    char err[RC_ERRBUF_LEN] = "";
+    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, &f->opt, err, sizeof(err)), RC_ERR);
+    assert_non_null(strstr(err, "orders.v1 is declared twice"));
     assert_string_equal(f->plan.cluster, "local");
     assert_int_equal(f->plan.ntopics, 0);
 }
@@ -952,12 +952,14 @@ static void test_duplicate_declaration_error(void **state)
 static void test_null_arguments(void **state)
 {
     fx *f = *state;
-    assert_int_equal(rc_diff_plan(NULL, &f->decl, &f->obs, NULL), -EINVAL);
-    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, NULL, NULL), -EINVAL);
-    assert_non_null(f->plan.error);
+    char err[RC_ERRBUF_LEN] = "";
+    assert_int_equal(rc_diff_plan(NULL, &f->decl, &f->obs, NULL, err, sizeof(err)), RC_ERR);
+    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, NULL, NULL, err, sizeof(err)), RC_ERR);
+    assert_non_null(strstr(err, "internal error"));
     rc_cluster_plan_free(&f->plan);
-    assert_int_equal(rc_diff_plan(&f->plan, NULL, &f->obs, NULL), -EINVAL);
-    assert_non_null(f->plan.error);
+    err[0] = '\0';
+    assert_int_equal(rc_diff_plan(&f->plan, NULL, &f->obs, NULL, err, sizeof(err)), RC_ERR);
+    assert_non_null(strstr(err, "internal error"));
 }
 
 static void test_auto_create_warning(void **state)
@@ -1019,7 +1021,7 @@ static void test_ten_thousand(void **state)
         o->configs[2] = (rc_config_obs){rc_xstrdup("segment.ms"), rc_xstrdup("604800000"),
                                         RC_CFG_DEFAULT, false, false};
     }
-    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, &f->opt), 0);
+    assert_int_equal(rc_diff_plan(&f->plan, &f->decl, &f->obs, &f->opt, NULL, 0), 0);
     assert_int_equal(f->plan.ntopics, N + HALF);
 
     size_t expect[6] = {0};

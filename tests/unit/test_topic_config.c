@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,13 +235,13 @@ static void test_throttle_keys(void **state)
     expect_canon(k, " * ", "*");
     expect_canon(k, "", "");
     expect_canon("follower.replication.throttled.replicas", "3:1", "3:1");
-    expect_refused(k, "0-101", -EINVAL, "partition:broker");
-    expect_refused(k, "0:", -EINVAL, "partition:broker");
-    expect_refused(k, ":1", -EINVAL, "partition:broker");
-    expect_refused(k, "0:1:2", -EINVAL, "partition:broker");
-    expect_refused(k, "*,0:1", -EINVAL, "partition:broker");
-    expect_refused(k, "0:1,,1:2", -EINVAL, "partition:broker");
-    expect_refused(k, "all", -EINVAL, "partition:broker");
+    expect_refused(k, "0-101", RC_UNITS_EMALFORMED, "partition:broker");
+    expect_refused(k, "0:", RC_UNITS_EMALFORMED, "partition:broker");
+    expect_refused(k, ":1", RC_UNITS_EMALFORMED, "partition:broker");
+    expect_refused(k, "0:1:2", RC_UNITS_EMALFORMED, "partition:broker");
+    expect_refused(k, "*,0:1", RC_UNITS_EMALFORMED, "partition:broker");
+    expect_refused(k, "0:1,,1:2", RC_UNITS_EMALFORMED, "partition:broker");
+    expect_refused(k, "all", RC_UNITS_EMALFORMED, "partition:broker");
 }
 
 /* ---- canonical values, by type ------------------------------------------------ */
@@ -277,29 +276,31 @@ static void test_canon_durations(void **state)
     expect_canon("local.retention.ms", "-1", "-1");
     expect_canon("local.retention.ms", "2d", "172800000");
 
-    expect_refused("retention.ms", "seven days", -EINVAL, NULL);
+    expect_refused("retention.ms", "seven days", RC_UNITS_EMALFORMED, NULL);
     char *out = NULL;
     char err[256];
     assert_int_equal(
-        rc_topic_config_canonical(&out, "retention.ms", "seven days", err, sizeof(err)), -EINVAL);
+        rc_topic_config_canonical(&out, "retention.ms", "seven days", err, sizeof(err)),
+        RC_UNITS_EMALFORMED);
     assert_string_equal(
         err, "retention.ms: \"seven days\" is not a duration (use e.g. 7d, 12h, 3600000)");
-    expect_refused("retention.ms", "", -EINVAL, "empty");
-    expect_refused("retention.ms", "   ", -EINVAL, "empty");
-    expect_refused("retention.ms", "7 d", -EINVAL, "whitespace");
-    expect_refused("retention.ms", "7D", -EINVAL, "unknown duration unit");
-    expect_refused("retention.ms", "7dx", -EINVAL, "unknown duration unit");
-    expect_refused("retention.ms", "1.5h", -EINVAL, "fractions");
-    expect_refused("retention.ms", "-2", -ERANGE, "below the minimum -1 (-1 means unlimited)");
-    expect_refused("retention.ms", "-7d", -EINVAL, "negative");
-    expect_refused("retention.ms", "99999999999999999999d", -ERANGE, "too large");
-    expect_refused("retention.ms", "99999999999999999999", -ERANGE, "64-bit");
-    expect_refused("retention.ms", "1GB", -EINVAL, "unknown duration unit \"GB\"");
-    expect_refused("local.retention.ms", "-3", -ERANGE, "below the minimum -2");
-    expect_refused("segment.ms", "0", -ERANGE, "0 is below the minimum 1");
-    expect_refused("segment.ms", "0d", -ERANGE, "\"0d\" (0) is below the minimum 1");
-    expect_refused("segment.ms", "-1", -ERANGE, "below the minimum 1");
-    expect_refused("delete.retention.ms", "-1", -ERANGE, "below the minimum 0");
+    expect_refused("retention.ms", "", RC_UNITS_EMALFORMED, "empty");
+    expect_refused("retention.ms", "   ", RC_UNITS_EMALFORMED, "empty");
+    expect_refused("retention.ms", "7 d", RC_UNITS_EMALFORMED, "whitespace");
+    expect_refused("retention.ms", "7D", RC_UNITS_EMALFORMED, "unknown duration unit");
+    expect_refused("retention.ms", "7dx", RC_UNITS_EMALFORMED, "unknown duration unit");
+    expect_refused("retention.ms", "1.5h", RC_UNITS_EMALFORMED, "fractions");
+    expect_refused("retention.ms", "-2", RC_UNITS_ERANGE,
+                   "below the minimum -1 (-1 means unlimited)");
+    expect_refused("retention.ms", "-7d", RC_UNITS_EMALFORMED, "negative");
+    expect_refused("retention.ms", "99999999999999999999d", RC_UNITS_ERANGE, "too large");
+    expect_refused("retention.ms", "99999999999999999999", RC_UNITS_ERANGE, "64-bit");
+    expect_refused("retention.ms", "1GB", RC_UNITS_EMALFORMED, "unknown duration unit \"GB\"");
+    expect_refused("local.retention.ms", "-3", RC_UNITS_ERANGE, "below the minimum -2");
+    expect_refused("segment.ms", "0", RC_UNITS_ERANGE, "0 is below the minimum 1");
+    expect_refused("segment.ms", "0d", RC_UNITS_ERANGE, "\"0d\" (0) is below the minimum 1");
+    expect_refused("segment.ms", "-1", RC_UNITS_ERANGE, "below the minimum 1");
+    expect_refused("delete.retention.ms", "-1", RC_UNITS_ERANGE, "below the minimum 0");
 }
 
 static void test_canon_bytes(void **state)
@@ -319,18 +320,18 @@ static void test_canon_bytes(void **state)
     expect_canon("segment.index.bytes", "10MiB", "10485760");
 
     /* Kafka stores these as a Java int. */
-    expect_refused("max.message.bytes", "2GiB", -ERANGE,
+    expect_refused("max.message.bytes", "2GiB", RC_UNITS_ERANGE,
                    "\"2GiB\" (2147483648) is above the maximum 2147483647");
-    expect_refused("segment.bytes", "2147483648", -ERANGE, "32-bit");
-    expect_refused("segment.bytes", "13", -ERANGE, "below the minimum 14");
-    expect_refused("segment.index.bytes", "3", -ERANGE, "below the minimum 4");
-    expect_refused("retention.bytes", "-2", -ERANGE, "below the minimum -1");
-    expect_refused("local.retention.bytes", "-3", -ERANGE, "below the minimum -2");
-    expect_refused("retention.bytes", "1kb", -EINVAL, "did you mean \"KB\"");
-    expect_refused("retention.bytes", "1 GiB", -EINVAL, "whitespace");
-    expect_refused("retention.bytes", "lots", -EINVAL, "is not a size");
-    expect_refused("retention.bytes", "8388608TiB", -ERANGE, "too large");
-    expect_refused("retention.bytes", "7d", -EINVAL, "unknown size unit");
+    expect_refused("segment.bytes", "2147483648", RC_UNITS_ERANGE, "32-bit");
+    expect_refused("segment.bytes", "13", RC_UNITS_ERANGE, "below the minimum 14");
+    expect_refused("segment.index.bytes", "3", RC_UNITS_ERANGE, "below the minimum 4");
+    expect_refused("retention.bytes", "-2", RC_UNITS_ERANGE, "below the minimum -1");
+    expect_refused("local.retention.bytes", "-3", RC_UNITS_ERANGE, "below the minimum -2");
+    expect_refused("retention.bytes", "1kb", RC_UNITS_EMALFORMED, "did you mean \"KB\"");
+    expect_refused("retention.bytes", "1 GiB", RC_UNITS_EMALFORMED, "whitespace");
+    expect_refused("retention.bytes", "lots", RC_UNITS_EMALFORMED, "is not a size");
+    expect_refused("retention.bytes", "8388608TiB", RC_UNITS_ERANGE, "too large");
+    expect_refused("retention.bytes", "7d", RC_UNITS_EMALFORMED, "unknown size unit");
 }
 
 static void test_canon_ints(void **state)
@@ -349,23 +350,25 @@ static void test_canon_ints(void **state)
     expect_canon("compression.zstd.level", "22", "22");
     expect_canon("compression.zstd.level", "-5", "-5");
 
-    expect_refused("min.insync.replicas", "0", -ERANGE, "below the minimum 1");
-    expect_refused("min.insync.replicas", "-1", -ERANGE, "below the minimum 1");
-    expect_refused("min.insync.replicas", "2x", -EINVAL, "not an integer");
-    expect_refused("min.insync.replicas", "1k", -EINVAL, "no units");
-    expect_refused("min.insync.replicas", "1.0", -EINVAL, "not an integer");
-    expect_refused("min.insync.replicas", "+2", -EINVAL, "not an integer");
-    expect_refused("min.insync.replicas", "", -EINVAL, "empty");
-    expect_refused("min.insync.replicas", "2147483648", -ERANGE, "above the maximum 2147483647");
-    expect_refused("flush.messages", "0", -ERANGE, "below the minimum 1");
-    expect_refused("flush.messages", "9223372036854775808", -ERANGE, "64-bit");
-    expect_refused("compression.gzip.level", "0", -ERANGE, "not a gzip level");
-    expect_refused("compression.gzip.level", "-2", -ERANGE, "not a gzip level");
-    expect_refused("compression.gzip.level", "10", -ERANGE, "above the maximum 9");
-    expect_refused("compression.lz4.level", "0", -ERANGE, "below the minimum 1");
-    expect_refused("compression.lz4.level", "18", -ERANGE, "above the maximum 17");
-    expect_refused("compression.zstd.level", "-131073", -ERANGE, "below the minimum -131072");
-    expect_refused("compression.zstd.level", "23", -ERANGE, "above the maximum 22");
+    expect_refused("min.insync.replicas", "0", RC_UNITS_ERANGE, "below the minimum 1");
+    expect_refused("min.insync.replicas", "-1", RC_UNITS_ERANGE, "below the minimum 1");
+    expect_refused("min.insync.replicas", "2x", RC_UNITS_EMALFORMED, "not an integer");
+    expect_refused("min.insync.replicas", "1k", RC_UNITS_EMALFORMED, "no units");
+    expect_refused("min.insync.replicas", "1.0", RC_UNITS_EMALFORMED, "not an integer");
+    expect_refused("min.insync.replicas", "+2", RC_UNITS_EMALFORMED, "not an integer");
+    expect_refused("min.insync.replicas", "", RC_UNITS_EMALFORMED, "empty");
+    expect_refused("min.insync.replicas", "2147483648", RC_UNITS_ERANGE,
+                   "above the maximum 2147483647");
+    expect_refused("flush.messages", "0", RC_UNITS_ERANGE, "below the minimum 1");
+    expect_refused("flush.messages", "9223372036854775808", RC_UNITS_ERANGE, "64-bit");
+    expect_refused("compression.gzip.level", "0", RC_UNITS_ERANGE, "not a gzip level");
+    expect_refused("compression.gzip.level", "-2", RC_UNITS_ERANGE, "not a gzip level");
+    expect_refused("compression.gzip.level", "10", RC_UNITS_ERANGE, "above the maximum 9");
+    expect_refused("compression.lz4.level", "0", RC_UNITS_ERANGE, "below the minimum 1");
+    expect_refused("compression.lz4.level", "18", RC_UNITS_ERANGE, "above the maximum 17");
+    expect_refused("compression.zstd.level", "-131073", RC_UNITS_ERANGE,
+                   "below the minimum -131072");
+    expect_refused("compression.zstd.level", "23", RC_UNITS_ERANGE, "above the maximum 22");
 }
 
 static void test_canon_doubles(void **state)
@@ -393,21 +396,21 @@ static void test_canon_doubles(void **state)
     expect_canon(k, "0.1234567890123456789", "0.12345678901234568");
     expect_canon(k, "0.99", "0.99");
 
-    expect_refused(k, "1.5", -ERANGE, "above the maximum 1");
-    expect_refused(k, "1e999", -ERANGE, "above the maximum 1");
-    expect_refused(k, "-0.1", -ERANGE, "below the minimum 0");
-    expect_refused(k, "half", -EINVAL, "not a decimal number");
-    expect_refused(k, "NaN", -EINVAL, "not a decimal number");
-    expect_refused(k, "Infinity", -EINVAL, "not a decimal number");
-    expect_refused(k, "0x1p-1", -EINVAL, "not a decimal number");
-    expect_refused(k, "0.5d", -EINVAL, "not a decimal number");
-    expect_refused(k, "0,5", -EINVAL, "not a decimal number");
-    expect_refused(k, "50%", -EINVAL, "not a decimal number");
-    expect_refused(k, ".", -EINVAL, "not a decimal number");
-    expect_refused(k, "1e", -EINVAL, "not a decimal number");
-    expect_refused(k, "+0.5", -EINVAL, "not a decimal number");
-    expect_refused(k, "0. 5", -EINVAL, "not a decimal number");
-    expect_refused(k, "", -EINVAL, "empty");
+    expect_refused(k, "1.5", RC_UNITS_ERANGE, "above the maximum 1");
+    expect_refused(k, "1e999", RC_UNITS_ERANGE, "above the maximum 1");
+    expect_refused(k, "-0.1", RC_UNITS_ERANGE, "below the minimum 0");
+    expect_refused(k, "half", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, "NaN", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, "Infinity", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, "0x1p-1", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, "0.5d", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, "0,5", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, "50%", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, ".", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, "1e", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, "+0.5", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, "0. 5", RC_UNITS_EMALFORMED, "not a decimal number");
+    expect_refused(k, "", RC_UNITS_EMALFORMED, "empty");
 }
 
 static void test_canon_doubles_ignore_process_locale(void **state)
@@ -439,12 +442,12 @@ static void test_canon_bools(void **state)
     expect_canon("remote.log.delete.on.disable", "true", "true");
     expect_canon("message.downconversion.enable", "false", "false");
 
-    expect_refused("preallocate", "yes", -EINVAL, "not a boolean (use true or false)");
-    expect_refused("preallocate", "1", -EINVAL, "not a boolean");
-    expect_refused("preallocate", "on", -EINVAL, "not a boolean");
-    expect_refused("preallocate", "tru", -EINVAL, "not a boolean");
-    expect_refused("preallocate", "truex", -EINVAL, "not a boolean");
-    expect_refused("preallocate", "", -EINVAL, "empty");
+    expect_refused("preallocate", "yes", RC_UNITS_EMALFORMED, "not a boolean (use true or false)");
+    expect_refused("preallocate", "1", RC_UNITS_EMALFORMED, "not a boolean");
+    expect_refused("preallocate", "on", RC_UNITS_EMALFORMED, "not a boolean");
+    expect_refused("preallocate", "tru", RC_UNITS_EMALFORMED, "not a boolean");
+    expect_refused("preallocate", "truex", RC_UNITS_EMALFORMED, "not a boolean");
+    expect_refused("preallocate", "", RC_UNITS_EMALFORMED, "empty");
 }
 
 static void test_canon_enums(void **state)
@@ -461,16 +464,16 @@ static void test_canon_enums(void **state)
     expect_canon("message.timestamp.type", "createtime", "CreateTime");
     expect_canon("message.timestamp.type", "LOGAPPENDTIME", "LogAppendTime");
 
-    expect_refused("compression.type", "zip", -EINVAL,
+    expect_refused("compression.type", "zip", RC_UNITS_EMALFORMED,
                    "\"zip\" is not one of uncompressed, zstd, lz4, snappy, gzip, producer "
                    "(did you mean \"gzip\"?)");
-    expect_refused("compression.type", "none", -EINVAL, "is not one of");
-    expect_refused("compression.type", "gzip,lz4", -EINVAL, "is not one of");
-    expect_refused("message.timestamp.type", "create_time", -EINVAL,
+    expect_refused("compression.type", "none", RC_UNITS_EMALFORMED, "is not one of");
+    expect_refused("compression.type", "gzip,lz4", RC_UNITS_EMALFORMED, "is not one of");
+    expect_refused("message.timestamp.type", "create_time", RC_UNITS_EMALFORMED,
                    "(did you mean \"CreateTime\"?)");
-    expect_refused("message.timestamp.type", "now", -EINVAL,
+    expect_refused("message.timestamp.type", "now", RC_UNITS_EMALFORMED,
                    "is not one of CreateTime, LogAppendTime");
-    expect_refused("compression.type", "", -EINVAL, "empty");
+    expect_refused("compression.type", "", RC_UNITS_EMALFORMED, "empty");
 }
 
 static void test_canon_cleanup_policy(void **state)
@@ -486,15 +489,15 @@ static void test_canon_cleanup_policy(void **state)
     expect_canon(k, "Compact", "compact");
     expect_canon(k, "DELETE, Compact", "delete,compact");
 
-    expect_refused(k, "", -EINVAL, "empty list");
-    expect_refused(k, "compact,,delete", -EINVAL, "empty item");
-    expect_refused(k, "compact,", -EINVAL, "empty item");
-    expect_refused(k, ",delete", -EINVAL, "empty item");
-    expect_refused(k, "compact,delete,compact", -EINVAL, "listed twice");
-    expect_refused(k, "delete,DELETE", -EINVAL, "listed twice");
-    expect_refused(k, "compact;delete", -EINVAL, "is not one of compact, delete");
-    expect_refused(k, "compacted", -EINVAL, "did you mean \"compact\"");
-    expect_refused(k, "compact,remove", -EINVAL, "\"remove\" is not one of");
+    expect_refused(k, "", RC_UNITS_EMALFORMED, "empty list");
+    expect_refused(k, "compact,,delete", RC_UNITS_EMALFORMED, "empty item");
+    expect_refused(k, "compact,", RC_UNITS_EMALFORMED, "empty item");
+    expect_refused(k, ",delete", RC_UNITS_EMALFORMED, "empty item");
+    expect_refused(k, "compact,delete,compact", RC_UNITS_EMALFORMED, "listed twice");
+    expect_refused(k, "delete,DELETE", RC_UNITS_EMALFORMED, "listed twice");
+    expect_refused(k, "compact;delete", RC_UNITS_EMALFORMED, "is not one of compact, delete");
+    expect_refused(k, "compacted", RC_UNITS_EMALFORMED, "did you mean \"compact\"");
+    expect_refused(k, "compact,remove", RC_UNITS_EMALFORMED, "\"remove\" is not one of");
 }
 
 static void test_canon_strings_and_unknown_keys(void **state)
@@ -515,16 +518,18 @@ static void test_canon_api_edges(void **state)
     char *out = (char *)"sentinel";
     char err[256] = "";
     assert_int_equal(rc_topic_config_canonical(&out, "retention.ms", NULL, err, sizeof(err)),
-                     -EINVAL);
+                     RC_UNITS_EMALFORMED);
     assert_null(out);
     out = (char *)"sentinel";
-    assert_int_equal(rc_topic_config_canonical(&out, NULL, "1", err, sizeof(err)), -EINVAL);
+    assert_int_equal(rc_topic_config_canonical(&out, NULL, "1", err, sizeof(err)),
+                     RC_UNITS_EMALFORMED);
     assert_null(out);
     /* NULL and tiny error buffers are safe. */
-    assert_int_equal(rc_topic_config_canonical(&out, "retention.ms", "x", NULL, 0), -EINVAL);
+    assert_int_equal(rc_topic_config_canonical(&out, "retention.ms", "x", NULL, 0),
+                     RC_UNITS_EMALFORMED);
     char tiny[5];
     assert_int_equal(rc_topic_config_canonical(&out, "retention.ms", "x", tiny, sizeof(tiny)),
-                     -EINVAL);
+                     RC_UNITS_EMALFORMED);
     assert_string_equal(tiny, "rete");
     /* A long hostile value is quoted short and free of control bytes. */
     char big[4096];
@@ -532,7 +537,7 @@ static void test_canon_api_edges(void **state)
     big[sizeof(big) - 1] = '\0';
     big[2] = '\033';
     assert_int_equal(rc_topic_config_canonical(&out, "compression.type", big, err, sizeof(err)),
-                     -EINVAL);
+                     RC_UNITS_EMALFORMED);
     assert_null(strchr(err, '\033'));
     assert_non_null(strstr(err, "..."));
 }

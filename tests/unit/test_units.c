@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,9 +123,10 @@ static void test_duration_seconds(void **state)
     /* Seconds reach further than milliseconds before overflowing. */
     assert_int_equal(s_ok("9223372036854775807"), LLONG_MAX);
     assert_int_equal(s_ok("106751991167d"), 106751991167LL * 86400);
-    expect_err(rc_units_parse_duration_s, "1500ms", -EINVAL, "whole number of seconds");
-    expect_err(rc_units_parse_duration_s, "1s500ms", -EINVAL, "whole number of seconds");
-    expect_err(rc_units_parse_duration_s, "1ms", -EINVAL, "whole number of seconds");
+    expect_err(rc_units_parse_duration_s, "1500ms", RC_UNITS_EMALFORMED, "whole number of seconds");
+    expect_err(rc_units_parse_duration_s, "1s500ms", RC_UNITS_EMALFORMED,
+               "whole number of seconds");
+    expect_err(rc_units_parse_duration_s, "1ms", RC_UNITS_EMALFORMED, "whole number of seconds");
 }
 
 static void test_duration_errors(void **state)
@@ -134,65 +134,66 @@ static void test_duration_errors(void **state)
     (void)state;
     parse_fn f = rc_units_parse_duration_ms;
     /* empty */
-    expect_err(f, "", -EINVAL, "empty");
-    expect_err(f, NULL, -EINVAL, "empty");
+    expect_err(f, "", RC_UNITS_EMALFORMED, "empty");
+    expect_err(f, NULL, RC_UNITS_EMALFORMED, "empty");
     /* not a number at all: the wording the validate output promises */
-    expect_err(f, "seven days", -EINVAL, "is not a duration (use e.g. 7d, 12h, 3600000)");
-    expect_err(f, "d", -EINVAL, "is not a duration");
-    expect_err(f, "+5", -EINVAL, "is not a duration");
-    expect_err(f, "+5d", -EINVAL, "is not a duration");
+    expect_err(f, "seven days", RC_UNITS_EMALFORMED,
+               "is not a duration (use e.g. 7d, 12h, 3600000)");
+    expect_err(f, "d", RC_UNITS_EMALFORMED, "is not a duration");
+    expect_err(f, "+5", RC_UNITS_EMALFORMED, "is not a duration");
+    expect_err(f, "+5d", RC_UNITS_EMALFORMED, "is not a duration");
     /* whitespace */
-    expect_err(f, " 7d", -EINVAL, "whitespace");
-    expect_err(f, "7d ", -EINVAL, "whitespace");
-    expect_err(f, "7 d", -EINVAL, "whitespace");
-    expect_err(f, "1h 30m", -EINVAL, "whitespace");
-    expect_err(f, "7\td", -EINVAL, "whitespace");
+    expect_err(f, " 7d", RC_UNITS_EMALFORMED, "whitespace");
+    expect_err(f, "7d ", RC_UNITS_EMALFORMED, "whitespace");
+    expect_err(f, "7 d", RC_UNITS_EMALFORMED, "whitespace");
+    expect_err(f, "1h 30m", RC_UNITS_EMALFORMED, "whitespace");
+    expect_err(f, "7\td", RC_UNITS_EMALFORMED, "whitespace");
     /* garbage suffix and unknown units */
-    expect_err(f, "7dx", -EINVAL, "unknown duration unit \"dx\"");
-    expect_err(f, "7d!", -EINVAL, "unexpected '!'");
-    expect_err(f, "7days", -EINVAL, "unknown duration unit \"days\"");
-    expect_err(f, "7D", -EINVAL, "case-sensitive");
-    expect_err(f, "5M", -EINVAL, "unknown duration unit \"M\"");
-    expect_err(f, "1H", -EINVAL, "unknown duration unit");
-    expect_err(f, "1y", -EINVAL, "unknown duration unit \"y\"");
-    expect_err(f, "10us", -EINVAL, "unknown duration unit");
-    expect_err(f, "1,000", -EINVAL, "unexpected ','");
-    expect_err(f, "1_000", -EINVAL, "unexpected '_'");
-    expect_err(f, "7d\033", -EINVAL, "unexpected '\\x1b'");
-    expect_err(f, "7d\xc3\xa9", -EINVAL, "unexpected '\\xc3'");
-    expect_err(f, "0x10", -EINVAL, "unknown duration unit \"x\"");
+    expect_err(f, "7dx", RC_UNITS_EMALFORMED, "unknown duration unit \"dx\"");
+    expect_err(f, "7d!", RC_UNITS_EMALFORMED, "unexpected '!'");
+    expect_err(f, "7days", RC_UNITS_EMALFORMED, "unknown duration unit \"days\"");
+    expect_err(f, "7D", RC_UNITS_EMALFORMED, "case-sensitive");
+    expect_err(f, "5M", RC_UNITS_EMALFORMED, "unknown duration unit \"M\"");
+    expect_err(f, "1H", RC_UNITS_EMALFORMED, "unknown duration unit");
+    expect_err(f, "1y", RC_UNITS_EMALFORMED, "unknown duration unit \"y\"");
+    expect_err(f, "10us", RC_UNITS_EMALFORMED, "unknown duration unit");
+    expect_err(f, "1,000", RC_UNITS_EMALFORMED, "unexpected ','");
+    expect_err(f, "1_000", RC_UNITS_EMALFORMED, "unexpected '_'");
+    expect_err(f, "7d\033", RC_UNITS_EMALFORMED, "unexpected '\\x1b'");
+    expect_err(f, "7d\xc3\xa9", RC_UNITS_EMALFORMED, "unexpected '\\xc3'");
+    expect_err(f, "0x10", RC_UNITS_EMALFORMED, "unknown duration unit \"x\"");
     /* fractions */
-    expect_err(f, "1.5h", -EINVAL, "fractions are not supported");
-    expect_err(f, "0.5", -EINVAL, "fractions are not supported");
+    expect_err(f, "1.5h", RC_UNITS_EMALFORMED, "fractions are not supported");
+    expect_err(f, "0.5", RC_UNITS_EMALFORMED, "fractions are not supported");
     /* compound rules */
-    expect_err(f, "1h30", -EINVAL, "has no unit");
-    expect_err(f, "30m1h", -EINVAL, "largest to smallest");
-    expect_err(f, "1h1h", -EINVAL, "largest to smallest");
-    expect_err(f, "500ms1s", -EINVAL, "largest to smallest");
+    expect_err(f, "1h30", RC_UNITS_EMALFORMED, "has no unit");
+    expect_err(f, "30m1h", RC_UNITS_EMALFORMED, "largest to smallest");
+    expect_err(f, "1h1h", RC_UNITS_EMALFORMED, "largest to smallest");
+    expect_err(f, "500ms1s", RC_UNITS_EMALFORMED, "largest to smallest");
     /* negatives: only the bare -1 */
-    expect_err(f, "-7d", -EINVAL, "negative");
-    expect_err(f, "-2", -ERANGE, "only -1");
-    expect_err(f, "-0", -ERANGE, "only -1");
-    expect_err(f, "-", -EINVAL, "negative");
-    expect_err(f, "--1", -EINVAL, "negative");
+    expect_err(f, "-7d", RC_UNITS_EMALFORMED, "negative");
+    expect_err(f, "-2", RC_UNITS_ERANGE, "only -1");
+    expect_err(f, "-0", RC_UNITS_ERANGE, "only -1");
+    expect_err(f, "-", RC_UNITS_EMALFORMED, "negative");
+    expect_err(f, "--1", RC_UNITS_EMALFORMED, "negative");
 }
 
 static void test_duration_overflow(void **state)
 {
     (void)state;
     parse_fn f = rc_units_parse_duration_ms;
-    expect_err(f, "99999999999999999999d", -ERANGE, "too large");
-    expect_err(f, "99999999999999999999", -ERANGE, "too large");
-    expect_err(f, "9223372036854775808", -ERANGE, "too large");
-    expect_err(f, "-99999999999999999999", -ERANGE, NULL);
-    expect_err(f, "99999999999999999999999999999999999999999ms", -ERANGE, "too large");
+    expect_err(f, "99999999999999999999d", RC_UNITS_ERANGE, "too large");
+    expect_err(f, "99999999999999999999", RC_UNITS_ERANGE, "too large");
+    expect_err(f, "9223372036854775808", RC_UNITS_ERANGE, "too large");
+    expect_err(f, "-99999999999999999999", RC_UNITS_ERANGE, NULL);
+    expect_err(f, "99999999999999999999999999999999999999999ms", RC_UNITS_ERANGE, "too large");
     /* the largest whole number of days that fits, and one more */
     assert_int_equal(ms_ok("106751991167d"), 106751991167LL * 86400000);
-    expect_err(f, "106751991168d", -ERANGE, "too large");
-    expect_err(f, "15250284452w4d", -ERANGE, "too large"); /* the sum overflows */
+    expect_err(f, "106751991168d", RC_UNITS_ERANGE, "too large");
+    expect_err(f, "15250284452w4d", RC_UNITS_ERANGE, "too large"); /* the sum overflows */
     assert_int_equal(ms_ok("15250284452w3d"), 15250284452LL * 604800000 + 3 * 86400000LL);
-    expect_err(rc_units_parse_duration_s, "99999999999999999999w", -ERANGE, "too large");
-    expect_err(rc_units_parse_duration_s, "15250284452472w", -ERANGE, "too large");
+    expect_err(rc_units_parse_duration_s, "99999999999999999999w", RC_UNITS_ERANGE, "too large");
+    expect_err(rc_units_parse_duration_s, "15250284452472w", RC_UNITS_ERANGE, "too large");
     assert_int_equal(s_ok("15250284452471w"), 15250284452471LL * 604800);
 }
 
@@ -201,9 +202,10 @@ static void test_duration_error_buffer_handling(void **state)
     (void)state;
     long long v = 1;
     /* A NULL or tiny errbuf must be safe. */
-    assert_int_equal(rc_units_parse_duration_ms(&v, "nope", NULL, 0), -EINVAL);
+    assert_int_equal(rc_units_parse_duration_ms(&v, "nope", NULL, 0), RC_UNITS_EMALFORMED);
     char tiny[8];
-    assert_int_equal(rc_units_parse_duration_ms(&v, "nope", tiny, sizeof(tiny)), -EINVAL);
+    assert_int_equal(rc_units_parse_duration_ms(&v, "nope", tiny, sizeof(tiny)),
+                     RC_UNITS_EMALFORMED);
     assert_int_equal(strlen(tiny), sizeof(tiny) - 1);
     assert_int_equal(v, 1);
     /* A huge input is quoted in short and without control bytes. */
@@ -214,7 +216,7 @@ static void test_duration_error_buffer_handling(void **state)
     big[n] = '\0';
     big[3] = '\033';
     char err[256];
-    assert_int_equal(rc_units_parse_duration_ms(&v, big, err, sizeof(err)), -EINVAL);
+    assert_int_equal(rc_units_parse_duration_ms(&v, big, err, sizeof(err)), RC_UNITS_EMALFORMED);
     assert_non_null(strstr(err, "..."));
     assert_null(strchr(err, '\033'));
     assert_true(strlen(err) < 200);
@@ -250,33 +252,33 @@ static void test_bytes_errors(void **state)
 {
     (void)state;
     parse_fn f = rc_units_parse_bytes;
-    expect_err(f, "", -EINVAL, "empty");
-    expect_err(f, NULL, -EINVAL, "empty");
-    expect_err(f, "big", -EINVAL, "is not a size (use e.g. 512MiB");
+    expect_err(f, "", RC_UNITS_EMALFORMED, "empty");
+    expect_err(f, NULL, RC_UNITS_EMALFORMED, "empty");
+    expect_err(f, "big", RC_UNITS_EMALFORMED, "is not a size (use e.g. 512MiB");
     /* Case matters and the message names the right spelling. */
-    expect_err(f, "1kb", -EINVAL, "did you mean \"KB\"");
-    expect_err(f, "1mib", -EINVAL, "did you mean \"MiB\"");
-    expect_err(f, "1MIB", -EINVAL, "did you mean \"MiB\"");
-    expect_err(f, "1b", -EINVAL, "did you mean \"B\"");
-    expect_err(f, "1K", -EINVAL, "unknown size unit \"K\"");
-    expect_err(f, "1k", -EINVAL, "unknown size unit \"k\"");
-    expect_err(f, "1G", -EINVAL, "unknown size unit");
-    expect_err(f, "1PB", -EINVAL, "unknown size unit");
-    expect_err(f, "1GBx", -EINVAL, "unknown size unit \"GBx\"");
-    expect_err(f, "1GiB512MiB", -EINVAL, "one number and one unit");
-    expect_err(f, "1GiB!", -EINVAL, "one number and one unit");
-    expect_err(f, "1.5GiB", -EINVAL, "fractions are not supported");
-    expect_err(f, "512 MiB", -EINVAL, "whitespace");
-    expect_err(f, " 512MiB", -EINVAL, "whitespace");
-    expect_err(f, "512MiB\n", -EINVAL, "whitespace");
-    expect_err(f, "-1B", -EINVAL, "negative");
-    expect_err(f, "-5", -ERANGE, "only -1");
-    expect_err(f, "+5", -EINVAL, "is not a size");
-    expect_err(f, "8388608TiB", -ERANGE, "too large");
-    expect_err(f, "9223373TB", -ERANGE, "too large");
-    expect_err(f, "99999999999999999999", -ERANGE, "too large");
-    expect_err(f, "99999999999999999999B", -ERANGE, "too large");
-    expect_err(f, "5d", -EINVAL, "unknown size unit \"d\"");
+    expect_err(f, "1kb", RC_UNITS_EMALFORMED, "did you mean \"KB\"");
+    expect_err(f, "1mib", RC_UNITS_EMALFORMED, "did you mean \"MiB\"");
+    expect_err(f, "1MIB", RC_UNITS_EMALFORMED, "did you mean \"MiB\"");
+    expect_err(f, "1b", RC_UNITS_EMALFORMED, "did you mean \"B\"");
+    expect_err(f, "1K", RC_UNITS_EMALFORMED, "unknown size unit \"K\"");
+    expect_err(f, "1k", RC_UNITS_EMALFORMED, "unknown size unit \"k\"");
+    expect_err(f, "1G", RC_UNITS_EMALFORMED, "unknown size unit");
+    expect_err(f, "1PB", RC_UNITS_EMALFORMED, "unknown size unit");
+    expect_err(f, "1GBx", RC_UNITS_EMALFORMED, "unknown size unit \"GBx\"");
+    expect_err(f, "1GiB512MiB", RC_UNITS_EMALFORMED, "one number and one unit");
+    expect_err(f, "1GiB!", RC_UNITS_EMALFORMED, "one number and one unit");
+    expect_err(f, "1.5GiB", RC_UNITS_EMALFORMED, "fractions are not supported");
+    expect_err(f, "512 MiB", RC_UNITS_EMALFORMED, "whitespace");
+    expect_err(f, " 512MiB", RC_UNITS_EMALFORMED, "whitespace");
+    expect_err(f, "512MiB\n", RC_UNITS_EMALFORMED, "whitespace");
+    expect_err(f, "-1B", RC_UNITS_EMALFORMED, "negative");
+    expect_err(f, "-5", RC_UNITS_ERANGE, "only -1");
+    expect_err(f, "+5", RC_UNITS_EMALFORMED, "is not a size");
+    expect_err(f, "8388608TiB", RC_UNITS_ERANGE, "too large");
+    expect_err(f, "9223373TB", RC_UNITS_ERANGE, "too large");
+    expect_err(f, "99999999999999999999", RC_UNITS_ERANGE, "too large");
+    expect_err(f, "99999999999999999999B", RC_UNITS_ERANGE, "too large");
+    expect_err(f, "5d", RC_UNITS_EMALFORMED, "unknown size unit \"d\"");
 }
 
 /* ---- formatting -------------------------------------------------------------- */

@@ -104,11 +104,10 @@ static void commands_list(rc_buf *b, unsigned bits)
 
 static void formats_list(rc_buf *b, unsigned bits)
 {
-    static const char *const names[] = {"text", "json", "markdown", "github"};
     size_t k = 0;
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    for (size_t i = 0; i < N_FORMATS; i++)
         if (bits & FMT_BIT(i))
-            rc_buf_printf(b, "%s%s", k++ ? ", " : "", names[i]);
+            rc_buf_printf(b, "%s%s", k++ ? ", " : "", rc_format_names[i]);
 }
 
 /* ---- help, generated from the tables ------------------------------------------- */
@@ -305,7 +304,7 @@ static int check_scope(const option_ref *all, size_t n, const bool *given, const
 
 static int check_format(const cli *c, const rc_command *k)
 {
-    static const char *const names[] = {"text", "json", "markdown", "github"};
+    const char *const *names = rc_format_names;
     bool with_base = c->base != NULL;
     unsigned allowed = with_base ? k->formats_with_base : k->formats;
     if (allowed & FMT_BIT(c->format))

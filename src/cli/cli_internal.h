@@ -22,7 +22,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_GITHUB } out_format;
+/* A new output format is a value here, its name in rc_format_names
+ * (options.c), its bit in the entries of the commands that print it
+ * (commands.h) and its printer (src/report). */
+typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_GITHUB, N_FORMATS } out_format;
+extern const char *const rc_format_names[N_FORMATS];
 
 typedef struct cli {
     const char *command;

@@ -50,15 +50,23 @@ static int set_property(cli *c, const char *arg)
     return 0;
 }
 
+const char *const rc_format_names[N_FORMATS] = {
+    [FMT_TEXT] = "text", [FMT_JSON] = "json", [FMT_MARKDOWN] = "markdown", [FMT_GITHUB] = "github"};
+
 static int set_format(cli *c, const char *arg)
 {
-    static const char *const names[] = {"text", "json", "markdown", "github"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (strcmp(arg, names[i]) == 0) {
+    for (size_t i = 0; i < N_FORMATS; i++)
+        if (strcmp(arg, rc_format_names[i]) == 0) {
             c->format = (out_format)i;
             return 0;
         }
-    return usage_error("unknown format '%s' (expected text, json, markdown or github)", arg);
+    rc_buf expected = {0};
+    for (size_t i = 0; i < N_FORMATS; i++)
+        rc_buf_printf(&expected, "%s%s", i == 0 ? "" : (i + 1 == N_FORMATS ? " or " : ", "),
+                      rc_format_names[i]);
+    int rc = usage_error("unknown format '%s' (expected %s)", arg, expected.data);
+    rc_buf_free(&expected);
+    return rc;
 }
 
 static int set_timeout(cli *c, const char *arg)

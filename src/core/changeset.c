@@ -124,8 +124,8 @@ static bool line_eq(const line_ref *a, const line_ref *b)
     return a->hash == b->hash && a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
 }
 
-int rc_changeset_changed_lines(int **out, size_t *nout, size_t *nremoved, const char *base,
-                               size_t base_len, const char *head, size_t head_len)
+void rc_changeset_changed_lines(int **out, size_t *nout, size_t *nremoved, const char *base,
+                                size_t base_len, const char *head, size_t head_len)
 {
     size_t nb = 0, nh = 0;
     line_ref *b = split_lines(base ? base : "", base ? base_len : 0, &nb);
@@ -197,7 +197,6 @@ int rc_changeset_changed_lines(int **out, size_t *nout, size_t *nremoved, const 
     free(changed);
     free(b);
     free(h);
-    return 0;
 }
 
 /* ---- file deltas ------------------------------------------------------------- */
@@ -589,8 +588,8 @@ static void add_cluster_name(rc_changeset *cs, const char *name, bool base)
     cs->clusters[cs->nclusters++] = (rc_changeset_cluster){rc_xstrdup(name), base, !base};
 }
 
-int rc_changeset_compute(rc_changeset *out, const rc_source *base_src, const rc_repo *base,
-                         const rc_source *head_src, const rc_repo *head)
+void rc_changeset_compute(rc_changeset *out, const rc_source *base_src, const rc_repo *base,
+                          const rc_source *head_src, const rc_repo *head)
 {
     memset(out, 0, sizeof(*out));
     if (base_src && base_src->commit)
@@ -613,7 +612,6 @@ int rc_changeset_compute(rc_changeset *out, const rc_source *base_src, const rc_
         const char *name = out->clusters[i].name;
         compute_cluster(out, &cap, name, find_cluster(base, name), find_cluster(head, name));
     }
-    return 0;
 }
 
 /* ---- diagnostics -------------------------------------------------------------- */

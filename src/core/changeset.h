@@ -138,9 +138,9 @@ typedef struct rc_changeset {
 /* Compare base and head. *out is zeroed first. base_src/base describe the
  * base revision, head_src/head the head (a commit or the working tree); the
  * repos may be partial (loaded with validation errors): only what was parsed
- * is compared. Returns 0 (allocation failure aborts, see util.h). */
-int rc_changeset_compute(rc_changeset *out, const rc_source *base_src, const rc_repo *base,
-                         const rc_source *head_src, const rc_repo *head);
+ * is compared. It cannot fail (allocation failure aborts, see util.h). */
+void rc_changeset_compute(rc_changeset *out, const rc_source *base_src, const rc_repo *base,
+                          const rc_source *head_src, const rc_repo *head);
 
 /* Optional second step, with the diagnostics of loading each side (either may
  * be NULL). base_diags lets rc_changeset_diag_relevant tell a problem this
@@ -174,9 +174,9 @@ void rc_changeset_free(rc_changeset *c);
  * caller frees); *nout their count; *nremoved (may be NULL) the number of base
  * lines outside it. Common leading and trailing lines are matched first; when
  * the rest is too large for the quadratic LCS (more than 4 Mi line
- * pairs) every remaining line counts as changed. Returns 0. */
-int rc_changeset_changed_lines(int **out, size_t *nout, size_t *nremoved, const char *base,
-                               size_t base_len, const char *head, size_t head_len);
+ * pairs) every remaining line counts as changed. It cannot fail. */
+void rc_changeset_changed_lines(int **out, size_t *nout, size_t *nremoved, const char *base,
+                                size_t base_len, const char *head, size_t head_len);
 
 /* Display form of a canonical config value (see rc_field_change). Heap string. */
 char *rc_changeset_display_config(const char *key, const char *canonical);

@@ -248,21 +248,21 @@ const char *rc_did_you_mean(const char *word, const char *const *candidates, siz
     return best;
 }
 
-int rc_read_file(char **out, size_t *out_len, const char *path)
+int rc_read_file(char **out, size_t *out_len, const char *path, char *errbuf, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return -errno;
+        return rc_errorf(RC_ERR, errbuf, errlen, "%s: %s", path, strerror(errno));
     rc_buf b = {0};
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         rc_buf_append(&b, chunk, n);
-    int err = ferror(f) ? -EIO : 0;
+    int read_errno = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
-    if (err) {
+    if (read_errno) {
         rc_buf_free(&b);
-        return err;
+        return rc_errorf(RC_ERR, errbuf, errlen, "%s: %s", path, strerror(read_errno));
     }
     if (out_len)
         *out_len = b.len;

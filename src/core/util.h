@@ -120,7 +120,9 @@ uint64_t rc_fnv1a64(uint64_t h, const void *p, size_t n);
         return v;                                                                                  \
     }
 
-/* Read a whole file. Returns 0 and a heap buffer (NUL-terminated), or -errno. */
-int rc_read_file(char **out, size_t *out_len, const char *path);
+/* Read a whole file. Returns 0 and a heap buffer (NUL-terminated) the caller
+ * frees, or RC_ERR with errbuf set to exactly "<path>: <reason>" (a caller
+ * that words its own message may skip the "<path>: " prefix). */
+int rc_read_file(char **out, size_t *out_len, const char *path, char *errbuf, size_t errlen);
 
 #endif

@@ -398,10 +398,12 @@ int rc_alerts_profile_load(rc_alerts_profile **out, const char *templates_dir,
     p->file = rc_xasprintf("%s/%s.yaml", templates_dir, name);
     char *text = NULL;
     size_t len = 0;
-    int rc = rc_read_file(&text, &len, p->file);
+    char why[RC_ERRBUF_LEN];
+    int rc = rc_read_file(&text, &len, p->file, why, sizeof(why));
     if (rc < 0) {
+        const char *reason = why + strlen(p->file) + 2; /* past "<path>: " */
         rc_errorf(-1, errbuf, errlen, "%s: cannot read the alert profile for metric source %s: %s",
-                  p->file, name, strerror(-rc));
+                  p->file, name, reason);
         rc_alerts_profile_free(p);
         return -1;
     }

@@ -87,9 +87,9 @@ static int load_profile(profile *p, const char *dir, const char *fname, char *er
     p->file = rc_xasprintf("%s/%s", dir, fname);
     char *text = NULL;
     size_t len = 0;
-    int rc = rc_read_file(&text, &len, p->file);
+    int rc = rc_read_file(&text, &len, p->file, errbuf, errlen);
     if (rc < 0)
-        return rc_errorf(-1, errbuf, errlen, "%s: %s", p->file, strerror(-rc));
+        return -1;
     json_t *root = NULL;
     char perr[512];
     rc = rc_tmpl_parse_yaml(&root, text, len, p->file, perr, sizeof(perr));
@@ -902,11 +902,9 @@ int rc_dashboards_load(rc_dashboards **out, const char *dashboards_dir, char *er
     char *text = NULL;
     size_t len = 0;
     char err[512];
-    int rc = rc_read_file(&text, &len, d->tmpl_file);
-    if (rc < 0) {
-        rc_errorf(-1, errbuf, errlen, "%s: %s", d->tmpl_file, strerror(-rc));
+    int rc = rc_read_file(&text, &len, d->tmpl_file, errbuf, errlen);
+    if (rc < 0)
         goto err;
-    }
     rc = rc_tmpl_parse_json(&d->tmpl, text, len, d->tmpl_file, errbuf, errlen);
     free(text);
     if (rc < 0)

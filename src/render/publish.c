@@ -1070,11 +1070,9 @@ int rc_publish_rule_groups_read(char ***names, size_t *n, const char *dir, char 
     for (size_t i = 0; i < nfiles; i++) {
         char *text;
         size_t len;
-        rc = rc_read_file(&text, &len, files[i]);
-        if (rc < 0) {
-            snprintf(errbuf, errlen, "%s: %s", files[i], strerror(-rc));
+        rc = rc_read_file(&text, &len, files[i], errbuf, errlen);
+        if (rc < 0)
             goto fail;
-        }
         rc = groups_from_text(names, n, &cap, text, len, files[i], errbuf, errlen);
         free(text);
         if (rc < 0)

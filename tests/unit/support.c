@@ -201,9 +201,10 @@ void t_assert_golden(const char *name, const char *got, size_t got_len)
     }
     char *want = NULL;
     size_t want_len = 0;
-    if (rc_read_file(&want, &want_len, path) != 0) {
+    char why[RC_ERRBUF_LEN];
+    if (rc_read_file(&want, &want_len, path, why, sizeof(why)) != 0) {
         free(path);
-        fail_msg("cannot read golden file %s (set RECONCILE_FIXTURES)", name);
+        fail_msg("cannot read golden file %s (set RECONCILE_FIXTURES): %s", name, why);
     }
     if (want_len != got_len || memcmp(want, got, got_len) != 0) {
         /* Point at the first difference: a byte-for-byte failure is useless

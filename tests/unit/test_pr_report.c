@@ -125,8 +125,7 @@ static void scenario_load(scenario *s, bool invalid)
     head_files(f, invalid);
     tside_load(&s->head, f, NFILES);
     s->head.src.commit = rc_xstrdup("fedcba9876543210fedcba9876543210fedcba98");
-    assert_int_equal(
-        rc_changeset_compute(&s->cs, &s->base.src, &s->base.repo, &s->head.src, &s->head.repo), 0);
+    rc_changeset_compute(&s->cs, &s->base.src, &s->base.repo, &s->head.src, &s->head.repo);
     rc_changeset_use_diags(&s->cs, &s->base.diags, &s->head.diags);
 }
 

@@ -141,6 +141,11 @@ overrides_of() {
     sed -n 's/^  \([a-z.]*\)=\([^ ]*\) sensitive.*/\1=\2/p' | sort
 }
 
+# override_of TOPIC KEY: the value of one dynamic override, empty when unset.
+# On a cluster of several brokers, a config change reaches the broker a witness
+# asks a moment after the one that took it: poll with `eventually`.
+override_of() { overrides_of "$1" | sed -n "s/^$2=//p"; }
+
 set_override() { # set_override TOPIC key=value
   java -cp "$(kafka_cp)" kafka.admin.ConfigCommand --bootstrap-server "$B" \
     --entity-type topics --entity-name "$1" --alter --add-config "$2" >/dev/null

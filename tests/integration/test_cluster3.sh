@@ -43,8 +43,8 @@ expect_rc 1 "apply: replication factor above the broker count"
 expect_out "failed  $P.too-many" "the failed creation is reported"
 expect_out "eplication factor" "with the broker's reason"
 consistently "nothing was created" missing partitions_of "$P.too-many"
-check "the config change on the other topic still went through" \
-  grep -qx "retention.ms=3600000" <<<"$(overrides_of "$P.replicated")"
+eventually "the config change on the other topic still went through" 3600000 \
+  override_of "$P.replicated" retention.ms
 rm "$REPO/topics/it/$P.too-many.yaml"
 
 # prune: this cluster is ours alone, and its policy allows deletion

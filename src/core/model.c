@@ -152,21 +152,24 @@ bool rc_cluster_plan_has_changes(const rc_cluster_plan *p)
     return false;
 }
 
+/* One row per action, in enum order: what JSON says and the sign every
+ * printer puts before the topic. */
+static const struct {
+    const char *name, *sign;
+} topic_actions[] = {
+    [RC_ACT_UNCHANGED] = {"unchanged", "="}, [RC_ACT_CREATE] = {"create", "+"},
+    [RC_ACT_UPDATE] = {"update", "~"},       [RC_ACT_REFUSE] = {"refuse", "!"},
+    [RC_ACT_UNMANAGED] = {"unmanaged", "?"}, [RC_ACT_DELETE] = {"delete", "-"},
+};
+
 const char *rc_topic_action_name(rc_topic_action a)
 {
-    switch (a) {
-    case RC_ACT_UNCHANGED:
-        return "unchanged";
-    case RC_ACT_CREATE:
-        return "create";
-    case RC_ACT_UPDATE:
-        return "update";
-    case RC_ACT_REFUSE:
-        return "refuse";
-    case RC_ACT_UNMANAGED:
-        return "unmanaged";
-    case RC_ACT_DELETE:
-        return "delete";
-    }
-    return "unknown";
+    return (unsigned)a < sizeof(topic_actions) / sizeof(topic_actions[0]) ? topic_actions[a].name
+                                                                          : "unknown";
+}
+
+const char *rc_topic_action_sign(rc_topic_action a)
+{
+    return (unsigned)a < sizeof(topic_actions) / sizeof(topic_actions[0]) ? topic_actions[a].sign
+                                                                          : "=";
 }

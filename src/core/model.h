@@ -215,6 +215,8 @@ void rc_cluster_plan_free(rc_cluster_plan *p);
 void rc_cluster_plan_counts(const rc_cluster_plan *p, size_t counts[6]);
 /* true when apply would change anything (create, update, delete). */
 bool rc_cluster_plan_has_changes(const rc_cluster_plan *p);
+/* "create", ... (the JSON plan's words) and "+", ... (every printer's sign). */
 const char *rc_topic_action_name(rc_topic_action a);
+const char *rc_topic_action_sign(rc_topic_action a);
 
 #endif

@@ -345,28 +345,9 @@ static void md_code(FILE *out, const char *s)
     rc_buf_free(&b);
 }
 
-static const char *md_heading(rc_topic_action a)
-{
-    switch (a) {
-    case RC_ACT_CREATE:
-        return "+ create";
-    case RC_ACT_UPDATE:
-        return "~ update";
-    case RC_ACT_REFUSE:
-        return "! refuse";
-    case RC_ACT_DELETE:
-        return "- delete";
-    case RC_ACT_UNMANAGED:
-        return "? unmanaged";
-    case RC_ACT_UNCHANGED:
-        break;
-    }
-    return "= unchanged";
-}
-
 static void md_topic(FILE *out, const rc_topic_plan *tp)
 {
-    fprintf(out, "#### %s ", md_heading(tp->action));
+    fprintf(out, "#### %s %s ", rc_topic_action_sign(tp->action), rc_topic_action_name(tp->action));
     md_code(out, tp->topic);
     fputs("\n\n", out);
 

@@ -77,90 +77,109 @@ static char *dump_const(const json_t *t)
 /* Panels are the objects of the root's `panels` array and, recursively, of
  * their own `panels` arrays (rows): they get ids. */
 
+/* A string: a constant unless it holds a placeholder; one that is exactly
+ * one unfiltered placeholder remembers its name (a raw variable may stand
+ * for a number there). */
+static void compile_string(cnode *n, const json_t *t)
+{
+    const char *s = json_string_value(t);
+    if (!strstr(s, "${")) {
+        n->kind = CN_CONST;
+        n->text = dump_const(t);
+        n->len = strlen(n->text);
+        return;
+    }
+    n->kind = CN_STR;
+    n->text = rc_xstrdup(s);
+    size_t len = strlen(s);
+    if (len > 3 && s[0] == '$' && s[1] == '{' && s[len - 1] == '}') {
+        size_t k = 2;
+        while (k < len - 1 && (s[k] == '_' || (s[k] >= 'a' && s[k] <= 'z') ||
+                               (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
+            k++;
+        if (k == len - 1)
+            n->raw_name = rc_xstrndup(s + 2, len - 3);
+    }
+}
+
+static bool compile_array(cnode *n, const json_t *t, role r, char *errbuf, size_t errlen)
+{
+    n->kind = CN_ARRAY;
+    n->nkids = json_array_size(t);
+    n->kids = rc_xcalloc(n->nkids, sizeof(*n->kids));
+    for (size_t i = 0; i < n->nkids; i++) {
+        const json_t *item = json_array_get(t, i);
+        role ir = r == ROLE_PANELS && json_is_object(item) ? ROLE_PANEL : ROLE_PLAIN;
+        if (!(n->kids[i] = dash_compile(item, ir, errbuf, errlen)))
+            return false;
+    }
+    return true;
+}
+
+/* An object: its keys written once, "$when" set apart, a panel's "id"
+ * position remembered. */
+static bool compile_object(cnode *n, const json_t *t, role r, char *errbuf, size_t errlen)
+{
+    n->kind = CN_OBJECT;
+    n->panel = r == ROLE_PANEL;
+    size_t cap = json_object_size(t);
+    n->kids = rc_xcalloc(cap, sizeof(*n->kids));
+    n->keys = rc_xcalloc(cap, sizeof(*n->keys));
+    n->key_lens = rc_xcalloc(cap, sizeof(*n->key_lens));
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)t, key, v)
+    {
+        if (strstr(key, "${")) {
+            rc_errorf(-1, errbuf, errlen, "placeholders in keys are not supported (\"%s\")", key);
+            return false;
+        }
+        if (!strcmp(key, "$when")) {
+            if (!json_is_string(v) && !json_is_boolean(v)) {
+                rc_errorf(-1, errbuf, errlen, "\"$when\" must be true or false");
+                return false;
+            }
+            n->when = dash_compile(v, ROLE_PLAIN, errbuf, errlen);
+            continue;
+        }
+        if (n->panel && !strcmp(key, "id"))
+            n->id_at = (long)n->nkids;
+        json_t *k = json_string(key);
+        char *kt = dump_const(k);
+        json_decref(k);
+        n->keys[n->nkids] = rc_xasprintf("%s: ", kt);
+        n->key_lens[n->nkids] = strlen(n->keys[n->nkids]);
+        free(kt);
+        bool panels =
+            (r == ROLE_ROOT || r == ROLE_PANEL) && !strcmp(key, "panels") && json_is_array(v);
+        if (!(n->kids[n->nkids++] =
+                  dash_compile(v, panels ? ROLE_PANELS : ROLE_PLAIN, errbuf, errlen)))
+            return false;
+    }
+    return true;
+}
+
 cnode *dash_compile(const json_t *t, role r, char *errbuf, size_t errlen)
 {
     cnode *n = rc_xcalloc(1, sizeof(*n));
     n->id_at = -1;
+    bool ok = true;
     if (json_is_string(t)) {
-        const char *s = json_string_value(t);
-        if (!strstr(s, "${")) {
-            n->kind = CN_CONST;
-            n->text = dump_const(t);
-            n->len = strlen(n->text);
-            return n;
-        }
-        n->kind = CN_STR;
-        n->text = rc_xstrdup(s);
-        size_t len = strlen(s);
-        if (len > 3 && s[0] == '$' && s[1] == '{' && s[len - 1] == '}') {
-            size_t k = 2;
-            while (k < len - 1 && (s[k] == '_' || (s[k] >= 'a' && s[k] <= 'z') ||
-                                   (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9')))
-                k++;
-            if (k == len - 1)
-                n->raw_name = rc_xstrndup(s + 2, len - 3);
-        }
-        return n;
+        compile_string(n, t);
+    } else if (json_is_array(t)) {
+        ok = compile_array(n, t, r, errbuf, errlen);
+    } else if (json_is_object(t)) {
+        ok = compile_object(n, t, r, errbuf, errlen);
+    } else {
+        n->kind = CN_CONST;
+        n->text = dump_const(t);
+        n->len = strlen(n->text);
     }
-    if (json_is_array(t)) {
-        n->kind = CN_ARRAY;
-        n->nkids = json_array_size(t);
-        n->kids = rc_xcalloc(n->nkids, sizeof(*n->kids));
-        for (size_t i = 0; i < n->nkids; i++) {
-            const json_t *item = json_array_get(t, i);
-            role ir = r == ROLE_PANELS && json_is_object(item) ? ROLE_PANEL : ROLE_PLAIN;
-            if (!(n->kids[i] = dash_compile(item, ir, errbuf, errlen)))
-                goto err;
-        }
-        return n;
+    if (!ok) {
+        dash_cnode_free(n);
+        return NULL;
     }
-    if (json_is_object(t)) {
-        n->kind = CN_OBJECT;
-        n->panel = r == ROLE_PANEL;
-        size_t cap = json_object_size(t);
-        n->kids = rc_xcalloc(cap, sizeof(*n->kids));
-        n->keys = rc_xcalloc(cap, sizeof(*n->keys));
-        n->key_lens = rc_xcalloc(cap, sizeof(*n->key_lens));
-        const char *key;
-        json_t *v;
-        json_object_foreach((json_t *)t, key, v)
-        {
-            if (strstr(key, "${")) {
-                rc_errorf(-1, errbuf, errlen, "placeholders in keys are not supported (\"%s\")",
-                          key);
-                goto err;
-            }
-            if (!strcmp(key, "$when")) {
-                if (!json_is_string(v) && !json_is_boolean(v)) {
-                    rc_errorf(-1, errbuf, errlen, "\"$when\" must be true or false");
-                    goto err;
-                }
-                n->when = dash_compile(v, ROLE_PLAIN, errbuf, errlen);
-                continue;
-            }
-            if (n->panel && !strcmp(key, "id"))
-                n->id_at = (long)n->nkids;
-            json_t *k = json_string(key);
-            char *kt = dump_const(k);
-            json_decref(k);
-            n->keys[n->nkids] = rc_xasprintf("%s: ", kt);
-            n->key_lens[n->nkids] = strlen(n->keys[n->nkids]);
-            free(kt);
-            bool panels =
-                (r == ROLE_ROOT || r == ROLE_PANEL) && !strcmp(key, "panels") && json_is_array(v);
-            if (!(n->kids[n->nkids++] =
-                      dash_compile(v, panels ? ROLE_PANELS : ROLE_PLAIN, errbuf, errlen)))
-                goto err;
-        }
-        return n;
-    }
-    n->kind = CN_CONST;
-    n->text = dump_const(t);
-    n->len = strlen(n->text);
     return n;
-err:
-    dash_cnode_free(n);
-    return NULL;
 }
 
 typedef struct fctx {

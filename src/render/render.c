@@ -195,6 +195,53 @@ static int remove_stale(rc_render_stats *st, const rc_cluster_decl *c, int dirfd
     return rc;
 }
 
+/* One dashboard per topic, each written only when its bytes change. */
+static int write_dashboards(rc_render_stats *st, const rc_repo *repo, const rc_cluster_decl *c,
+                            const rc_alerts_profile *profile, const rc_dashboards *dashboards,
+                            int dash_fd, const char *dash_dir, rc_buf *buf, char *errbuf,
+                            size_t errlen)
+{
+    for (size_t i = 0; i < c->ntopics; i++) {
+        const rc_topic_decl *t = &c->topics[i];
+        rc_alerts_lag al;
+        rc_alerts_topic_lag(&al, profile, c, t);
+        /* draw the threshold the alert really uses, not the declared one */
+        rc_dashboard_lag dl = {al.time, al.max};
+        buf->len = 0;
+        if (rc_dashboard_render_lag(buf, dashboards, repo, c, t, &dl, errbuf, errlen) != 0)
+            return -1;
+        char *name = rc_xasprintf("%s.json", t->name);
+        char *path = rc_xasprintf("%s/%s", dash_dir, name);
+        int w = write_if_changed(st, dash_fd, name, path, buf->data, buf->len, errbuf, errlen);
+        free(name);
+        free(path);
+        if (w != 0)
+            return -1;
+        st->topics++;
+    }
+    return 0;
+}
+
+static int write_provisioning(rc_render_stats *st, const rc_cluster_decl *c, const char *base,
+                              int base_fd, const char *dash_dir, rc_buf *buf, char *errbuf,
+                              size_t errlen)
+{
+    /* Grafana reads the provider file from its own filesystem: an absolute
+     * path works wherever the output directory is mounted at the same place. */
+    char abs[PATH_MAX];
+    const char *prov_path = realpath(dash_dir, abs) ? abs : dash_dir;
+    buf->len = 0;
+    if (rc_dashboards_provisioning(buf, c, prov_path, errbuf, errlen) != 0)
+        return -1;
+    char *prov = rc_xasprintf("%s/grafana-provisioning.yaml", base);
+    int w = write_if_changed(st, base_fd, "grafana-provisioning.yaml", prov, buf->data, buf->len,
+                             errbuf, errlen);
+    free(prov);
+    if (w != 0)
+        return -1;
+    return 0;
+}
+
 int rc_render_cluster(rc_render_stats *st, const rc_repo *repo, const rc_cluster_decl *c,
                       const rc_alerts_profile *profile, const rc_dashboards *dashboards,
                       const char *out_dir, char *errbuf, size_t errlen)
@@ -236,39 +283,13 @@ int rc_render_cluster(rc_render_stats *st, const rc_repo *repo, const rc_cluster
                          errbuf, errlen) != 0)
         goto out;
 
-    for (size_t i = 0; i < c->ntopics; i++) {
-        const rc_topic_decl *t = &c->topics[i];
-        rc_alerts_lag al;
-        rc_alerts_topic_lag(&al, profile, c, t);
-        /* draw the threshold the alert really uses, not the declared one */
-        rc_dashboard_lag dl = {al.time, al.max};
-        buf.len = 0;
-        if (rc_dashboard_render_lag(&buf, dashboards, repo, c, t, &dl, errbuf, errlen) != 0)
-            goto out;
-        char *name = rc_xasprintf("%s.json", t->name);
-        char *path = rc_xasprintf("%s/%s", dash_dir, name);
-        int w = write_if_changed(st, dash_fd, name, path, buf.data, buf.len, errbuf, errlen);
-        free(name);
-        free(path);
-        if (w != 0)
-            goto out;
-        st->topics++;
-    }
+    if (write_dashboards(st, repo, c, profile, dashboards, dash_fd, dash_dir, &buf, errbuf,
+                         errlen) != 0)
+        goto out;
     if (remove_stale(st, c, dash_fd, dash_dir, errbuf, errlen) != 0)
         goto out;
 
-    /* Grafana reads the provider file from its own filesystem: an absolute
-     * path works wherever the output directory is mounted at the same place. */
-    char abs[PATH_MAX];
-    const char *prov_path = realpath(dash_dir, abs) ? abs : dash_dir;
-    buf.len = 0;
-    if (rc_dashboards_provisioning(&buf, c, prov_path, errbuf, errlen) != 0)
-        goto out;
-    char *prov = rc_xasprintf("%s/grafana-provisioning.yaml", base);
-    int w = write_if_changed(st, base_fd, "grafana-provisioning.yaml", prov, buf.data, buf.len,
-                             errbuf, errlen);
-    free(prov);
-    if (w != 0)
+    if (write_provisioning(st, c, base, base_fd, dash_dir, &buf, errbuf, errlen) != 0)
         goto out;
     rc = 0;
 out:

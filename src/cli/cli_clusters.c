@@ -201,16 +201,69 @@ void print_plans(cli *c, const rc_cluster_plan *plans, size_t n)
 
 /* ---- apply report ----------------------------------------------------------- */
 
+/* What an apply did, per kind of outcome, for the cluster's summary line. */
+typedef struct apply_counts {
+    size_t created, updated, deleted, failed, refused, skipped, unknown, by_other;
+} apply_counts;
+
+static const char existed_note[] = "another writer changed it after this run's plan";
+
+/* A change that went through. */
+static void report_done(cli *c, const rc_topic_plan *tp, apply_counts *n)
+{
+    switch (tp->action) {
+    case RC_ACT_CREATE:
+        n->created++;
+        if (!c->quiet)
+            fprintf(stdout, "+ created %s (%d partitions)\n", tp->topic, tp->partitions_to);
+        break;
+    case RC_ACT_UPDATE:
+        n->updated++;
+        if (c->quiet)
+            break;
+        fprintf(stdout, "~ updated %s", tp->topic);
+        if (tp->partitions_to > tp->partitions_from)
+            fprintf(stdout, " (partitions %d -> %d)", tp->partitions_from, tp->partitions_to);
+        if (tp->nchanges > 0)
+            fprintf(stdout, " (%zu config change%s)", tp->nchanges, tp->nchanges == 1 ? "" : "s");
+        if (tp->other_writer)
+            fprintf(stdout, " (%s)", existed_note);
+        fputc('\n', stdout);
+        break;
+    case RC_ACT_DELETE:
+        n->deleted++;
+        if (!c->quiet)
+            fprintf(stdout, "- deleted %s\n", tp->topic);
+        break;
+    default:
+        break;
+    }
+}
+
+static void report_summary(const rc_cluster_plan *p, const apply_counts *n, int call_rc)
+{
+    size_t total = n->created + n->updated + n->deleted + n->failed + n->refused + n->skipped +
+                   n->unknown + n->by_other;
+    if (total == 0 && call_rc >= 0) {
+        fprintf(stdout, "cluster %s: no changes\n", p->cluster);
+        return;
+    }
+    fprintf(stdout, "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused",
+            p->cluster, n->created, n->updated, n->deleted, n->failed, n->refused);
+    if (n->by_other)
+        fprintf(stdout, ", %zu already made by another writer", n->by_other);
+    fprintf(stdout, "%s%s\n", n->unknown ? ", some in an unknown state" : "",
+            n->skipped ? ", some not attempted" : "");
+}
+
 static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcome *outcome,
                          int call_rc)
 {
-    size_t created = 0, updated = 0, deleted = 0, failed = 0, refused = 0, skipped = 0, unknown = 0,
-           by_other = 0;
-    static const char existed_note[] = "another writer changed it after this run's plan";
+    apply_counts n = {0};
     for (size_t i = 0; i < p->ntopics; i++) {
         const rc_topic_plan *tp = &p->topics[i];
         if (tp->action == RC_ACT_REFUSE) {
-            refused++;
+            n.refused++;
             fprintf(stdout, "! refused %s\n", tp->topic);
             if (tp->other_writer)
                 fprintf(stdout, "    %s\n", existed_note);
@@ -219,7 +272,7 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
             continue;
         }
         if (tp->other_writer && tp->action == RC_ACT_UNCHANGED && !tp->broker_error) {
-            by_other++;
+            n.by_other++;
             if (!c->quiet)
                 fprintf(stdout, "= already there %s (%s, as declared)\n", tp->topic, existed_note);
             continue;
@@ -228,14 +281,14 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
             tp->action != RC_ACT_DELETE && !tp->broker_error)
             continue;
         if (tp->broker_error) {
-            failed++;
+            n.failed++;
             char *line = rc_xasprintf("x failed  %s: %s", tp->topic, tp->broker_error);
             print_masked(c, stdout, "", line);
             free(line);
             continue;
         }
         if (outcome[i] == RC_APPLY_NOT_SENT) {
-            skipped++;
+            n.skipped++;
             fprintf(stdout, "- not attempted %s\n", tp->topic);
             continue;
         }
@@ -243,51 +296,14 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
             /* The call that carried this topic failed as a whole: whether
              * this change landed is unknown, so say so rather than claim
              * success. */
-            unknown++;
+            n.unknown++;
             fprintf(stdout, "? unknown %s (the request failed; run plan to see the state)\n",
                     tp->topic);
             continue;
         }
-        switch (tp->action) {
-        case RC_ACT_CREATE:
-            created++;
-            if (!c->quiet)
-                fprintf(stdout, "+ created %s (%d partitions)\n", tp->topic, tp->partitions_to);
-            break;
-        case RC_ACT_UPDATE:
-            updated++;
-            if (c->quiet)
-                break;
-            fprintf(stdout, "~ updated %s", tp->topic);
-            if (tp->partitions_to > tp->partitions_from)
-                fprintf(stdout, " (partitions %d -> %d)", tp->partitions_from, tp->partitions_to);
-            if (tp->nchanges > 0)
-                fprintf(stdout, " (%zu config change%s)", tp->nchanges,
-                        tp->nchanges == 1 ? "" : "s");
-            if (tp->other_writer)
-                fprintf(stdout, " (%s)", existed_note);
-            fputc('\n', stdout);
-            break;
-        case RC_ACT_DELETE:
-            deleted++;
-            if (!c->quiet)
-                fprintf(stdout, "- deleted %s\n", tp->topic);
-            break;
-        default:
-            break;
-        }
+        report_done(c, tp, &n);
     }
-    if (created + updated + deleted + failed + refused + skipped + unknown + by_other == 0 &&
-        call_rc >= 0) {
-        fprintf(stdout, "cluster %s: no changes\n", p->cluster);
-        return;
-    }
-    fprintf(stdout, "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused",
-            p->cluster, created, updated, deleted, failed, refused);
-    if (by_other)
-        fprintf(stdout, ", %zu already made by another writer", by_other);
-    fprintf(stdout, "%s%s\n", unknown ? ", some in an unknown state" : "",
-            skipped ? ", some not attempted" : "");
+    report_summary(p, &n, call_rc);
 }
 
 /* ---- the older-commit guard ------------------------------------------------- */

@@ -43,11 +43,6 @@ typedef struct body_sink {
     bool too_big;
 } body_sink;
 
-const char *rc_http_errmsg(const rc_http *h)
-{
-    return h->errmsg;
-}
-
 bool rc_http_error_retryable(int code)
 {
     return code == RC_HTTP_ECONNECT || code == RC_HTTP_ERESOLVE || code == RC_HTTP_ETIMEOUT;
@@ -213,11 +208,12 @@ static void log_request(curl_http *c, const char *method, const char *url, const
 }
 
 static int curl_request(rc_http *h, const char *method, const char *url, const rc_kvlist *headers,
-                        const char *body, size_t body_len, rc_http_response *resp)
+                        const char *body, size_t body_len, rc_http_response *resp, char *errbuf,
+                        size_t errlen)
 {
     curl_http *c = (curl_http *)h;
     memset(resp, 0, sizeof(*resp));
-    h->errmsg[0] = '\0';
+    char msg[RC_ERRBUF_LEN]; /* for errbuf and the debug log both */
     c->curl_err[0] = '\0';
 
     struct curl_slist *hdrs = NULL;
@@ -228,8 +224,8 @@ static int curl_request(rc_http *h, const char *method, const char *url, const r
         free(line);
         if (!n) {
             curl_slist_free_all(hdrs);
-            snprintf(h->errmsg, sizeof(h->errmsg), "out of memory building request headers");
-            return RC_HTTP_EOTHER;
+            return rc_errorf(RC_HTTP_EOTHER, errbuf, errlen,
+                             "out of memory building request headers");
         }
         hdrs = n;
         if (!strcasecmp(headers->items[i].key, "expect"))
@@ -255,14 +251,15 @@ static int curl_request(rc_http *h, const char *method, const char *url, const r
     if (rc != CURLE_OK) {
         if (sink.too_big) {
             ret = RC_HTTP_ETOOBIG;
-            snprintf(h->errmsg, sizeof(h->errmsg), "%s %s: response larger than %zu bytes", method,
-                     safe, c->cfg.max_body);
+            snprintf(msg, sizeof(msg), "%s %s: response larger than %zu bytes", method, safe,
+                     c->cfg.max_body);
         } else {
             ret = map_curl_error(rc);
             const char *why = c->curl_err[0] ? c->curl_err : curl_easy_strerror(rc);
-            snprintf(h->errmsg, sizeof(h->errmsg), "%s %s: %s", method, safe, why);
+            snprintf(msg, sizeof(msg), "%s %s: %s", method, safe, why);
         }
-        logf_line(c, "< %s (%ld ms)", h->errmsg, elapsed_ms(&t0));
+        rc_errorf(ret, errbuf, errlen, "%s", msg);
+        logf_line(c, "< %s (%ld ms)", msg, elapsed_ms(&t0));
         rc_buf_free(&sink.buf);
     } else {
         long status = 0;

@@ -8,8 +8,8 @@
  * Conventions: request() returns 0 when a response arrived, whatever its
  * status (a 404 or a 500 is an answer, the caller decides what it means), or
  * a negative RC_HTTP_E* code when no response arrived (connection refused,
- * name resolution, timeout, TLS, malformed URL) and leaves a one-line message
- * naming the URL in rc_http_errmsg(). Messages never contain header values:
+ * name resolution, timeout, TLS, malformed URL) with a one-line message naming
+ * the method and URL in errbuf (error.h). Messages never contain header values:
  * the Authorization header is written as "Authorization: ***" in debug lines
  * and is never part of an error message. User info in a URL
  * (http://user:pw@host) is masked the same way in messages.
@@ -57,18 +57,17 @@ typedef struct rc_http_ops {
     /* Send one request. method is "GET", "POST", "PUT", "DELETE"...; headers
      * (may be NULL) are sent as "key: value"; body (may be NULL when
      * body_len is 0) is sent as is. *resp is zeroed first and filled only on a
-     * 0 return; on a negative return it holds nothing to free. */
+     * 0 return; on a negative return it holds nothing to free and errbuf
+     * says why. */
     int (*request)(rc_http *h, const char *method, const char *url, const rc_kvlist *headers,
-                   const char *body, size_t body_len, rc_http_response *resp);
+                   const char *body, size_t body_len, rc_http_response *resp, char *errbuf,
+                   size_t errlen);
     void (*destroy)(rc_http *h);
 } rc_http_ops;
 
 struct rc_http {
     const rc_http_ops *ops;
-    char errmsg[512];
 };
-
-const char *rc_http_errmsg(const rc_http *h);
 
 /* Copy of url with any user info ("user:pw@") replaced by "***@". Heap. */
 char *rc_http_redact_url(const char *url);

@@ -49,14 +49,14 @@ int pub_send_retry(pub *p, const char *method, const char *url, const rc_kvlist 
     int delay = p->opt.base_delay_ms;
     for (int attempt = 1;; attempt++) {
         *attempts = attempt;
-        int rc = p->h->ops->request(p->h, method, url, headers, body, body_len, resp);
+        char m[RC_ERRBUF_LEN] = "";
+        int rc = p->h->ops->request(p->h, method, url, headers, body, body_len, resp, m, sizeof(m));
         bool last = attempt >= p->opt.max_attempts;
         if (rc == 0) {
             if (last || !retry(resp))
                 return 0;
             rc_http_response_free(resp);
         } else if (last || !rc_http_error_retryable(rc)) {
-            const char *m = rc_http_errmsg(p->h);
             if (attempt > 1)
                 *err = rc_xasprintf("%s (after %d attempts)", m[0] ? m : "request failed", attempt);
             else

@@ -60,7 +60,8 @@ static char *content_type_of(const char *body)
 }
 
 static int f_request(rc_http *h, const char *method, const char *url, const rc_kvlist *headers,
-                     const char *body, size_t body_len, rc_http_response *resp)
+                     const char *body, size_t body_len, rc_http_response *resp, char *errbuf,
+                     size_t errlen)
 {
     fake *f = (fake *)h;
     memset(resp, 0, sizeof(*resp));
@@ -77,9 +78,8 @@ static int f_request(rc_http *h, const char *method, const char *url, const rc_k
     if (strcmp(st->method, method) || strcmp(st->url, url))
         fail_msg("request %zu: got %s %s, want %s %s", f->next, method, url, st->method, st->url);
     if (st->err) {
-        snprintf(h->errmsg, sizeof(h->errmsg), "%s %s: Failed to connect: Connection refused",
-                 method, url);
-        return st->err;
+        return rc_errorf(st->err, errbuf, errlen, "%s %s: Failed to connect: Connection refused",
+                         method, url);
     }
     resp->status = st->status;
     resp->body = rc_xstrdup(st->body ? st->body : "");

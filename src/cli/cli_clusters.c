@@ -11,10 +11,10 @@
 
 /* ---- one cluster ----------------------------------------------------------- */
 
-static char *kadmin_error(const char *cluster, const char *what, rc_kadmin *ka)
+/* msg: what the failed admin call wrote to its errbuf. */
+static char *kadmin_error(const char *cluster, const char *what, const char *msg)
 {
     /* the adapter's messages may already name the cluster */
-    const char *msg = rc_kadmin_errmsg(ka);
     char *prefix = rc_xasprintf("cluster %s: ", cluster);
     if (strncmp(msg, prefix, strlen(prefix)) == 0)
         msg += strlen(prefix);
@@ -76,8 +76,9 @@ static char *connect_cluster(cli *c, const rc_cluster_decl *decl, cluster_conn *
  * configs. */
 static char *read_cluster(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, rc_cluster_obs *obs)
 {
-    if (ka->ops->describe_cluster(ka, obs) != 0)
-        return kadmin_error(decl->name, "cannot read the cluster", ka);
+    char err[RC_ERRBUF_LEN] = "";
+    if (ka->ops->describe_cluster(ka, obs, err, sizeof(err)) != 0)
+        return kadmin_error(decl->name, "cannot read the cluster", err);
     if (decl->cluster_id && (!obs->cluster_id || strcmp(decl->cluster_id, obs->cluster_id)))
         return rc_xasprintf("cluster %s: cluster id is %s but %s pins %s; refusing to touch a "
                             "different cluster (wrong bootstrap address?)",
@@ -92,9 +93,10 @@ static char *read_cluster(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, rc
         if (!rc_cluster_obs_topic(obs, decl->topics[i].name))
             names[nnames++] = decl->topics[i].name;
     if (nnames > 0 && ka->ops->describe_named &&
-        ka->ops->describe_named(ka, obs, (const char *const *)names, nnames) != 0) {
+        ka->ops->describe_named(ka, obs, (const char *const *)names, nnames, err, sizeof(err)) !=
+            0) {
         free(names);
-        return kadmin_error(decl->name, "cannot read the declared topics", ka);
+        return kadmin_error(decl->name, "cannot read the declared topics", err);
     }
 
     /* Configs only for declared topics that exist: undeclared topics are never
@@ -108,9 +110,10 @@ static char *read_cluster(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, rc
     if (c->verbose)
         fprintf(stderr, "reconcile: cluster %s: %zu brokers, %zu topics; describing %zu\n",
                 decl->name, (size_t)obs->broker_count, obs->ntopics, nnames);
-    int rc = ka->ops->describe_configs(ka, obs, (const char *const *)names, nnames);
+    int rc =
+        ka->ops->describe_configs(ka, obs, (const char *const *)names, nnames, err, sizeof(err));
     free(names);
-    return rc != 0 ? kadmin_error(decl->name, "cannot read topic configs", ka) : NULL;
+    return rc != 0 ? kadmin_error(decl->name, "cannot read topic configs", err) : NULL;
 }
 
 /* The declaration checks that need the broker; their diagnostics are printed. */
@@ -201,14 +204,14 @@ void print_plans(cli *c, const rc_cluster_plan *plans, size_t n)
 
 /* ---- apply report ----------------------------------------------------------- */
 
-/* What an apply did, per kind of outcome, for the cluster's summary line. */
+/* What report_apply counted, for the cluster's summary line. */
 typedef struct apply_counts {
     size_t created, updated, deleted, failed, refused, skipped, unknown, by_other;
 } apply_counts;
 
 static const char existed_note[] = "another writer changed it after this run's plan";
 
-/* A change that went through. */
+/* A change the broker accepted: its line (unless quiet) and its count. */
 static void report_done(cli *c, const rc_topic_plan *tp, apply_counts *n)
 {
     switch (tp->action) {
@@ -240,6 +243,7 @@ static void report_done(cli *c, const rc_topic_plan *tp, apply_counts *n)
     }
 }
 
+/* The cluster's summary line; a failed call is never "no changes". */
 static void report_summary(const rc_cluster_plan *p, const apply_counts *n, int call_rc)
 {
     size_t total = n->created + n->updated + n->deleted + n->failed + n->refused + n->skipped +
@@ -405,14 +409,15 @@ rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *commit, b
         if (apply && !p->error && decl->guard_older_commits)
             guard_before_apply(c, decl, p, &conn, commit);
         if (!p->error) {
+            char err[RC_ERRBUF_LEN] = "";
             if (!apply) {
-                int v = rc_apply_validate(ka, p);
+                int v = rc_apply_validate(ka, p, err, sizeof(err));
                 if (v < 0)
-                    p->error = kadmin_error(decl->name, "validation by the broker failed", ka);
+                    p->error = kadmin_error(decl->name, "validation by the broker failed", err);
             } else {
                 rc_apply_outcome *outcome = rc_xcalloc(p->ntopics, sizeof(*outcome));
                 rc_apply_options aopt = {0, progress_cb, c, decl};
-                int a = rc_apply_execute(ka, p, outcome, &aopt);
+                int a = rc_apply_execute(ka, p, outcome, &aopt, err, sizeof(err));
                 /* Record whenever something may have landed, even when a later
                  * stage failed as a whole: what landed must not be rolled back
                  * by an older commit's late apply. */
@@ -422,7 +427,7 @@ rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *commit, b
                 if (c->format == FMT_TEXT)
                     report_apply(c, p, outcome, a);
                 if (a < 0 && !p->error)
-                    p->error = kadmin_error(decl->name, "apply stopped", ka);
+                    p->error = kadmin_error(decl->name, "apply stopped", err);
                 free(outcome);
             }
         }

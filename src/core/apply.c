@@ -6,6 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Declared in kadmin.h beside rc_topic_result. It lives in src/core, not in
+ * the librdkafka adapter: apply frees the results of any rc_kadmin (a fake
+ * one too), and reconcile_pure must link without src/kafka. */
+void rc_topic_results_free(rc_topic_result *r, size_t n)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(r[i].error);
+    free(r);
+}
+
 /* Store a per-topic error on the plan, keeping the first one seen. For
  * creations, "already exists" is not a failure: the goal state (the topic
  * exists) holds, and any difference in partitions or configs is the next
@@ -32,15 +44,15 @@ static size_t record_results(rc_cluster_plan *plan, const size_t *index, rc_topi
 /* A principal without the ACL gets the same refusal for every topic: that is
  * one cause, so besides the per-topic errors the stage fails as a whole with
  * one message, and the later stages (which would be denied too) are not sent. */
-static bool all_denied(rc_kadmin *ka, const rc_topic_result *res, size_t n)
+static bool all_denied(const rc_topic_result *res, size_t n, char *errbuf, size_t errlen)
 {
     for (size_t i = 0; i < n; i++)
         if (res[i].error_code != RC_KAFKA_TOPIC_AUTHORIZATION_FAILED &&
             res[i].error_code != RC_KAFKA_CLUSTER_AUTHORIZATION_FAILED)
             return false;
     if (n > 0)
-        snprintf(ka->errmsg, sizeof(ka->errmsg), "not authorised: %s",
-                 res[0].error ? res[0].error : "authorization failed");
+        rc_errorf(RC_KADMIN_EACCESS, errbuf, errlen, "not authorised: %s",
+                  res[0].error ? res[0].error : "authorization failed");
     return n > 0;
 }
 
@@ -163,9 +175,10 @@ static int read_back(rc_kadmin *ka, const rc_cluster_plan *plan, const size_t *i
     for (size_t i = 0; i < n; i++)
         names[i] = plan->topics[idx[i]].topic;
     int rc = 0;
-    if (ka->ops->describe_cluster(ka, obs) < 0 ||
-        ka->ops->describe_configs(ka, obs, names, n) < 0) {
-        snprintf(why, whylen, "re-reading it failed: %s", rc_kadmin_errmsg(ka));
+    char kerr[RC_ERRBUF_LEN] = "";
+    if (ka->ops->describe_cluster(ka, obs, kerr, sizeof(kerr)) < 0 ||
+        ka->ops->describe_configs(ka, obs, names, n, kerr, sizeof(kerr)) < 0) {
+        snprintf(why, whylen, "re-reading it failed: %s", kerr);
         rc = -1;
     } else {
         rc_cluster_decl sub = *decl;
@@ -228,8 +241,9 @@ static size_t replan_existing(rc_kadmin *ka, rc_cluster_plan *plan, const size_t
     rc_cluster_plan fresh = {0};
     size_t failed = 0;
     char why[600];
-    if (ka->ops->wait_topics(ka, seen, n, timeout) < 0) {
-        snprintf(why, sizeof(why), "re-reading it failed: %s", rc_kadmin_errmsg(ka));
+    char kerr[RC_ERRBUF_LEN] = "";
+    if (ka->ops->wait_topics(ka, seen, n, timeout, kerr, sizeof(kerr)) < 0) {
+        snprintf(why, sizeof(why), "re-reading it failed: %s", kerr);
         fail_existing(plan, idx, n, why);
         failed = n;
     } else if (read_back(ka, plan, idx, n, decl, &obs, &fresh, why, sizeof(why)) != 0) {
@@ -278,8 +292,6 @@ static size_t read_back_rejected(rc_kadmin *ka, rc_cluster_plan *plan, const rc_
         free(idx);
         return 0;
     }
-    char saved[sizeof(ka->errmsg)];
-    snprintf(saved, sizeof(saved), "%s", ka->errmsg);
     progress(opt, "re-reading topics the broker rejected", n);
     rc_cluster_obs obs = {0};
     rc_cluster_plan fresh = {0};
@@ -302,7 +314,6 @@ static size_t read_back_rejected(rc_kadmin *ka, rc_cluster_plan *plan, const rc_
     rc_cluster_plan_free(&fresh);
     rc_cluster_obs_free(&obs);
     free(idx);
-    snprintf(ka->errmsg, sizeof(ka->errmsg), "%s", saved);
     return cleared;
 }
 
@@ -310,9 +321,11 @@ static size_t read_back_rejected(rc_kadmin *ka, rc_cluster_plan *plan, const rc_
  * it carried is UNKNOWN, although most of a batch may have landed (chunks
  * before the failure, or the request itself before the answer was lost).
  * Read them back, so the report says what landed and what did not; what
- * cannot be read back stays UNKNOWN. The failure's message is kept. */
+ * cannot be read back stays UNKNOWN. failure is the failed call's message,
+ * quoted in what the read-back finds; the re-reads' own messages go to a
+ * buffer of their own, so it is kept. */
 static void read_back_unknown(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_outcome *outcome,
-                              const rc_apply_options *opt)
+                              const rc_apply_options *opt, const char *failure)
 {
     size_t n = 0, ndecl = 0;
     size_t *idx = rc_xcalloc(plan->ntopics, sizeof(*idx));
@@ -324,8 +337,6 @@ static void read_back_unknown(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_out
         free(idx);
         return;
     }
-    char failure[sizeof(ka->errmsg)];
-    snprintf(failure, sizeof(failure), "%s", ka->errmsg);
     progress(opt, "re-reading what the failed request carried", n);
     /* deletions need no declaration; the others are planned again */
     size_t *didx = rc_xcalloc(n, sizeof(*didx));
@@ -336,7 +347,7 @@ static void read_back_unknown(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_out
     rc_cluster_plan fresh = {0};
     char why[600];
     int rc = ndecl > 0 ? read_back(ka, plan, didx, ndecl, decl, &obs, &fresh, why, sizeof(why))
-                       : ka->ops->describe_cluster(ka, &obs);
+                       : ka->ops->describe_cluster(ka, &obs, why, sizeof(why));
     if (rc == 0) {
         for (size_t i = 0; i < n; i++) {
             rc_topic_plan *tp = &plan->topics[idx[i]];
@@ -366,7 +377,6 @@ static void read_back_unknown(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_out
     rc_cluster_obs_free(&obs);
     free(didx);
     free(idx);
-    snprintf(ka->errmsg, sizeof(ka->errmsg), "%s", failure);
 }
 
 /* ---- the stages ----------------------------------------------------------------- */
@@ -379,7 +389,8 @@ typedef struct stage {
     bool creating;          /* TOPIC_ALREADY_EXISTS is no failure, and is read back */
     size_t (*count)(const batches *b);
     const size_t *(*index)(const batches *b); /* plan index of each entry */
-    int (*send)(rc_kadmin *ka, const batches *b, bool validate_only, rc_topic_result **res);
+    int (*send)(rc_kadmin *ka, const batches *b, bool validate_only, rc_topic_result **res,
+                char *errbuf, size_t errlen);
 } stage;
 
 static size_t n_creates(const batches *b)
@@ -390,9 +401,10 @@ static const size_t *i_creates(const batches *b)
 {
     return b->create_idx;
 }
-static int send_creates(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res)
+static int send_creates(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res,
+                        char *errbuf, size_t errlen)
 {
-    return ka->ops->create_topics(ka, b->creates, b->ncreates, vo, res);
+    return ka->ops->create_topics(ka, b->creates, b->ncreates, vo, res, errbuf, errlen);
 }
 static size_t n_parts(const batches *b)
 {
@@ -402,9 +414,10 @@ static const size_t *i_parts(const batches *b)
 {
     return b->part_idx;
 }
-static int send_parts(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res)
+static int send_parts(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res, char *errbuf,
+                      size_t errlen)
 {
-    return ka->ops->create_partitions(ka, b->parts, b->nparts, vo, res);
+    return ka->ops->create_partitions(ka, b->parts, b->nparts, vo, res, errbuf, errlen);
 }
 static size_t n_cfgs(const batches *b)
 {
@@ -414,9 +427,10 @@ static const size_t *i_cfgs(const batches *b)
 {
     return b->cfg_idx;
 }
-static int send_cfgs(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res)
+static int send_cfgs(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res, char *errbuf,
+                     size_t errlen)
 {
-    return ka->ops->alter_configs(ka, b->cfgs, b->ncfgs, vo, res);
+    return ka->ops->alter_configs(ka, b->cfgs, b->ncfgs, vo, res, errbuf, errlen);
 }
 static size_t n_deletes(const batches *b)
 {
@@ -426,10 +440,11 @@ static const size_t *i_deletes(const batches *b)
 {
     return b->delete_idx;
 }
-static int send_deletes(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res)
+static int send_deletes(rc_kadmin *ka, const batches *b, bool vo, rc_topic_result **res,
+                        char *errbuf, size_t errlen)
 {
     (void)vo; /* never validated: see the table */
-    return ka->ops->delete_topics(ka, b->deletes, b->ndeletes, res);
+    return ka->ops->delete_topics(ka, b->deletes, b->ndeletes, res, errbuf, errlen);
 }
 
 static const stage stages[] = {
@@ -446,7 +461,8 @@ static const stage stages[] = {
  * A creating stage re-reads topics another writer created meanwhile and
  * rebuilds *b, so the later stages carry what they still need. */
 static int run_stage(rc_kadmin *ka, rc_cluster_plan *plan, const stage *st, batches *b,
-                     bool validate_only, rc_apply_outcome *outcome, const rc_apply_options *opt)
+                     bool validate_only, rc_apply_outcome *outcome, const rc_apply_options *opt,
+                     char *errbuf, size_t errlen)
 {
     size_t n = st->count(b);
     if (n == 0 || (validate_only && !st->validating))
@@ -455,10 +471,10 @@ static int run_stage(rc_kadmin *ka, rc_cluster_plan *plan, const stage *st, batc
     progress(opt, validate_only ? st->validating : st->doing, n);
     mark(outcome, idx, n, RC_APPLY_UNKNOWN);
     rc_topic_result *res = NULL;
-    int rc = st->send(ka, b, validate_only, &res);
+    int rc = st->send(ka, b, validate_only, &res, errbuf, errlen);
     if (rc < 0)
         return rc;
-    bool denied = all_denied(ka, res, n);
+    bool denied = all_denied(res, n, errbuf, errlen);
     size_t failed = record_results(plan, idx, res, n, st->creating);
     mark(outcome, idx, n, RC_APPLY_DONE);
     size_t nexisting = 0;
@@ -481,15 +497,19 @@ static int run_stage(rc_kadmin *ka, rc_cluster_plan *plan, const stage *st, batc
 }
 
 static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_apply_outcome *outcome,
-               const rc_apply_options *opt)
+               const rc_apply_options *opt, char *errbuf, size_t errlen)
 {
+    /* The failed call's message, kept here whatever errbuf the caller gave:
+     * read_back_unknown quotes it. */
+    char failure[RC_ERRBUF_LEN] = "";
     batches b;
     batches_build(&b, plan);
     size_t failed = 0;
     int rc = 0;
 
     for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
-        rc = run_stage(ka, plan, &stages[i], &b, validate_only, outcome, opt);
+        rc = run_stage(ka, plan, &stages[i], &b, validate_only, outcome, opt, failure,
+                       sizeof(failure));
         if (rc < 0)
             goto out;
         failed += (size_t)rc;
@@ -516,7 +536,7 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
             int timeout = opt && opt->wait_timeout_ms > 0
                               ? opt->wait_timeout_ms
                               : 60000 + (int)(nwait < 100000 ? nwait : 100000) * 20;
-            rc = ka->ops->wait_topics(ka, wait, nwait, timeout);
+            rc = ka->ops->wait_topics(ka, wait, nwait, timeout, failure, sizeof(failure));
         }
         free(wait);
         if (rc < 0)
@@ -525,18 +545,20 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
     rc = (int)failed;
 out:
     if (rc < 0 && !validate_only)
-        read_back_unknown(ka, plan, outcome, opt);
+        read_back_unknown(ka, plan, outcome, opt, failure);
     batches_free(&b);
+    if (rc < 0)
+        return rc_errorf(rc, errbuf, errlen, "%s", failure);
     return rc;
 }
 
-int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan)
+int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan, char *errbuf, size_t errlen)
 {
-    return run(ka, plan, true, NULL, NULL);
+    return run(ka, plan, true, NULL, NULL, errbuf, errlen);
 }
 
 int rc_apply_execute(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_outcome *outcome,
-                     const rc_apply_options *opt)
+                     const rc_apply_options *opt, char *errbuf, size_t errlen)
 {
-    return run(ka, plan, false, outcome, opt);
+    return run(ka, plan, false, outcome, opt, errbuf, errlen);
 }

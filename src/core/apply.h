@@ -8,9 +8,10 @@
  *
  * Return value: the number of topics that failed (>= 0), or a negative
  * RC_KADMIN_E* code when a whole call failed (connection, authorisation,
- * timeout) — then the message is in rc_kadmin_errmsg(ka), and the per-topic
- * outcome array tells the caller which changes landed, which were never sent,
- * and which were in the failed call. Those are read back from the cluster
+ * timeout, or every topic of a stage denied) — then the message is in errbuf
+ * (error.h: the adapter's message, which the real one starts "cluster NAME: "),
+ * and the per-topic outcome array tells the caller which changes landed,
+ * which were never sent, and which were in the failed call. Those are read back from the cluster
  * (with opt->decl): a change found in place is DONE, one found missing is
  * DONE with broker_error saying so; only what cannot be read back (the
  * broker is gone) stays UNKNOWN. */
@@ -44,11 +45,11 @@ typedef struct rc_apply_options {
 } rc_apply_options;
 
 /* Ask the broker to validate every change without applying it (validate_only). */
-int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan);
+int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan, char *errbuf, size_t errlen);
 /* Apply every change. outcome has plan->ntopics entries (caller-owned,
  * zeroed by the caller); a topic with several changes (partitions and
  * configs) is DONE only when every request that carried it was answered. */
 int rc_apply_execute(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_outcome *outcome,
-                     const rc_apply_options *opt);
+                     const rc_apply_options *opt, char *errbuf, size_t errlen);
 
 #endif

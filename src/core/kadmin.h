@@ -1,11 +1,16 @@
 /* kadmin.h — the Kafka admin operations reconcile needs, behind a function table.
  *
  * The plan and apply logic only talk to an rc_kadmin, so they can be unit-tested
- * with a fake table; kadmin_rdkafka.c is the real implementation on librdkafka.
+ * with a fake table; src/kafka/kadmin_rdkafka.c (and the files its private
+ * header lists) is the real implementation on librdkafka.
  *
- * Conventions: every operation returns 0 on success or a negative RC_KADMIN_E*
- * code for a failure of the whole call (connection, authentication,
- * authorisation, timeout) and leaves a one-line message in rc_kadmin_errmsg().
+ * Conventions (error.h): every operation returns 0 on success or a negative
+ * RC_KADMIN_E* code for a failure of the whole call (connection,
+ * authentication, authorisation, timeout) and writes a one-line message to
+ * its trailing errbuf/errlen (the caller's buffer, RC_ERRBUF_LEN bytes; the
+ * real client's messages start "cluster NAME: "); on success errbuf is not
+ * touched. The rc_kadmin holds no message.
+ *
  * Per-topic failures of a batched call are not call failures: they are
  * reported in the per-topic result array (NULL error = success), which the
  * call allocates (n entries, same order as the request) only when it returns
@@ -14,6 +19,7 @@
 #ifndef RC_KADMIN_H
 #define RC_KADMIN_H
 
+#include "error.h"
 #include "model.h"
 #include "secrets.h"
 
@@ -43,6 +49,7 @@ typedef struct rc_topic_result {
     int error_code;    /* librdkafka error code, 0 on success */
 } rc_topic_result;
 
+/* Defined in src/core (apply.c) so that code without the adapter links. */
 void rc_topic_results_free(rc_topic_result *r, size_t n);
 
 typedef struct rc_new_topic {
@@ -68,14 +75,14 @@ typedef struct rc_topic_configs {
 typedef struct rc_kadmin_ops {
     /* Cluster id, broker count, auto.create.topics.enable, all topics with
      * partition and replication counts (no configs). obs is zeroed first. */
-    int (*describe_cluster)(rc_kadmin *ka, rc_cluster_obs *obs);
+    int (*describe_cluster)(rc_kadmin *ka, rc_cluster_obs *obs, char *errbuf, size_t errlen);
     /* Fill configs of the named topics in obs (DescribeConfigs, batched) and
      * obs->config_keys. Topics not in obs are ignored. A topic the broker
      * answers with an error (denied, deleted meanwhile), or that its answer
      * leaves out, gets rc_topic_obs.config_error: per topic, not a call
      * failure. */
     int (*describe_configs)(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *topics,
-                            size_t ntopics);
+                            size_t ntopics, char *errbuf, size_t errlen);
     /* Ask about the named topics explicitly (batched DescribeConfigs). They are
      * declared but missing from describe_cluster's all-topics answer, which
      * leaves out the topics the principal may not Describe: without this, such
@@ -84,27 +91,26 @@ typedef struct rc_kadmin_ops {
      * is added as describe_cluster would; a missing one is left out. obs stays
      * sorted. May be NULL in a fake: then nothing is checked. */
     int (*describe_named)(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *topics,
-                          size_t ntopics);
+                          size_t ntopics, char *errbuf, size_t errlen);
     int (*create_topics)(rc_kadmin *ka, const rc_new_topic *topics, size_t n, bool validate_only,
-                         rc_topic_result **results);
+                         rc_topic_result **results, char *errbuf, size_t errlen);
     int (*create_partitions)(rc_kadmin *ka, const rc_new_partitions *parts, size_t n,
-                             bool validate_only, rc_topic_result **results);
+                             bool validate_only, rc_topic_result **results, char *errbuf,
+                             size_t errlen);
     int (*alter_configs)(rc_kadmin *ka, const rc_topic_configs *cfgs, size_t n, bool validate_only,
-                         rc_topic_result **results);
+                         rc_topic_result **results, char *errbuf, size_t errlen);
     int (*delete_topics)(rc_kadmin *ka, const char *const *topics, size_t n,
-                         rc_topic_result **results);
+                         rc_topic_result **results, char *errbuf, size_t errlen);
     /* Wait until every named topic is in metadata with its partitions, or the
      * deadline passes (RC_KADMIN_ETIMEOUT, message names the missing topics). */
-    int (*wait_topics)(rc_kadmin *ka, const rc_new_partitions *topics, size_t n, int timeout_ms);
+    int (*wait_topics)(rc_kadmin *ka, const rc_new_partitions *topics, size_t n, int timeout_ms,
+                       char *errbuf, size_t errlen);
     void (*destroy)(rc_kadmin *ka);
 } rc_kadmin_ops;
 
 struct rc_kadmin {
     const rc_kadmin_ops *ops;
-    char errmsg[512];
 };
-
-const char *rc_kadmin_errmsg(const rc_kadmin *ka);
 
 /* Settings for the real client. props are librdkafka properties, already
  * expanded (they may hold secrets: never print them). */

@@ -18,30 +18,29 @@
  *
  * Threading: log_cb runs on librdkafka's threads and only reads immutable
  * fields; error_cb runs from rd_kafka_poll() on the calling thread
- * (rdkafka_conf.h). */
-#include "kadmin.h"
-#include "rdkafka_conf.h"
-
-#include <librdkafka/rdkafka.h>
+ * (rdkafka_conf.h).
+ *
+ * This file holds the client itself, the mapping of librdkafka's errors to
+ * RC_KADMIN_E* codes and the connection probe; the operations live in the
+ * files listed in kadmin_rdkafka_internal.h. */
+#include "kadmin_rdkafka_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "kadmin_rdkafka_internal.h"
+
+#define RK_DEFAULT_TIMEOUT_MS 30000
+#define RK_DEFAULT_BATCH 500
 
 /* ---- small helpers ------------------------------------------------------- */
 
-int rk_min_int(int a, int b)
-{
-    return a < b ? a : b;
-}
-
 /* Set the call's message ("cluster NAME: ...") and return code. */
-int rk_fail(rk_admin *ka, int code, const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) int rk_fail(rk_admin *ka, char *errbuf, size_t errlen,
+                                                  int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    rc_rk_vfail(&ka->w, ka->base.errmsg, sizeof(ka->base.errmsg), code, fmt, ap);
+    rc_rk_vfail(&ka->w, errbuf, errlen, code, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -61,61 +60,62 @@ void rk_clear_seen_errors(rk_admin *ka)
 }
 
 /* A failure error_cb reported that ends the call at once, or 0. */
-int rk_seen_fatal(rk_admin *ka)
+int rk_seen_fatal(rk_admin *ka, char *errbuf, size_t errlen)
 {
-    return rc_rk_seen_fatal(&ka->w, ka->base.errmsg, sizeof(ka->base.errmsg));
+    return rc_rk_seen_fatal(&ka->w, errbuf, errlen);
 }
 
 /* The deadline passed: say why, naming what error_cb saw. */
-int rk_deadline_failure(rk_admin *ka, const char *what, int waited_ms)
+int rk_deadline_failure(rk_admin *ka, const char *what, int waited_ms, char *errbuf, size_t errlen)
 {
     rk_serve(ka);
-    int rc = rk_seen_fatal(ka);
+    int rc = rk_seen_fatal(ka, errbuf, errlen);
     if (rc)
         return rc;
     /* A connection problem explains a timeout only while no broker answered;
      * once one did (rk_ensure_up), a timeout is the request's own, and the
      * connection problem is a clue, not the cause. */
     if (ka->w.conn_err && strcmp(what, "connecting") == 0)
-        return rk_fail(ka, RC_KADMIN_ECONNECT, "cannot connect to %s: %s", ka->bootstrap,
-                       ka->w.conn_reason);
+        return rk_fail(ka, errbuf, errlen, RC_KADMIN_ECONNECT, "cannot connect to %s: %s",
+                       ka->bootstrap, ka->w.conn_reason);
     if (ka->w.conn_err)
-        return rk_fail(ka, RC_KADMIN_ETIMEOUT,
+        return rk_fail(ka, errbuf, errlen, RC_KADMIN_ETIMEOUT,
                        "%s timed out after %d ms (bootstrap %s; some brokers unreachable: %s)",
                        what, waited_ms, ka->bootstrap, ka->w.conn_reason);
-    return rk_fail(ka, RC_KADMIN_ETIMEOUT, "%s timed out after %d ms (bootstrap %s)", what,
-                   waited_ms, ka->bootstrap);
+    return rk_fail(ka, errbuf, errlen, RC_KADMIN_ETIMEOUT,
+                   "%s timed out after %d ms (bootstrap %s)", what, waited_ms, ka->bootstrap);
 }
 
 /* Map a request-level error to an RC_KADMIN_E* code and message. elapsed_ms
  * is how long the request was out: a request that fails well before its
  * deadline did not time out, whatever librdkafka calls it. */
 int rk_request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *errstr, const char *what,
-                       int elapsed_ms)
+                       int elapsed_ms, char *errbuf, size_t errlen)
 {
     rk_serve(ka);
     if (!errstr || !*errstr)
         errstr = rd_kafka_err2str(err);
     if (rc_rk_is_auth_error(err))
-        return rk_fail(ka, RC_KADMIN_EAUTH, "authentication failed: %s", errstr);
+        return rk_fail(ka, errbuf, errlen, RC_KADMIN_EAUTH, "authentication failed: %s", errstr);
     if (rc_rk_is_access_error(err))
-        return rk_fail(ka, RC_KADMIN_EACCESS, "%s: not authorised: %s", what, errstr);
+        return rk_fail(ka, errbuf, errlen, RC_KADMIN_EACCESS, "%s: not authorised: %s", what,
+                       errstr);
     if (rc_rk_is_conn_error(err) || err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
-        int rc = rk_seen_fatal(ka);
+        int rc = rk_seen_fatal(ka, errbuf, errlen);
         if (rc)
             return rc;
         const char *why = ka->w.conn_err ? ka->w.conn_reason : errstr;
         if (rc_rk_is_conn_error(err))
-            return rk_fail(ka, RC_KADMIN_ECONNECT,
+            return rk_fail(ka, errbuf, errlen, RC_KADMIN_ECONNECT,
                            "%s failed after %d ms: the connection to the broker was lost (%s)",
                            what, elapsed_ms, why);
         if (elapsed_ms < ka->timeout_ms / 2)
-            return rk_fail(ka, RC_KADMIN_ECONNECT,
+            return rk_fail(ka, errbuf, errlen, RC_KADMIN_ECONNECT,
                            "%s failed after %d ms, long before its %d ms deadline (%s)", what,
                            elapsed_ms, ka->timeout_ms, why);
-        return rk_deadline_failure(ka, what, elapsed_ms);
+        return rk_deadline_failure(ka, what, elapsed_ms, errbuf, errlen);
     }
-    return rk_fail(ka, RC_KADMIN_EOTHER, "%s failed: %s", what, errstr);
+    return rk_fail(ka, errbuf, errlen, RC_KADMIN_EOTHER, "%s failed: %s", what, errstr);
 }
 
 /* ---- connection probe ---------------------------------------------------- */
@@ -123,14 +123,15 @@ int rk_request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *errstr
 /* Wait until a broker answers a brokers-only Metadata request, in short slices
  * so error_cb reports are seen while waiting. On success returns 0 and, when
  * mdp is not NULL, the broker list (caller destroys it). */
-int rk_ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t **mdp)
+int rk_ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t **mdp, char *errbuf,
+                 size_t errlen)
 {
     long long start = rc_rk_now_ms();
     int slice = 100;
     for (;;) {
         const rd_kafka_metadata_t *md = NULL;
         /* all_topics=0 and no local topics: a brokers-only request. */
-        int t = rk_min_int(slice, rc_rk_remaining_ms(deadline));
+        int t = min_int(slice, rc_rk_remaining_ms(deadline));
         rd_kafka_resp_err_t err = rd_kafka_metadata(ka->rk, 0, NULL, &md, t > 0 ? t : 1);
         if (!err) {
             rk_clear_seen_errors(ka);
@@ -142,14 +143,15 @@ int rk_ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t **m
         }
         if (err != RD_KAFKA_RESP_ERR__TIMED_OUT && !rc_rk_is_conn_error(err))
             return rk_request_failure(ka, err, NULL, "metadata request",
-                                      (int)(rc_rk_now_ms() - start));
+                                      (int)(rc_rk_now_ms() - start), errbuf, errlen);
         rk_serve(ka);
-        int rc = rk_seen_fatal(ka);
+        int rc = rk_seen_fatal(ka, errbuf, errlen);
         if (rc)
             return rc;
         if (rc_rk_remaining_ms(deadline) == 0)
-            return rk_deadline_failure(ka, "connecting", (int)(rc_rk_now_ms() - start));
-        slice = rk_min_int(slice * 2, 1000);
+            return rk_deadline_failure(ka, "connecting", (int)(rc_rk_now_ms() - start), errbuf,
+                                       errlen);
+        slice = min_int(slice * 2, 1000);
     }
 }
 
@@ -160,94 +162,6 @@ void rk_pause_serving(rk_admin *ka, int ms)
     int left;
     while ((left = rc_rk_remaining_ms(until)) > 0)
         rd_kafka_poll(ka->rk, left);
-}
-
-/* ---- the request pump ---------------------------------------------------- */
-
-/* Create admin options with the client's timeouts. operation_timeout is set
- * for the calls that wait on the broker (create/delete/partitions). */
-rd_kafka_AdminOptions_t *rk_make_options(rk_admin *ka, rd_kafka_admin_op_t op, bool with_op_timeout,
-                                         int validate_only)
-{
-    char errstr[256];
-    rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(ka->rk, op);
-    if (!o)
-        return NULL;
-    if (rd_kafka_AdminOptions_set_request_timeout(o, ka->timeout_ms, errstr, sizeof(errstr)))
-        goto bad;
-    if (with_op_timeout) {
-        /* Leave the broker a little less than the client waits, so a slow
-         * operation comes back as a per-topic error rather than a lost request. */
-        int op_to = ka->timeout_ms > 4000 ? ka->timeout_ms - 2000 : ka->timeout_ms / 2;
-        if (rd_kafka_AdminOptions_set_operation_timeout(o, op_to > 0 ? op_to : 1, errstr,
-                                                        sizeof(errstr)))
-            goto bad;
-    }
-    if (validate_only >= 0 &&
-        rd_kafka_AdminOptions_set_validate_only(o, validate_only, errstr, sizeof(errstr)))
-        goto bad;
-    return o;
-bad:
-    rd_kafka_AdminOptions_destroy(o);
-    return NULL;
-}
-
-/* Split idx[0..n) into batches of ka->batch_size and run them, at most
- * RK_MAX_INFLIGHT requests at a time. Returns 0 or the first negative code. */
-int rk_pump_run(rk_pump *p, size_t *idx, size_t n)
-{
-    rk_admin *ka = p->ka;
-    size_t bs = (size_t)ka->batch_size;
-    size_t nbatches = (n + bs - 1) / bs;
-    rk_batch *batches = rc_xcalloc(nbatches, sizeof(*batches));
-    for (size_t i = 0; i < nbatches; i++) {
-        batches[i].idx = idx + i * bs;
-        batches[i].n = (i + 1) * bs <= n ? bs : n - i * bs;
-    }
-    p->q = rd_kafka_queue_new(ka->rk);
-    size_t next = 0, inflight = 0;
-    int rc = 0;
-    long long backstop = rc_rk_now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
-    while (rc == 0 && (next < nbatches || inflight > 0)) {
-        while (next < nbatches && inflight < RK_MAX_INFLIGHT) {
-            rk_batch *b = &batches[next++];
-            rd_kafka_AdminOptions_set_opaque(p->opts, b);
-            b->sent_ms = rc_rk_now_ms();
-            if (p->submit(p, b)) {
-                inflight++;
-                backstop = rc_rk_now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
-            }
-        }
-        if (inflight == 0)
-            continue;
-        rd_kafka_event_t *ev = rd_kafka_queue_poll(p->q, rk_min_int(100, ka->timeout_ms));
-        rk_serve(ka);
-        if (!ev) {
-            rc = rk_seen_fatal(ka);
-            if (!rc && rc_rk_now_ms() > backstop)
-                rc = rk_deadline_failure(ka, p->what, ka->timeout_ms + RK_EVENT_GRACE_MS);
-            continue;
-        }
-        rk_batch *b = rd_kafka_event_opaque(ev);
-        rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
-        inflight--;
-        if (!b) /* cannot happen: every request on this private queue has one */
-            rc = rk_fail(ka, RC_KADMIN_EOTHER, "%s: unexpected event %s", p->what,
-                         rd_kafka_event_name(ev));
-        else if (err)
-            rc = rk_request_failure(ka, err, rd_kafka_event_error_string(ev), p->what,
-                                    (int)(rc_rk_now_ms() - b->sent_ms));
-        else
-            rc = p->handle(p, b, ev);
-        rd_kafka_event_destroy(ev);
-        backstop = rc_rk_now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
-    }
-    /* On early failure, requests still in flight deliver into a queue nobody
-     * reads; librdkafka frees them with the queue. */
-    rd_kafka_queue_destroy(p->q);
-    p->q = NULL;
-    free(batches);
-    return rc;
 }
 
 /* ---- construction / destruction ----------------------------------------- */

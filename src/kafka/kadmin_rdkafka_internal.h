@@ -1,8 +1,17 @@
-/* kadmin_rdkafka_internal.h — what the files of the librdkafka admin client
- * share: the client, the request pump and the call-failure helpers
- * (kadmin_rdkafka.c), used by the topic operations (kadmin_topic_ops.c), the
- * describe calls (kadmin_describe.c) and wait_topics (kadmin_wait.c).
- * Private to src/kafka; the contract is kadmin.h. */
+/* kadmin_rdkafka_internal.h — what the files of the librdkafka rc_kadmin
+ * share; included only by src/kafka/kadmin_*.c.
+ *
+ * The implementation is split by concern:
+ *   kadmin_rdkafka.c   the client (construction, ops table), error mapping,
+ *                      connection probe;
+ *   kadmin_pump.c      the request pump: chunks, requests in flight, events;
+ *   kadmin_topic_ops.c create / partitions / alter / delete, with retries of
+ *                      throttled topics;
+ *   kadmin_describe.c  describe_cluster and describe_named;
+ *   kadmin_configs.c   describe_configs;
+ *   kadmin_wait.c      wait_topics.
+ * The design and the rules for messages and threading are at the top of
+ * kadmin_rdkafka.c. */
 #ifndef RC_KADMIN_RDKAFKA_INTERNAL_H
 #define RC_KADMIN_RDKAFKA_INTERNAL_H
 
@@ -13,17 +22,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-
-#define RK_DEFAULT_TIMEOUT_MS 30000
-#define RK_DEFAULT_BATCH 500
-#define RK_MAX_INFLIGHT 4          /* requests in flight per call */
-#define RK_EVENT_GRACE_MS 10000    /* backstop beyond librdkafka's own timeouts */
-#define RK_THROTTLE_RETRIES 8      /* resends of throttled topics */
-#define RK_THROTTLE_BACKOFF_MS 200 /* first backoff, doubled each time */
-#define RK_THROTTLE_BACKOFF_MAX 5000
-#define RK_WAIT_POLL_MIN_MS 50  /* pause between metadata polls in wait_topics, */
-#define RK_WAIT_POLL_MAX_MS 200 /* doubled from min to max */
-#define RK_MISSING_NAMED 5      /* topics named in a wait_topics timeout */
 
 typedef struct rk_admin {
     rc_kadmin base; /* first: rc_kadmin * <-> rk_admin * */
@@ -36,6 +34,36 @@ typedef struct rk_admin {
      * since the last successful broker round trip; rk's opaque. */
     rc_rk_watch w;
 } rk_admin;
+
+static inline int min_int(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+/* ---- error mapping and connection probe (kadmin_rdkafka.c) -------------- */
+
+/* Set the call's message ("cluster NAME: ...") and return code. */
+__attribute__((format(printf, 5, 6))) int rk_fail(rk_admin *ka, char *errbuf, size_t errlen,
+                                                  int code, const char *fmt, ...);
+/* Serve error_cb (and anything else on the main queue). */
+void rk_serve(rk_admin *ka);
+void rk_clear_seen_errors(rk_admin *ka);
+/* A failure error_cb reported that ends the call at once, or 0. */
+int rk_seen_fatal(rk_admin *ka, char *errbuf, size_t errlen);
+/* The deadline passed: say why, naming what error_cb saw. */
+int rk_deadline_failure(rk_admin *ka, const char *what, int waited_ms, char *errbuf, size_t errlen);
+/* Map a request-level error to an RC_KADMIN_E* code and message; elapsed_ms
+ * is how long the request was out. */
+int rk_request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *errstr, const char *what,
+                       int elapsed_ms, char *errbuf, size_t errlen);
+/* Wait until a broker answers; on success *mdp (if not NULL) is the broker
+ * list, which the caller destroys. */
+int rk_ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t **mdp, char *errbuf,
+                 size_t errlen);
+/* Pause about ms milliseconds while serving callbacks. */
+void rk_pause_serving(rk_admin *ka, int ms);
+
+/* ---- the request pump (kadmin_pump.c) ----------------------------------- */
 
 /* A chunk of input indices sent as one admin request. */
 typedef struct rk_batch {
@@ -50,6 +78,8 @@ struct rk_pump {
     rd_kafka_queue_t *q;
     rd_kafka_AdminOptions_t *opts;
     const char *what; /* for messages: "CreateTopics" ... */
+    char *errbuf;     /* the call's message buffer (its caller's) */
+    size_t errlen;
     /* Build and send batch b on p->q with p->opts; return false when nothing
      * was sent (every topic of the batch failed locally). */
     bool (*submit)(rk_pump *p, rk_batch *b);
@@ -58,31 +88,31 @@ struct rk_pump {
     void *ctx;
 };
 
-int rk_min_int(int a, int b);
-__attribute__((format(printf, 3, 4))) int rk_fail(rk_admin *ka, int code, const char *fmt, ...);
-void rk_serve(rk_admin *ka);
-void rk_clear_seen_errors(rk_admin *ka);
-int rk_seen_fatal(rk_admin *ka);
-int rk_deadline_failure(rk_admin *ka, const char *what, int waited_ms);
-int rk_request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *errstr, const char *what,
-                       int elapsed_ms);
-int rk_ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t **mdp);
-void rk_pause_serving(rk_admin *ka, int ms);
+/* Admin options with the client's timeouts; validate_only -1: not set. NULL
+ * when librdkafka refuses one. */
 rd_kafka_AdminOptions_t *rk_make_options(rk_admin *ka, rd_kafka_admin_op_t op, bool with_op_timeout,
                                          int validate_only);
+/* Split idx[0..n) into batches of ka->batch_size and run them. Returns 0 or
+ * the first negative code. */
 int rk_pump_run(rk_pump *p, size_t *idx, size_t n);
-int rk_op_create_topics(rc_kadmin *base, const rc_new_topic *topics, size_t n, bool validate_only,
-                        rc_topic_result **results);
-int rk_op_create_partitions(rc_kadmin *base, const rc_new_partitions *parts, size_t n,
-                            bool validate_only, rc_topic_result **results);
-int rk_op_alter_configs(rc_kadmin *base, const rc_topic_configs *cfgs, size_t n, bool validate_only,
-                        rc_topic_result **results);
-int rk_op_delete_topics(rc_kadmin *base, const char *const *topics, size_t n,
-                        rc_topic_result **results);
-int rk_op_describe_cluster(rc_kadmin *base, rc_cluster_obs *obs);
-int rk_op_describe_named(rc_kadmin *base, rc_cluster_obs *obs, const char *const *topics, size_t n);
+
+/* ---- the operations of the table (one file each concern) ---------------- */
+
+int rk_op_describe_cluster(rc_kadmin *base, rc_cluster_obs *obs, char *errbuf, size_t errlen);
+int rk_op_describe_named(rc_kadmin *base, rc_cluster_obs *obs, const char *const *topics, size_t n,
+                         char *errbuf, size_t errlen);
 int rk_op_describe_configs(rc_kadmin *base, rc_cluster_obs *obs, const char *const *topics,
-                           size_t ntopics);
-int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n, int timeout_ms);
+                           size_t ntopics, char *errbuf, size_t errlen);
+int rk_op_create_topics(rc_kadmin *base, const rc_new_topic *topics, size_t n, bool validate_only,
+                        rc_topic_result **results, char *errbuf, size_t errlen);
+int rk_op_create_partitions(rc_kadmin *base, const rc_new_partitions *parts, size_t n,
+                            bool validate_only, rc_topic_result **results, char *errbuf,
+                            size_t errlen);
+int rk_op_alter_configs(rc_kadmin *base, const rc_topic_configs *cfgs, size_t n, bool validate_only,
+                        rc_topic_result **results, char *errbuf, size_t errlen);
+int rk_op_delete_topics(rc_kadmin *base, const char *const *topics, size_t n,
+                        rc_topic_result **results, char *errbuf, size_t errlen);
+int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n, int timeout_ms,
+                      char *errbuf, size_t errlen);
 
 #endif

@@ -1,16 +1,18 @@
-/* kadmin_topic_ops.c — the batched topic operations of the librdkafka admin
- * client: CreateTopics, CreatePartitions, AlterConfigs (incremental where the
- * library has it), DeleteTopics, with per-topic results and throttling
- * retries. */
-#include "kadmin.h"
-#include "rdkafka_conf.h"
-
-#include <librdkafka/rdkafka.h>
+/* kadmin_topic_ops.c — the batched topic operations (CreateTopics,
+ * CreatePartitions, (Incremental)AlterConfigs, DeleteTopics) on the request
+ * pump, with per-topic results matched back by name and throttled topics
+ * resent with exponential backoff. */
+#include "kadmin_rdkafka_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "kadmin_rdkafka_internal.h"
+
+#define RK_THROTTLE_RETRIES 8      /* resends of throttled topics */
+#define RK_THROTTLE_BACKOFF_MS 200 /* first backoff, doubled each time */
+#define RK_THROTTLE_BACKOFF_MAX 5000
+
+/* ---- batched topic operations (create, partitions, alter, delete) ------- */
 
 typedef enum rk_kind { RK_CREATE, RK_PARTITIONS, RK_ALTER, RK_DELETE } rk_kind;
 
@@ -242,8 +244,8 @@ static int handle_topic_op(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
             rs = rd_kafka_AlterConfigs_result_resources(r, &cnt);
 #endif
         if (!r)
-            return rk_fail(p->ka, RC_KADMIN_EOTHER, "%s: unexpected event %s", p->what,
-                           rd_kafka_event_name(ev));
+            return rk_fail(p->ka, p->errbuf, p->errlen, RC_KADMIN_EOTHER, "%s: unexpected event %s",
+                           p->what, rd_kafka_event_name(ev));
         for (size_t j = 0; j < cnt; j++)
             record_item(op, b, j, rd_kafka_ConfigResource_name(rs[j]),
                         rd_kafka_ConfigResource_error(rs[j]),
@@ -275,42 +277,21 @@ static int handle_topic_op(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
         break;
     }
     if (!got)
-        return rk_fail(p->ka, RC_KADMIN_EOTHER, "%s: unexpected event %s", p->what,
-                       rd_kafka_event_name(ev));
+        return rk_fail(p->ka, p->errbuf, p->errlen, RC_KADMIN_EOTHER, "%s: unexpected event %s",
+                       p->what, rd_kafka_event_name(ev));
     for (size_t j = 0; j < cnt; j++)
         record_item(op, b, j, rd_kafka_topic_result_name(ts[j]), rd_kafka_topic_result_error(ts[j]),
                     rd_kafka_topic_result_error_string(ts[j]));
     return 0;
 }
 
-/* What each kind of batched operation sends, indexed by rk_kind. */
-static const struct {
-    const char *what; /* the request's name, for messages */
-    rd_kafka_admin_op_t aop;
-    bool with_op_timeout;
-    bool has_validate_only; /* DeleteTopics has none */
-    bool (*submit)(rk_pump *, rk_batch *);
-} topic_op_kinds[] = {
-    [RK_CREATE] = {"CreateTopics", RD_KAFKA_ADMIN_OP_CREATETOPICS, true, true, submit_create},
-    [RK_PARTITIONS] = {"CreatePartitions", RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, true, true,
-                       submit_partitions},
-#if RK_INCREMENTAL
-    [RK_ALTER] = {"IncrementalAlterConfigs", RD_KAFKA_ADMIN_OP_ANY, false, true, submit_alter},
-#else
-    [RK_ALTER] = {"AlterConfigs", RD_KAFKA_ADMIN_OP_ALTERCONFIGS, false, true, submit_alter},
-#endif
-    [RK_DELETE] = {"DeleteTopics", RD_KAFKA_ADMIN_OP_DELETETOPICS, true, false, submit_delete},
-};
-
-/* Send the pending topics through p; resend only those the broker throttled,
- * with exponential backoff, while the retry and time budgets allow. Their
- * THROTTLING_QUOTA_EXCEEDED result stays if we give up. Frees pending. */
-static int send_with_retries(rk_pump *p, rk_topic_op *op, size_t *pending, size_t npending,
+/* Run the pump over pending (owned: freed here) and resend the topics the
+ * broker throttled while the attempts and the call's deadline allow. */
+static int pump_with_retries(rk_pump *p, rk_topic_op *op, size_t *pending, size_t npending,
                              long long start)
 {
-    rk_admin *ka = p->ka;
+    int rc;
     int backoff = RK_THROTTLE_BACKOFF_MS;
-    int rc = 0;
     for (int attempt = 0;; attempt++) {
         op->retry = rc_xcalloc(npending, sizeof(size_t));
         op->nretry = 0;
@@ -321,23 +302,36 @@ static int send_with_retries(rk_pump *p, rk_topic_op *op, size_t *pending, size_
         op->retry = NULL;
         if (rc || npending == 0)
             break;
-        if (attempt + 1 > RK_THROTTLE_RETRIES || rc_rk_now_ms() - start + backoff > ka->timeout_ms)
+        /* Throttled: resend only those topics, if the budget allows. Their
+         * THROTTLING_QUOTA_EXCEEDED result stays if we give up. */
+        if (attempt + 1 > RK_THROTTLE_RETRIES ||
+            rc_rk_now_ms() - start + backoff > p->ka->timeout_ms)
             break;
-        rk_pause_serving(ka, backoff);
-        backoff = rk_min_int(backoff * 2, RK_THROTTLE_BACKOFF_MAX);
+        rk_pause_serving(p->ka, backoff);
+        backoff = min_int(backoff * 2, RK_THROTTLE_BACKOFF_MAX);
     }
     free(pending);
     return rc;
 }
 
 static int run_topic_op(rk_admin *ka, rk_kind kind, const void *input, size_t n, bool validate_only,
-                        rc_topic_result **results)
+                        rc_topic_result **results, char *errbuf, size_t errlen)
 {
+    static const char *const names[] = {
+        "CreateTopics",
+        "CreatePartitions",
+#if RK_INCREMENTAL
+        "IncrementalAlterConfigs",
+#else
+        "AlterConfigs",
+#endif
+        "DeleteTopics"
+    };
     *results = NULL;
     if (n == 0)
         return 0;
     long long start = rc_rk_now_ms();
-    int rc = rk_ensure_up(ka, start + ka->timeout_ms, NULL);
+    int rc = rk_ensure_up(ka, start + ka->timeout_ms, NULL, errbuf, errlen);
     if (rc)
         return rc;
 
@@ -349,23 +343,51 @@ static int run_topic_op(rk_admin *ka, rk_kind kind, const void *input, size_t n,
         pending[i] = i;
     }
 
-    const char *what = topic_op_kinds[kind].what;
-    int vo = !topic_op_kinds[kind].has_validate_only ? -1 : validate_only ? 1 : 0;
-    rd_kafka_AdminOptions_t *opts =
-        rk_make_options(ka, topic_op_kinds[kind].aop, topic_op_kinds[kind].with_op_timeout, vo);
+    rd_kafka_admin_op_t aop = RD_KAFKA_ADMIN_OP_ANY;
+    bool with_op_timeout = false;
+    int vo = validate_only ? 1 : 0;
+    bool (*submit)(rk_pump *, rk_batch *) = NULL;
+    switch (kind) {
+    case RK_CREATE:
+        aop = RD_KAFKA_ADMIN_OP_CREATETOPICS;
+        with_op_timeout = true;
+        submit = submit_create;
+        break;
+    case RK_PARTITIONS:
+        aop = RD_KAFKA_ADMIN_OP_CREATEPARTITIONS;
+        with_op_timeout = true;
+        submit = submit_partitions;
+        break;
+    case RK_ALTER:
+        aop = RK_INCREMENTAL ? RD_KAFKA_ADMIN_OP_ANY : RD_KAFKA_ADMIN_OP_ALTERCONFIGS;
+        submit = submit_alter;
+        break;
+    case RK_DELETE:
+        aop = RD_KAFKA_ADMIN_OP_DELETETOPICS;
+        with_op_timeout = true;
+        vo = -1; /* DeleteTopics has no validate_only */
+        submit = submit_delete;
+        break;
+    }
+
+    rd_kafka_AdminOptions_t *opts = rk_make_options(ka, aop, with_op_timeout, vo);
     if (!opts) {
         free(pending);
-        rc = rk_fail(ka, RC_KADMIN_EOTHER, "%s: cannot set admin options", what);
-    } else {
-        rk_pump p = {.ka = ka,
-                     .opts = opts,
-                     .what = what,
-                     .submit = topic_op_kinds[kind].submit,
-                     .handle = handle_topic_op,
-                     .ctx = &op};
-        rc = send_with_retries(&p, &op, pending, n, start);
-        rd_kafka_AdminOptions_destroy(opts);
+        rc = rk_fail(ka, errbuf, errlen, RC_KADMIN_EOTHER, "%s: cannot set admin options",
+                     names[kind]);
+        goto out;
     }
+    rk_pump p = {.ka = ka,
+                 .errbuf = errbuf,
+                 .errlen = errlen,
+                 .opts = opts,
+                 .what = names[kind],
+                 .submit = submit,
+                 .handle = handle_topic_op,
+                 .ctx = &op};
+    rc = pump_with_retries(&p, &op, pending, n, start);
+    rd_kafka_AdminOptions_destroy(opts);
+out:
     if (rc) {
         rc_topic_results_free(op.res, n);
         return rc;
@@ -375,39 +397,29 @@ static int run_topic_op(rk_admin *ka, rk_kind kind, const void *input, size_t n,
 }
 
 int rk_op_create_topics(rc_kadmin *base, const rc_new_topic *topics, size_t n, bool validate_only,
-                        rc_topic_result **results)
+                        rc_topic_result **results, char *errbuf, size_t errlen)
 {
-    return run_topic_op((rk_admin *)base, RK_CREATE, topics, n, validate_only, results);
+    return run_topic_op((rk_admin *)base, RK_CREATE, topics, n, validate_only, results, errbuf,
+                        errlen);
 }
 
 int rk_op_create_partitions(rc_kadmin *base, const rc_new_partitions *parts, size_t n,
-                            bool validate_only, rc_topic_result **results)
+                            bool validate_only, rc_topic_result **results, char *errbuf,
+                            size_t errlen)
 {
-    return run_topic_op((rk_admin *)base, RK_PARTITIONS, parts, n, validate_only, results);
+    return run_topic_op((rk_admin *)base, RK_PARTITIONS, parts, n, validate_only, results, errbuf,
+                        errlen);
 }
 
 int rk_op_alter_configs(rc_kadmin *base, const rc_topic_configs *cfgs, size_t n, bool validate_only,
-                        rc_topic_result **results)
+                        rc_topic_result **results, char *errbuf, size_t errlen)
 {
-    return run_topic_op((rk_admin *)base, RK_ALTER, cfgs, n, validate_only, results);
+    return run_topic_op((rk_admin *)base, RK_ALTER, cfgs, n, validate_only, results, errbuf,
+                        errlen);
 }
 
 int rk_op_delete_topics(rc_kadmin *base, const char *const *topics, size_t n,
-                        rc_topic_result **results)
+                        rc_topic_result **results, char *errbuf, size_t errlen)
 {
-    return run_topic_op((rk_admin *)base, RK_DELETE, topics, n, false, results);
-}
-
-void rc_topic_results_free(rc_topic_result *r, size_t n)
-{
-    if (!r)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(r[i].error);
-    free(r);
-}
-
-const char *rc_kadmin_errmsg(const rc_kadmin *ka)
-{
-    return ka ? ka->errmsg : "";
+    return run_topic_op((rk_admin *)base, RK_DELETE, topics, n, false, results, errbuf, errlen);
 }

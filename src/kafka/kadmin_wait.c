@@ -1,14 +1,14 @@
-/* kadmin_wait.c — wait_topics: polling metadata until created topics and
- * added partitions are visible, with a deadline that names what is missing. */
-#include "kadmin.h"
-#include "rdkafka_conf.h"
-
-#include <librdkafka/rdkafka.h>
+/* kadmin_wait.c — wait_topics: poll metadata until created topics have all
+ * their partitions led, or the deadline passes. */
+#include "kadmin_rdkafka_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "kadmin_rdkafka_internal.h"
+
+#define RK_WAIT_POLL_MIN_MS 50  /* pause between metadata polls in wait_topics, */
+#define RK_WAIT_POLL_MAX_MS 200 /* doubled from min to max */
+#define RK_MISSING_NAMED 5      /* topics named in a wait_topics timeout */
 
 /* ---- wait_topics --------------------------------------------------------- */
 
@@ -46,7 +46,8 @@ static bool topic_ready(const rd_kafka_metadata_topic_t *mt, int total)
     return true;
 }
 
-int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n, int timeout_ms)
+int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n, int timeout_ms,
+                      char *errbuf, size_t errlen)
 {
     rk_admin *ka = (rk_admin *)base;
     if (n == 0)
@@ -63,13 +64,13 @@ int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n
     int pause = RK_WAIT_POLL_MIN_MS;
     for (;;) {
         rk_serve(ka);
-        if ((rc = rk_seen_fatal(ka)) != 0)
+        if ((rc = rk_seen_fatal(ka, errbuf, errlen)) != 0)
             goto out;
         int left = rc_rk_remaining_ms(deadline);
         if (left == 0)
             break;
         const rd_kafka_metadata_t *md = NULL;
-        last_err = rd_kafka_metadata(ka->rk, 1, NULL, &md, rk_min_int(left, ka->timeout_ms));
+        last_err = rd_kafka_metadata(ka->rk, 1, NULL, &md, min_int(left, ka->timeout_ms));
         if (!last_err) {
             answered = true;
             rk_clear_seen_errors(ka);
@@ -91,16 +92,16 @@ int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n
                 goto out;
         } else if (last_err != RD_KAFKA_RESP_ERR__TIMED_OUT && !rc_rk_is_conn_error(last_err)) {
             rc = rk_request_failure(ka, last_err, NULL, "metadata request",
-                                    (int)(rc_rk_now_ms() - start));
+                                    (int)(rc_rk_now_ms() - start), errbuf, errlen);
             goto out;
         }
         if (rc_rk_remaining_ms(deadline) <= pause)
             break;
         rk_pause_serving(ka, pause);
-        pause = rk_min_int(pause * 2, RK_WAIT_POLL_MAX_MS);
+        pause = min_int(pause * 2, RK_WAIT_POLL_MAX_MS);
     }
     if (!answered) {
-        rc = rk_deadline_failure(ka, "waiting for topics", timeout_ms);
+        rc = rk_deadline_failure(ka, "waiting for topics", timeout_ms, errbuf, errlen);
         goto out;
     }
     rc_buf names = {0};
@@ -115,7 +116,7 @@ int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n
     }
     if (named > RK_MISSING_NAMED)
         rc_buf_printf(&names, " and %zu more", named - RK_MISSING_NAMED);
-    rc = rk_fail(ka, RC_KADMIN_ETIMEOUT,
+    rc = rk_fail(ka, errbuf, errlen, RC_KADMIN_ETIMEOUT,
                  "timed out after %d ms waiting for %zu topic(s) to appear with all partitions "
                  "led: %s",
                  timeout_ms, named, names.data ? names.data : "");

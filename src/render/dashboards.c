@@ -1,178 +1,15 @@
 /* dashboards.c — Grafana dashboards from dashboards/topic.json and the
- * metric-source profiles; see dashboards.h for the template contract. */
-#include "dashboards.h"
+ * metric-source profiles; see dashboards.h for the template contract. Here:
+ * loading and the load-time checks (grid, and a probe topic rendered both
+ * ways), the public render entry points and the provisioning file. */
+#include "dashboards_internal.h"
 
-#include "links.h"
-#include "textout.h"
-#include "tmpl.h"
-#include "units.h"
-
-#include <dirent.h>
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "dashboards_internal.h"
 
-/* Names the C code sets for every topic: a profile var may not shadow one. */
-static const char *const topic_vars[] = {
-    "topic",
-    "cluster",
-    "owner",
-    "owner_chat",
-    "message",
-    "description",
-    "file",
-    "line",
-    "declaration_path",
-    "repository_url",
-    "datasource",
-    "uid",
-    "metric_source",
-    "consumers",
-    "lag_max_duration",
-    "partitions",
-    "lag_max_seconds",
-    "lag_max_offsets",
-    "has_repository_url",
-    "has_lag_max_seconds",
-    "has_lag_max_offsets",
-};
-
-/* ---- loading -------------------------------------------------------------------- */
-
-static bool var_name_ok(const char *s)
-{
-    if (!*s)
-        return false;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '_'))
-            return false;
-    return true;
-}
-
-static bool is_topic_var(const char *s)
-{
-    for (size_t i = 0; i < sizeof(topic_vars) / sizeof(topic_vars[0]); i++)
-        if (!strcmp(s, topic_vars[i]))
-            return true;
-    return false;
-}
-
-static int load_profile(profile *p, const char *dir, const char *fname, char *errbuf, size_t errlen)
-{
-    size_t n = strlen(fname) - strlen(".yaml");
-    p->name = rc_xstrndup(fname, n);
-    p->file = rc_xasprintf("%s/%s", dir, fname);
-    char *text = NULL;
-    size_t len = 0;
-    int rc = rc_read_file(&text, &len, p->file, errbuf, errlen);
-    if (rc < 0)
-        return -1;
-    json_t *root = NULL;
-    char perr[512];
-    rc = rc_tmpl_parse_yaml(&root, text, len, p->file, perr, sizeof(perr));
-    free(text);
-    if (rc < 0)
-        return rc_errorf(-1, errbuf, errlen, "%s", perr);
-    rc = -1;
-    const char *key;
-    json_t *val;
-    if (!json_is_object(root)) {
-        rc_errorf(-1, errbuf, errlen, "%s: expected a mapping with `vars`", p->file);
-        goto out;
-    }
-    json_object_foreach(root, key, val)
-    {
-        if (!strcmp(key, "description")) {
-            if (!json_is_string(val)) {
-                rc_errorf(-1, errbuf, errlen, "%s: description: expected a string", p->file);
-                goto out;
-            }
-        } else if (strcmp(key, "vars")) {
-            rc_errorf(-1, errbuf, errlen, "%s: unknown key `%s` (expected description, vars)",
-                      p->file, key);
-            goto out;
-        }
-    }
-    json_t *vars = json_object_get(root, "vars");
-    if (!json_is_object(vars) || json_object_size(vars) == 0) {
-        rc_errorf(-1, errbuf, errlen, "%s: `vars` must be a non-empty mapping of names to strings",
-                  p->file);
-        goto out;
-    }
-    json_object_foreach(vars, key, val)
-    {
-        if (!var_name_ok(key)) {
-            rc_errorf(-1, errbuf, errlen, "%s: vars.%s: a var name is letters, digits and '_'",
-                      p->file, key);
-            goto out;
-        }
-        if (is_topic_var(key)) {
-            rc_errorf(-1, errbuf, errlen, "%s: vars.%s: shadows the topic variable of that name",
-                      p->file, key);
-            goto out;
-        }
-        if (!json_is_string(val)) {
-            rc_errorf(-1, errbuf, errlen, "%s: vars.%s: expected a string (quote it)", p->file,
-                      key);
-            goto out;
-        }
-        rc_kvlist_set(&p->vars, key, json_string_value(val));
-    }
-    rc = 0;
-out:
-    json_decref(root);
-    return rc;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int load_profiles(rc_dashboards *d, const char *dir, char *errbuf, size_t errlen)
-{
-    char *pdir = rc_xasprintf("%s/profiles", dir);
-    DIR *dh = opendir(pdir);
-    if (!dh) {
-        int e = errno;
-        rc_errorf(-1, errbuf, errlen, "%s: %s", pdir, strerror(e));
-        free(pdir);
-        return -1;
-    }
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(dh))) {
-        size_t len = strlen(de->d_name);
-        if (de->d_name[0] == '.' || len <= 5 || strcmp(de->d_name + len - 5, ".yaml"))
-            continue;
-        names = rc_xrealloc(names, (n + 1) * sizeof(*names));
-        names[n++] = rc_xstrdup(de->d_name);
-    }
-    closedir(dh);
-    int rc = 0;
-    if (n == 0)
-        rc = rc_errorf(-1, errbuf, errlen, "%s: no profiles (<metric_source>.yaml)", pdir);
-    if (n)
-        qsort(names, n, sizeof(*names), name_cmp);
-    d->profiles = rc_xcalloc(n, sizeof(*d->profiles));
-    d->names = rc_xcalloc(n, sizeof(*d->names));
-    for (size_t i = 0; i < n; i++) {
-        if (rc == 0) {
-            rc = load_profile(&d->profiles[i], pdir, names[i], errbuf, errlen);
-            d->names[i] = d->profiles[i].name;
-            d->nprofiles = i + 1;
-        }
-        free(names[i]);
-    }
-    free(names);
-    free(pdir);
-    return rc;
-}
+#define GRID_COLUMNS 24
 
 /* ---- load-time checks of the template ------------------------------------------- */
 
@@ -206,27 +43,6 @@ static int check_panels(const json_t *panels, const char *file, char *errbuf, si
     return 0;
 }
 
-static int render_reference(rc_buf *out, const rc_dashboards *d, const rc_tmpl_vars *vars,
-                            json_t **tree_out, char *errbuf, size_t errlen)
-{
-    json_t *tree = dash_build_tree(d, vars, errbuf, errlen);
-    if (!tree)
-        return -1;
-    size_t mark = out->len;
-    if (rc_tmpl_emit_json(out, tree) < 0) {
-        out->len = mark;
-        if (out->data)
-            out->data[mark] = '\0';
-        json_decref(tree);
-        return rc_errorf(-1, errbuf, errlen, "%s: cannot emit the dashboard JSON", d->tmpl_file);
-    }
-    if (tree_out)
-        *tree_out = tree;
-    else
-        json_decref(tree);
-    return 0;
-}
-
 /* Render a made-up topic with profile p both ways: the tree must be a valid
  * grid and the fast path must write exactly what the reference writes. */
 static int probe(const rc_dashboards *d, const profile *p, bool full, char *errbuf, size_t errlen)
@@ -254,7 +70,7 @@ static int probe(const rc_dashboards *d, const profile *p, bool full, char *errb
     rc_buf ref = {0}, fast = {0};
     json_t *tree = NULL;
     int rc = dash_make_vars(&vars, d, NULL, &c, &t, NULL, errbuf, errlen);
-    if (rc == 0 && render_reference(&ref, d, &vars, &tree, errbuf, errlen) < 0) {
+    if (rc == 0 && dash_render_reference(&ref, d, &vars, &tree, errbuf, errlen) < 0) {
         /* name the profile: a var the template uses may be missing from it */
         char *msg = rc_xstrdup(errlen ? errbuf : "");
         rc = rc_errorf(-1, errbuf, errlen, "%s (with profile %s)", msg, p->file);
@@ -309,12 +125,11 @@ int rc_dashboards_load(rc_dashboards **out, const char *dashboards_dir, char *er
                   d->tmpl_file);
         goto err;
     }
-    d->compiled = dash_compile(d->tmpl, ROLE_ROOT, err, sizeof(err));
-    if (!d->compiled) {
+    if (dash_compile(&d->compiled, d->tmpl, ROLE_ROOT, err, sizeof(err)) < 0) {
         rc_errorf(-1, errbuf, errlen, "%s: %s", d->tmpl_file, err);
         goto err;
     }
-    if (load_profiles(d, dashboards_dir, errbuf, errlen) < 0)
+    if (dash_load_profiles(d, dashboards_dir, errbuf, errlen) < 0)
         goto err;
     for (size_t i = 0; i < d->nprofiles; i++)
         if (probe(d, &d->profiles[i], true, errbuf, errlen) < 0 ||
@@ -353,7 +168,7 @@ int rc_dashboard_render_reference(rc_buf *out, const rc_dashboards *d, const rc_
     rc_tmpl_vars vars = {0};
     int rc = dash_make_vars(&vars, d, repo, c, t, lag, errbuf, errlen);
     if (rc == 0)
-        rc = render_reference(out, d, &vars, NULL, errbuf, errlen);
+        rc = dash_render_reference(out, d, &vars, NULL, errbuf, errlen);
     rc_tmpl_vars_free(&vars);
     return rc;
 }

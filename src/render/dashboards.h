@@ -98,7 +98,7 @@ int rc_dashboard_render(rc_buf *out, const rc_dashboards *d, const rc_repo *repo
 /* The same dashboard through the reference path: tmpl.h expands a copy of
  * the whole template tree, which rc_tmpl_emit_json writes. Byte-identical to
  * rc_dashboard_render_lag, but an order of magnitude slower; the latter
- * walks a compiled form of the template instead (see dashboards.c). Tests and
+ * walks a compiled form of the template instead (see dashboards_compiled.c). Tests and
  * rc_dashboards_load use this one to check the fast path. */
 int rc_dashboard_render_reference(rc_buf *out, const rc_dashboards *d, const rc_repo *repo,
                                   const rc_cluster_decl *c, const rc_topic_decl *t,

@@ -23,7 +23,8 @@ int rc_profiles_list(char ***names, size_t *n, const char *templates_dir,
     DIR *dh = opendir(templates_dir);
     if (!dh) {
         int e = errno;
-        snprintf(errbuf, errlen, "metric-source profiles: %s: %s", templates_dir, strerror(e));
+        rc_errorf(RC_ERR, errbuf, errlen, "metric-source profiles: %s: %s", templates_dir,
+                  strerror(e));
         return -1;
     }
     struct dirent *de;

@@ -23,7 +23,7 @@ static int mkdir_p(const char *path, char *errbuf, size_t errlen)
             continue;
         *s = '\0';
         if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-            snprintf(errbuf, errlen, "cannot create %s: %s", p, strerror(errno));
+            rc_errorf(RC_ERR, errbuf, errlen, "cannot create %s: %s", p, strerror(errno));
             free(p);
             return -1;
         }
@@ -31,7 +31,7 @@ static int mkdir_p(const char *path, char *errbuf, size_t errlen)
     }
     int rc = 0;
     if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-        snprintf(errbuf, errlen, "cannot create %s: %s", p, strerror(errno));
+        rc_errorf(RC_ERR, errbuf, errlen, "cannot create %s: %s", p, strerror(errno));
         rc = -1;
     }
     free(p);
@@ -60,7 +60,7 @@ static int write_all(int fd, const char *data, size_t len)
 static int open_subdir(int dirfd, const char *name, const char *shown, char *errbuf, size_t errlen)
 {
     if (mkdirat(dirfd, name, 0755) != 0 && errno != EEXIST) {
-        snprintf(errbuf, errlen, "cannot create %s: %s", shown, strerror(errno));
+        rc_errorf(RC_ERR, errbuf, errlen, "cannot create %s: %s", shown, strerror(errno));
         return -1;
     }
     int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -70,10 +70,10 @@ static int open_subdir(int dirfd, const char *name, const char *shown, char *err
     struct stat sb;
     if (err == ELOOP ||
         (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode)))
-        snprintf(errbuf, errlen,
-                 "%s is a symbolic link; render writes only inside the output directory", shown);
+        rc_errorf(RC_ERR, errbuf, errlen,
+                  "%s is a symbolic link; render writes only inside the output directory", shown);
     else
-        snprintf(errbuf, errlen, "cannot create %s: %s", shown, strerror(err));
+        rc_errorf(RC_ERR, errbuf, errlen, "cannot create %s: %s", shown, strerror(err));
     return -1;
 }
 
@@ -135,15 +135,15 @@ static int write_if_changed(rc_render_stats *st, int dirfd, const char *name, co
     }
     int rc = 0;
     if (fd < 0 || write_all(fd, data, len) != 0) {
-        snprintf(errbuf, errlen, "cannot write %s: %s", shown, strerror(errno));
+        rc_errorf(RC_ERR, errbuf, errlen, "cannot write %s: %s", shown, strerror(errno));
         rc = -1;
     }
     if (fd >= 0 && close(fd) != 0 && rc == 0) {
-        snprintf(errbuf, errlen, "cannot write %s: %s", shown, strerror(errno));
+        rc_errorf(RC_ERR, errbuf, errlen, "cannot write %s: %s", shown, strerror(errno));
         rc = -1;
     }
     if (rc == 0 && exists && renameat(dirfd, tmp, dirfd, name) != 0) {
-        snprintf(errbuf, errlen, "cannot write %s: %s", shown, strerror(errno));
+        rc_errorf(RC_ERR, errbuf, errlen, "cannot write %s: %s", shown, strerror(errno));
         rc = -1;
     }
     if (rc != 0 && fd >= 0)
@@ -182,7 +182,7 @@ static int remove_stale(rc_render_stats *st, const rc_cluster_decl *c, int dirfd
         if (!bsearch(topic, c->topics, c->ntopics, sizeof(*c->topics), topic_cmp)) {
             char *path = rc_xasprintf("%s/%s", dir, e->d_name);
             if (unlinkat(dirfd, e->d_name, 0) != 0) {
-                snprintf(errbuf, errlen, "cannot remove %s: %s", path, strerror(errno));
+                rc_errorf(RC_ERR, errbuf, errlen, "cannot remove %s: %s", path, strerror(errno));
                 rc = -1;
             } else {
                 st->removed++;
@@ -195,11 +195,80 @@ static int remove_stale(rc_render_stats *st, const rc_cluster_decl *c, int dirfd
     return rc;
 }
 
-/* One dashboard per topic, each written only when its bytes change. */
-static int write_dashboards(rc_render_stats *st, const rc_repo *repo, const rc_cluster_decl *c,
+/* Where one cluster's files go: paths for messages, descriptors to write by. */
+typedef struct cluster_dirs {
+    char *base;             /* <out>/<cluster> */
+    char *rules_path;       /* <base>/rules/topics.rules.yml */
+    char *rules_dir;        /* RC_ALERTS_RULES_FILE's directory part ("rules") */
+    const char *rules_name; /* its file part, inside RC_ALERTS_RULES_FILE */
+    bool rules_sub;         /* RC_ALERTS_RULES_FILE has a directory part */
+    char *rules_shown;      /* <base>/rules */
+    char *dash_dir;         /* <base>/dashboards */
+    int out_fd, base_fd, rules_fd, dash_fd;
+} cluster_dirs;
+
+static void dirs_init(cluster_dirs *d, const char *out_dir, const char *cluster)
+{
+    d->base = rc_xasprintf("%s/%s", out_dir, cluster);
+    d->rules_path = rc_xasprintf("%s/%s", d->base, RC_ALERTS_RULES_FILE);
+    d->rules_dir = rc_xstrdup(RC_ALERTS_RULES_FILE);
+    char *slash = strrchr(d->rules_dir, '/');
+    d->rules_name = RC_ALERTS_RULES_FILE + (slash ? slash - d->rules_dir + 1 : 0);
+    if (slash)
+        *slash = '\0';
+    d->rules_sub = slash != NULL;
+    d->rules_shown = slash ? rc_xasprintf("%s/%s", d->base, d->rules_dir) : rc_xstrdup(d->base);
+    d->dash_dir = rc_xasprintf("%s/dashboards", d->base);
+    d->out_fd = d->base_fd = d->rules_fd = d->dash_fd = -1;
+}
+
+static void dirs_free(cluster_dirs *d)
+{
+    if (d->dash_fd >= 0)
+        close(d->dash_fd);
+    if (d->rules_fd >= 0)
+        close(d->rules_fd);
+    if (d->base_fd >= 0)
+        close(d->base_fd);
+    if (d->out_fd >= 0)
+        close(d->out_fd);
+    free(d->base);
+    free(d->rules_path);
+    free(d->rules_dir);
+    free(d->rules_shown);
+    free(d->dash_dir);
+}
+
+/* The output directory itself is the caller's choice (it may be reached
+ * through links); everything render creates below it is opened relative
+ * to a descriptor, refusing links, so no write can leave it. */
+static int dirs_open(cluster_dirs *d, const char *out_dir, const char *cluster, char *errbuf,
+                     size_t errlen)
+{
+    if (mkdir_p(out_dir, errbuf, errlen) != 0)
+        return -1;
+    d->out_fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d->out_fd < 0) {
+        rc_errorf(RC_ERR, errbuf, errlen, "cannot open %s: %s", out_dir, strerror(errno));
+        return -1;
+    }
+    if ((d->base_fd = open_subdir(d->out_fd, cluster, d->base, errbuf, errlen)) < 0)
+        return -1;
+    d->rules_fd = d->rules_sub
+                      ? open_subdir(d->base_fd, d->rules_dir, d->rules_shown, errbuf, errlen)
+                      : dup(d->base_fd);
+    if (d->rules_fd < 0)
+        return -1;
+    if ((d->dash_fd = open_subdir(d->base_fd, "dashboards", d->dash_dir, errbuf, errlen)) < 0)
+        return -1;
+    return 0;
+}
+
+/* One dashboard per topic, then the removal of those of undeclared topics. */
+static int write_dashboards(rc_render_stats *st, const cluster_dirs *d, rc_buf *buf,
+                            const rc_repo *repo, const rc_cluster_decl *c,
                             const rc_alerts_profile *profile, const rc_dashboards *dashboards,
-                            int dash_fd, const char *dash_dir, rc_buf *buf, char *errbuf,
-                            size_t errlen)
+                            char *errbuf, size_t errlen)
 {
     for (size_t i = 0; i < c->ntopics; i++) {
         const rc_topic_decl *t = &c->topics[i];
@@ -211,101 +280,56 @@ static int write_dashboards(rc_render_stats *st, const rc_repo *repo, const rc_c
         if (rc_dashboard_render_lag(buf, dashboards, repo, c, t, &dl, errbuf, errlen) != 0)
             return -1;
         char *name = rc_xasprintf("%s.json", t->name);
-        char *path = rc_xasprintf("%s/%s", dash_dir, name);
-        int w = write_if_changed(st, dash_fd, name, path, buf->data, buf->len, errbuf, errlen);
+        char *path = rc_xasprintf("%s/%s", d->dash_dir, name);
+        int w = write_if_changed(st, d->dash_fd, name, path, buf->data, buf->len, errbuf, errlen);
         free(name);
         free(path);
         if (w != 0)
             return -1;
         st->topics++;
     }
-    return 0;
+    return remove_stale(st, c, d->dash_fd, d->dash_dir, errbuf, errlen);
 }
 
-static int write_provisioning(rc_render_stats *st, const rc_cluster_decl *c, const char *base,
-                              int base_fd, const char *dash_dir, rc_buf *buf, char *errbuf,
-                              size_t errlen)
+static int write_provisioning(rc_render_stats *st, const cluster_dirs *d, rc_buf *buf,
+                              const rc_cluster_decl *c, char *errbuf, size_t errlen)
 {
     /* Grafana reads the provider file from its own filesystem: an absolute
      * path works wherever the output directory is mounted at the same place. */
     char abs[PATH_MAX];
-    const char *prov_path = realpath(dash_dir, abs) ? abs : dash_dir;
+    const char *prov_path = realpath(d->dash_dir, abs) ? abs : d->dash_dir;
     buf->len = 0;
     if (rc_dashboards_provisioning(buf, c, prov_path, errbuf, errlen) != 0)
         return -1;
-    char *prov = rc_xasprintf("%s/grafana-provisioning.yaml", base);
-    int w = write_if_changed(st, base_fd, "grafana-provisioning.yaml", prov, buf->data, buf->len,
+    char *prov = rc_xasprintf("%s/grafana-provisioning.yaml", d->base);
+    int w = write_if_changed(st, d->base_fd, "grafana-provisioning.yaml", prov, buf->data, buf->len,
                              errbuf, errlen);
     free(prov);
-    if (w != 0)
-        return -1;
-    return 0;
+    return w != 0 ? -1 : 0;
 }
 
 int rc_render_cluster(rc_render_stats *st, const rc_repo *repo, const rc_cluster_decl *c,
                       const rc_alerts_profile *profile, const rc_dashboards *dashboards,
                       const char *out_dir, char *errbuf, size_t errlen)
 {
-    /* The output directory itself is the caller's choice (it may be reached
-     * through links); everything render creates below it is opened relative
-     * to a descriptor, refusing links, so no write can leave it. */
-    char *base = rc_xasprintf("%s/%s", out_dir, c->name);
-    char *rules_path = rc_xasprintf("%s/%s", base, RC_ALERTS_RULES_FILE);
-    char *rules_dir = rc_xstrdup(RC_ALERTS_RULES_FILE);
-    char *slash = strrchr(rules_dir, '/');
-    const char *rules_name = RC_ALERTS_RULES_FILE + (slash ? slash - rules_dir + 1 : 0);
-    if (slash)
-        *slash = '\0';
-    char *rules_shown = slash ? rc_xasprintf("%s/%s", base, rules_dir) : rc_xstrdup(base);
-    char *dash_dir = rc_xasprintf("%s/dashboards", base);
-    int out_fd = -1, base_fd = -1, rules_fd = -1, dash_fd = -1;
+    cluster_dirs d;
+    dirs_init(&d, out_dir, c->name);
     rc_buf buf = {0};
     int rc = -1;
-
-    if (mkdir_p(out_dir, errbuf, errlen) != 0)
+    if (dirs_open(&d, out_dir, c->name, errbuf, errlen) != 0)
         goto out;
-    out_fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (out_fd < 0) {
-        snprintf(errbuf, errlen, "cannot open %s: %s", out_dir, strerror(errno));
-        goto out;
-    }
-    if ((base_fd = open_subdir(out_fd, c->name, base, errbuf, errlen)) < 0)
-        goto out;
-    rules_fd = slash ? open_subdir(base_fd, rules_dir, rules_shown, errbuf, errlen) : dup(base_fd);
-    if (rules_fd < 0)
-        goto out;
-    if ((dash_fd = open_subdir(base_fd, "dashboards", dash_dir, errbuf, errlen)) < 0)
-        goto out;
-
     if (rc_alerts_render_profile(&buf, profile, repo, c, errbuf, errlen) != 0)
         goto out;
-    if (write_if_changed(st, rules_fd, rules_name, rules_path, buf.data ? buf.data : "", buf.len,
-                         errbuf, errlen) != 0)
+    if (write_if_changed(st, d.rules_fd, d.rules_name, d.rules_path, buf.data ? buf.data : "",
+                         buf.len, errbuf, errlen) != 0)
         goto out;
-
-    if (write_dashboards(st, repo, c, profile, dashboards, dash_fd, dash_dir, &buf, errbuf,
-                         errlen) != 0)
+    if (write_dashboards(st, &d, &buf, repo, c, profile, dashboards, errbuf, errlen) != 0)
         goto out;
-    if (remove_stale(st, c, dash_fd, dash_dir, errbuf, errlen) != 0)
-        goto out;
-
-    if (write_provisioning(st, c, base, base_fd, dash_dir, &buf, errbuf, errlen) != 0)
+    if (write_provisioning(st, &d, &buf, c, errbuf, errlen) != 0)
         goto out;
     rc = 0;
 out:
-    if (dash_fd >= 0)
-        close(dash_fd);
-    if (rules_fd >= 0)
-        close(rules_fd);
-    if (base_fd >= 0)
-        close(base_fd);
-    if (out_fd >= 0)
-        close(out_fd);
+    dirs_free(&d);
     rc_buf_free(&buf);
-    free(base);
-    free(rules_path);
-    free(rules_dir);
-    free(rules_shown);
-    free(dash_dir);
     return rc;
 }

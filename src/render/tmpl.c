@@ -1,23 +1,9 @@
-/* tmpl.c — parse templates into jansson trees, substitute placeholders, emit.
- *
- * Three independent parts: a libyaml event parser that builds a jansson tree
- * (here, with variables and JSON in and out), the placeholder expander (a deep
- * copy that rewrites strings: tmpl_expand.c), and the YAML emitter (libyaml's,
- * tmpl_emit.c; JSON goes out through jansson's dumper, here). Nothing
- * here knows about Prometheus or Grafana except the gotmpl and promql
- * escaping filters. */
-#include "tmpl.h"
+/* tmpl.c — template variables and the placeholder expander: a deep copy of
+ * a tree that rewrites its strings (and mapping keys) with tmpl_interp.c. */
+#include "tmpl_internal.h"
 
-#include "textout.h"
-
-#include <errno.h>
-#include <math.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 /* ---- variables ------------------------------------------------------------ */
 
@@ -41,280 +27,129 @@ void rc_tmpl_vars_free(rc_tmpl_vars *v)
     rc_kvlist_free(&v->strings);
     rc_kvlist_free(&v->raw);
 }
+/* ---- expansion ----------------------------------------------------------- */
 
-/* ---- YAML in ----------------------------------------------------------------- */
-
-static bool all_in(const char *s, const char *set)
+static json_t *expand_string_node(xctx *x, const json_t *t, const xpath *p)
 {
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!strchr(set, *s))
-            return false;
-    return true;
-}
-
-/* YAML 1.2 core schema float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
-static bool is_core_float(const char *s)
-{
-    if (*s == '-' || *s == '+')
-        s++;
-    size_t ip = 0, fp = 0;
-    while (rc_is_digit((unsigned char)*s))
-        s++, ip++;
-    if (*s == '.') {
-        s++;
-        while (rc_is_digit((unsigned char)*s))
-            s++, fp++;
-    }
-    if (ip == 0 && fp == 0)
-        return false;
-    if (*s == 'e' || *s == 'E') {
-        s++;
-        if (*s == '-' || *s == '+')
-            s++;
-        if (!rc_is_digit((unsigned char)*s))
-            return false;
-        while (rc_is_digit((unsigned char)*s))
-            s++;
-    }
-    return *s == '\0';
-}
-
-/* What a plain scalar means under the YAML 1.2 core schema. The text is the
- * NUL-terminated buffer libyaml hands out. `.inf`/`.nan` have no JSON form
- * and stay strings. */
-/* JSON has no infinities: a number too large for a double (1e999) stays the
- * text it was rather than failing later as a NULL value. */
-static json_t *finite_real_or_string(const char *s, size_t n)
-{
-    double d = strtod(s, NULL);
-    return isfinite(d) ? json_real(d) : json_stringn(s, n);
-}
-
-static json_t *resolve_plain(const char *s, size_t n)
-{
-    if (n == 0 || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL"))
-        return json_null();
-    if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
-        return json_true();
-    if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))
-        return json_false();
-    if (strlen(s) == n) {
-        const char *d = (*s == '-' || *s == '+') ? s + 1 : s;
-        int base = 0;
-        const char *digits = NULL;
-        if (all_in(d, "0123456789")) {
-            base = 10;
-            digits = s;
-        } else if (!strncmp(s, "0x", 2) && all_in(s + 2, "0123456789abcdefABCDEF")) {
-            base = 16;
-            digits = s + 2;
-        } else if (!strncmp(s, "0o", 2) && all_in(s + 2, "01234567")) {
-            base = 8;
-            digits = s + 2;
-        }
-        if (base) {
-            errno = 0;
-            long long v = strtoll(digits, NULL, base);
-            if (errno == 0)
-                return json_integer((json_int_t)v);
-            /* too large for an integer: keep the magnitude as a real */
-            if (base == 10)
-                return finite_real_or_string(s, n);
-            return json_stringn(s, n);
-        }
-        if (is_core_float(s))
-            return finite_real_or_string(s, n);
-    }
-    return json_stringn(s, n);
-}
-
-typedef struct yframe {
-    json_t *node; /* borrowed: owned by its parent (or by the root pointer) */
-    char *key;    /* mapping awaiting the value of this key; NULL otherwise */
-} yframe;
-
-typedef struct ybuild {
-    json_t *root;
-    yframe *stack;
-    size_t depth;
-    size_t cap;
-} ybuild;
-
-static void ybuild_push(ybuild *b, json_t *node)
-{
-    if (b->depth == b->cap) {
-        b->cap = b->cap ? b->cap * 2 : 16;
-        b->stack = rc_xrealloc(b->stack, b->cap * sizeof(*b->stack));
-    }
-    b->stack[b->depth].node = node;
-    b->stack[b->depth].key = NULL;
-    b->depth++;
-}
-
-/* Attach value (a new reference, consumed) to the open container. Returns a
- * static problem text on failure. */
-#define RC_TMPL_MAX_DEPTH 512
-#define RC_TMPL_MAX_DEPTH_TEXT "512"
-
-static const char *ybuild_attach(ybuild *b, json_t *value)
-{
-    if (!value)
-        return "value is not valid UTF-8";
-    if (b->depth == 0) {
-        b->root = value;
+    const char *s = json_string_value(t);
+    size_t n = json_string_length(t);
+    if (!memchr(s, '$', n))
+        return json_stringn_nocheck(s, n); /* already valid UTF-8: it came from a json string */
+    const char *raw;
+    if (!tmpl_expand_text(x, s, n, p, &raw))
         return NULL;
-    }
-    yframe *top = &b->stack[b->depth - 1];
-    if (json_is_array(top->node)) {
-        json_array_append_new(top->node, value);
-        return NULL;
-    }
-    const char *problem = NULL;
-    if (json_object_get(top->node, top->key)) {
-        problem = "duplicate key";
-        json_decref(value);
-    } else if (json_object_set_new(top->node, top->key, value) < 0) {
-        problem = "key is not valid UTF-8";
-    }
-    free(top->key);
-    top->key = NULL;
-    return problem;
-}
-
-static bool ybuild_in_key_position(const ybuild *b)
-{
-    return b->depth > 0 && json_is_object(b->stack[b->depth - 1].node) &&
-           !b->stack[b->depth - 1].key;
-}
-
-/* One loop over libyaml's events, kept whole on purpose: it is the state
- * machine of the tree being built (ybuild's stack), and every event kind is
- * one short case of it. */
-int rc_tmpl_parse_yaml(json_t **out, const char *text, size_t len, const char *file, char *errbuf,
-                       size_t errlen)
-{
-    *out = NULL;
-    yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) {
-        (void)rc_errorf(RC_ERR, errbuf, errlen, "%s: cannot initialise the YAML parser", file);
-        return -1;
-    }
-    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    ybuild b = {0};
-    int ndocs = 0;
-    int rc = -1;
-    bool done = false;
-    while (!done) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(&p, &ev)) {
-            (void)rc_errorf(RC_ERR, errbuf, errlen, "%s:%zu:%zu: %s%s%s", file,
-                            p.problem_mark.line + 1, p.problem_mark.column + 1,
-                            p.problem ? p.problem : "syntax error", p.context ? " " : "",
-                            p.context ? p.context : "");
-            goto out;
+    if (raw) {
+        json_t *v = json_loads(raw, JSON_DECODE_ANY, NULL);
+        if (!v || !(json_is_number(v) || json_is_boolean(v))) {
+            json_decref(v);
+            tmpl_xfail(x, p, "raw variable %s is not a JSON number or boolean: \"%s\"", s, raw);
+            return NULL;
         }
-        size_t line = ev.start_mark.line + 1, col = ev.start_mark.column + 1;
-        const char *problem = NULL;
-        switch (ev.type) {
-        case YAML_STREAM_END_EVENT:
-            done = true;
-            break;
-        case YAML_DOCUMENT_START_EVENT:
-            if (++ndocs > 1)
-                problem = "a template holds one YAML document";
-            break;
-        case YAML_ALIAS_EVENT:
-            problem = "aliases are not supported in templates";
-            break;
-        case YAML_SCALAR_EVENT: {
-            const char *v = (const char *)ev.data.scalar.value;
-            size_t n = ev.data.scalar.length;
-            if (ybuild_in_key_position(&b)) {
-                if (strlen(v) != n) {
-                    problem = "a key must not contain NUL characters";
-                    break;
+        return v;
+    }
+    json_t *v = json_stringn(x->out.data ? x->out.data : "", x->out.len);
+    if (!v)
+        tmpl_xfail(x, p, "substituted value is not valid UTF-8");
+    return v;
+}
+
+static json_t *expand_node(xctx *x, const json_t *t, const xpath *up, const char *key, size_t index)
+{
+    xpath here = {up, key, index};
+    /* the root (no key, no index) has no path of its own */
+    const xpath *p = (key || up || index != (size_t)-1) ? &here : NULL;
+    switch (json_typeof(t)) {
+    case JSON_OBJECT: {
+        json_t *o = json_object();
+        const char *k;
+        json_t *v;
+        /* Template keys are unique; only a substituted key can collide. */
+        bool dynamic_keys = false;
+        json_object_foreach((json_t *)t, k, v) if (strchr(k, '$')) dynamic_keys = true;
+        json_object_foreach((json_t *)t, k, v)
+        {
+            const char *nk = k;
+            char *owned = NULL;
+            if (strchr(k, '$')) {
+                if (!tmpl_expand_text(x, k, strlen(k), p, NULL))
+                    goto fail_obj;
+                owned = rc_xstrndup(x->out.data ? x->out.data : "", x->out.len);
+                nk = owned;
+                if (strlen(nk) != x->out.len) {
+                    tmpl_xfail(x, p, "a key must not contain NUL characters");
+                    free(owned);
+                    goto fail_obj;
                 }
-                b.stack[b.depth - 1].key = rc_xstrndup(v, n);
-                break;
             }
-            const char *tag = (const char *)ev.data.scalar.tag;
-            bool as_string = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-                             (tag && (!strcmp(tag, "!") || !strcmp(tag, YAML_STR_TAG)));
-            problem = ybuild_attach(&b, as_string ? json_stringn(v, n) : resolve_plain(v, n));
-            break;
-        }
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT: {
-            if (ybuild_in_key_position(&b)) {
-                problem = "only scalar mapping keys are supported";
-                break;
+            if (dynamic_keys && json_object_get(o, nk)) {
+                tmpl_xfail(x, p, "substitution makes key \"%s\" a duplicate", nk);
+                free(owned);
+                goto fail_obj;
             }
-            /* the emitter and jansson recurse per level: bound the depth so a
-             * hostile template cannot exhaust the stack (found by fuzz_tmpl) */
-            if (b.depth >= RC_TMPL_MAX_DEPTH) {
-                problem = "nesting deeper than " RC_TMPL_MAX_DEPTH_TEXT " levels";
-                break;
+            json_t *c = expand_node(x, v, p, k, 0);
+            if (!c || json_object_set_new(o, nk, c) < 0) {
+                if (c)
+                    tmpl_xfail(x, p, "key is not valid UTF-8");
+                free(owned);
+                goto fail_obj;
             }
-            json_t *c = ev.type == YAML_SEQUENCE_START_EVENT ? json_array() : json_object();
-            /* attach first: the parent owns it, the stack borrows it */
-            problem = ybuild_attach(&b, c);
-            if (!problem)
-                ybuild_push(&b, c);
-            break;
+            free(owned);
         }
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            b.depth--;
-            break;
-        default:
-            break;
-        }
-        yaml_event_delete(&ev);
-        if (problem) {
-            (void)rc_errorf(RC_ERR, errbuf, errlen, "%s:%zu:%zu: %s", file, line, col, problem);
-            goto out;
-        }
+        return o;
+    fail_obj:
+        json_decref(o);
+        return NULL;
     }
-    *out = b.root ? b.root : json_null();
-    b.root = NULL;
-    rc = 0;
-out:
-    for (size_t i = 0; i < b.depth; i++)
-        free(b.stack[i].key);
-    free(b.stack);
-    json_decref(b.root);
-    yaml_parser_delete(&p);
+    case JSON_ARRAY: {
+        json_t *a = json_array();
+        size_t i;
+        json_t *v;
+        json_array_foreach(t, i, v)
+        {
+            json_t *c = expand_node(x, v, p, NULL, i);
+            if (!c) {
+                json_decref(a);
+                return NULL;
+            }
+            json_array_append_new(a, c);
+        }
+        return a;
+    }
+    case JSON_STRING:
+        return expand_string_node(x, t, p);
+    default:
+        return json_copy((json_t *)t);
+    }
+}
+
+static void xctx_free(xctx *x)
+{
+    rc_buf_free(&x->out);
+    rc_buf_free(&x->t1);
+    rc_buf_free(&x->t2);
+}
+
+int rc_tmpl_expand(json_t **out, const json_t *tmpl, const rc_tmpl_vars *vars, char *errbuf,
+                   size_t errlen)
+{
+    xctx x = {.vars = vars, .errbuf = errbuf, .errlen = errlen};
+    json_t *r = expand_node(&x, tmpl, NULL, NULL, (size_t)-1);
+    xctx_free(&x);
+    if (!r)
+        return RC_ERR;
+    *out = r;
+    return 0;
+}
+
+int rc_tmpl_expand_string(char **out, const char *s, const rc_tmpl_vars *vars, char *errbuf,
+                          size_t errlen)
+{
+    xctx x = {.vars = vars, .errbuf = errbuf, .errlen = errlen};
+    int rc = RC_ERR;
+    if (tmpl_expand_text(&x, s, strlen(s), NULL, NULL)) {
+        *out = rc_xstrndup(x.out.data ? x.out.data : "", x.out.len);
+        rc = 0;
+    }
+    xctx_free(&x);
     return rc;
-}
-
-int rc_tmpl_parse_json(json_t **out, const char *text, size_t len, const char *file, char *errbuf,
-                       size_t errlen)
-{
-    json_error_t e;
-    *out = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
-    if (!*out) {
-        (void)rc_errorf(RC_ERR, errbuf, errlen, "%s:%d:%d: %s", file, e.line, e.column, e.text);
-        return -1;
-    }
-    return 0;
-}
-
-/* ---- JSON out -------------------------------------------------------------- */
-
-static int j_write(const char *buffer, size_t size, void *data)
-{
-    rc_buf_append(data, buffer, size);
-    return 0;
-}
-
-int rc_tmpl_emit_json(rc_buf *out, const json_t *tree)
-{
-    if (json_dump_callback(tree, j_write, out,
-                           JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
-                               JSON_REAL_PRECISION(15)) < 0)
-        return -1;
-    rc_buf_append(out, "\n", 1);
-    return 0;
 }

@@ -72,13 +72,17 @@ int rc_tmpl_parse_yaml(json_t **out, const char *text, size_t len, const char *f
 int rc_tmpl_parse_json(json_t **out, const char *text, size_t len, const char *file, char *errbuf,
                        size_t errlen);
 
-/* Deep copy of tmpl with every placeholder substituted. Returns NULL and a
- * message ("unknown placeholder ${foo} at rules[0].expr") on error. */
-json_t *rc_tmpl_expand(const json_t *tmpl, const rc_tmpl_vars *vars, char *errbuf, size_t errlen);
+/* *out = a deep copy of tmpl with every placeholder substituted (a new
+ * reference). Returns 0, or RC_ERR with a message ("unknown placeholder
+ * ${foo} at rules[0].expr") and *out untouched. */
+int rc_tmpl_expand(json_t **out, const json_t *tmpl, const rc_tmpl_vars *vars, char *errbuf,
+                   size_t errlen);
 
-/* Substitute placeholders in one string (same rules, always a string result).
- * Heap string, or NULL with a message. */
-char *rc_tmpl_expand_string(const char *s, const rc_tmpl_vars *vars, char *errbuf, size_t errlen);
+/* Substitute placeholders in one string (same rules, always a string result):
+ * *out = a heap string. Returns 0, or RC_ERR with a message and *out
+ * untouched. */
+int rc_tmpl_expand_string(char **out, const char *s, const rc_tmpl_vars *vars, char *errbuf,
+                          size_t errlen);
 
 /* Emit as YAML (block style, keys in tree order, strings quoted whenever a
  * plain scalar would read back as something else). Deterministic. */

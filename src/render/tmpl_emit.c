@@ -1,14 +1,11 @@
-/* tmpl_emit.c — YAML out through libyaml's emitter, with plain scalars only
- * where they read back as the same string, and the streamed YAML list. */
+/* tmpl_emit.c — trees out: libyaml's emitter for YAML (quoting every string
+ * a YAML 1.1 or 1.2 reader could take for another type), whole or one list
+ * item at a time, and jansson's dumper for JSON. */
 #include "tmpl.h"
 
-#include "textout.h"
-
-#include <errno.h>
-#include <math.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -249,4 +246,22 @@ bool rc_tmpl_yaml_strip_end(rc_buf *b)
         return true;
     }
     return false;
+}
+
+/* ---- JSON out -------------------------------------------------------------- */
+
+static int j_write(const char *buffer, size_t size, void *data)
+{
+    rc_buf_append(data, buffer, size);
+    return 0;
+}
+
+int rc_tmpl_emit_json(rc_buf *out, const json_t *tree)
+{
+    if (json_dump_callback(tree, j_write, out,
+                           JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
+                               JSON_REAL_PRECISION(15)) < 0)
+        return -1;
+    rc_buf_append(out, "\n", 1);
+    return 0;
 }

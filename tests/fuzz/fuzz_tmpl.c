@@ -59,11 +59,13 @@ static void roundtrip(const json_t *t)
 static void expand_and_check(const json_t *t, const rc_tmpl_vars *vars)
 {
     char err[512];
-    json_t *x = rc_tmpl_expand(t, vars, err, sizeof(err));
-    if (x) {
+    json_t *x = NULL;
+    if (rc_tmpl_expand(&x, t, vars, err, sizeof(err)) == 0) {
+        CHECK(x != NULL);
         roundtrip(x);
         json_decref(x);
     } else {
+        CHECK(x == NULL);
         CHECK(memchr(err, '\0', sizeof(err)) != NULL);
     }
 }
@@ -106,7 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(t == NULL);
     }
 
-    char *s = rc_tmpl_expand_string(str, &vars, err, sizeof(err));
+    char *s = NULL;
+    CHECK((rc_tmpl_expand_string(&s, str, &vars, err, sizeof(err)) == 0) == (s != NULL));
     free(s);
 
     CHECK(rc_tmpl_parse_yaml(&t, fixed_tmpl, sizeof(fixed_tmpl) - 1, "fixed.yaml", err,

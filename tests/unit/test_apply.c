@@ -48,14 +48,15 @@ static rc_topic_result *results_for(const char *const *names, size_t n, const ch
     return r;
 }
 
-static int f_create(rc_kadmin *ka, const rc_new_topic *t, size_t n, bool vo, rc_topic_result **res)
+static int f_create(rc_kadmin *ka, const rc_new_topic *t, size_t n, bool vo, rc_topic_result **res,
+                    char *errbuf, size_t errlen)
 {
     fake *f = (fake *)ka;
     f->create_calls++;
     f->created_n += n;
     f->last_validate_only = vo;
     if (f->fail_call_create) {
-        snprintf(ka->errmsg, sizeof(ka->errmsg), "timed out");
+        snprintf(errbuf, errlen, "timed out");
         *res = NULL;
         return RC_KADMIN_ETIMEOUT;
     }
@@ -68,8 +69,10 @@ static int f_create(rc_kadmin *ka, const rc_new_topic *t, size_t n, bool vo, rc_
 }
 
 static int f_parts(rc_kadmin *ka, const rc_new_partitions *p, size_t n, bool vo,
-                   rc_topic_result **res)
+                   rc_topic_result **res, char *errbuf, size_t errlen)
 {
+    (void)errbuf;
+    (void)errlen;
     fake *f = (fake *)ka;
     f->part_calls++;
     f->parts_n += n;
@@ -83,8 +86,10 @@ static int f_parts(rc_kadmin *ka, const rc_new_partitions *p, size_t n, bool vo,
 }
 
 static int f_cfgs(rc_kadmin *ka, const rc_topic_configs *c, size_t n, bool vo,
-                  rc_topic_result **res)
+                  rc_topic_result **res, char *errbuf, size_t errlen)
 {
+    (void)errbuf;
+    (void)errlen;
     fake *f = (fake *)ka;
     f->cfg_calls++;
     f->cfg_n += n;
@@ -102,8 +107,11 @@ static int f_cfgs(rc_kadmin *ka, const rc_topic_configs *c, size_t n, bool vo,
     return 0;
 }
 
-static int f_delete(rc_kadmin *ka, const char *const *t, size_t n, rc_topic_result **res)
+static int f_delete(rc_kadmin *ka, const char *const *t, size_t n, rc_topic_result **res,
+                    char *errbuf, size_t errlen)
 {
+    (void)errbuf;
+    (void)errlen;
     fake *f = (fake *)ka;
     f->delete_calls++;
     f->deleted_n += n;
@@ -111,8 +119,11 @@ static int f_delete(rc_kadmin *ka, const char *const *t, size_t n, rc_topic_resu
     return 0;
 }
 
-static int f_wait(rc_kadmin *ka, const rc_new_partitions *t, size_t n, int timeout_ms)
+static int f_wait(rc_kadmin *ka, const rc_new_partitions *t, size_t n, int timeout_ms, char *errbuf,
+                  size_t errlen)
 {
+    (void)errbuf;
+    (void)errlen;
     (void)timeout_ms;
     fake *f = (fake *)ka;
     f->wait_calls++;
@@ -123,8 +134,10 @@ static int f_wait(rc_kadmin *ka, const rc_new_partitions *t, size_t n, int timeo
 }
 
 /* The cluster after another writer created exists_topic (no overrides). */
-static int f_describe_cluster(rc_kadmin *ka, rc_cluster_obs *obs)
+static int f_describe_cluster(rc_kadmin *ka, rc_cluster_obs *obs, char *errbuf, size_t errlen)
 {
+    (void)errbuf;
+    (void)errlen;
     fake *f = (fake *)ka;
     f->describe_calls++;
     memset(obs, 0, sizeof(*obs));
@@ -137,8 +150,11 @@ static int f_describe_cluster(rc_kadmin *ka, rc_cluster_obs *obs)
     return 0;
 }
 
-static int f_describe_configs(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *t, size_t n)
+static int f_describe_configs(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *t, size_t n,
+                              char *errbuf, size_t errlen)
 {
+    (void)errbuf;
+    (void)errlen;
     (void)ka;
     (void)t;
     (void)n;
@@ -183,7 +199,7 @@ static void test_batches_each_kind_in_one_call(void **state)
     rc_cluster_plan p;
     build_plan(&p);
     rc_apply_outcome outcome[8] = {0};
-    int rc = rc_apply_execute(&f.base, &p, outcome, NULL);
+    int rc = rc_apply_execute(&f.base, &p, outcome, NULL, NULL, 0);
     assert_int_equal(rc, 0);
     assert_int_equal(f.create_calls, 1);
     assert_int_equal(f.created_n, 3);
@@ -222,7 +238,7 @@ static void test_per_topic_failure_does_not_stop_others(void **state)
     rc_cluster_plan p;
     build_plan(&p);
     rc_apply_outcome outcome[8] = {0};
-    int rc = rc_apply_execute(&f.base, &p, outcome, NULL);
+    int rc = rc_apply_execute(&f.base, &p, outcome, NULL, NULL, 0);
     assert_int_equal(rc, 1);
     assert_non_null(p.topics[1].broker_error);
     assert_string_equal(p.topics[1].broker_error, "Topic replication factor must be 1 or less");
@@ -268,7 +284,7 @@ static void test_already_exists_gets_what_it_still_needs(void **state)
     decl_for(&d, &p);
     rc_apply_outcome outcome[8] = {0};
     rc_apply_options opt = {.decl = &d.cluster};
-    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, &opt), 0);
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, &opt, NULL, 0), 0);
     const rc_topic_plan *tp = &p.topics[0];
     assert_null(tp->broker_error);
     assert_true(tp->other_writer);
@@ -301,7 +317,7 @@ static void test_already_exists_with_more_partitions_refused(void **state)
     decl_for(&d, &p);
     rc_apply_outcome outcome[8] = {0};
     rc_apply_options opt = {.decl = &d.cluster};
-    rc_apply_execute(&f.base, &p, outcome, &opt);
+    rc_apply_execute(&f.base, &p, outcome, &opt, NULL, 0);
     assert_int_equal(p.topics[0].action, RC_ACT_REFUSE);
     assert_true(p.topics[0].other_writer);
     assert_true(p.topics[0].nrefusals > 0);
@@ -325,7 +341,7 @@ static void test_already_exists_without_decl_reported(void **state)
     rc_cluster_plan p;
     build_plan(&p);
     rc_apply_outcome outcome[8] = {0};
-    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL), 1);
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL, NULL, 0), 1);
     assert_non_null(p.topics[0].broker_error);
     assert_non_null(strstr(p.topics[0].broker_error, "run plan again"));
     assert_int_equal(f.waited_n, 4);
@@ -343,9 +359,10 @@ static void test_whole_call_failure_stops_and_reports(void **state)
     rc_cluster_plan p;
     build_plan(&p);
     rc_apply_outcome outcome[8] = {0};
-    int rc = rc_apply_execute(&f.base, &p, outcome, NULL);
+    char err[RC_ERRBUF_LEN] = "";
+    int rc = rc_apply_execute(&f.base, &p, outcome, NULL, err, sizeof(err));
     assert_int_equal(rc, RC_KADMIN_ETIMEOUT);
-    assert_string_equal(rc_kadmin_errmsg(&f.base), "timed out");
+    assert_string_equal(err, "timed out");
     assert_int_equal(f.part_calls, 0);
     /* the creations were in the failed call: unknown; later stages never sent */
     assert_int_equal(outcome[0], RC_APPLY_UNKNOWN);
@@ -373,10 +390,11 @@ static void test_whole_call_failure_read_back(void **state)
     p.topics[1].decl = &b;
     rc_apply_outcome outcome[8] = {0};
     rc_apply_options opt = {.decl = &d.cluster};
-    int rc = rc_apply_execute(&f.base, &p, outcome, &opt);
+    char err[RC_ERRBUF_LEN] = "";
+    int rc = rc_apply_execute(&f.base, &p, outcome, &opt, err, sizeof(err));
     assert_int_equal(rc, RC_KADMIN_ETIMEOUT);
     /* the failure's own message survives the reading back */
-    assert_string_equal(rc_kadmin_errmsg(&f.base), "timed out");
+    assert_string_equal(err, "timed out");
     assert_int_equal(f.describe_calls, 1);
     assert_int_equal(outcome[0], RC_APPLY_DONE);
     assert_null(p.topics[0].broker_error);
@@ -395,7 +413,7 @@ static void test_validate_only_sends_no_delete_and_no_wait(void **state)
     fake f = {.base.ops = &fake_ops};
     rc_cluster_plan p;
     build_plan(&p);
-    int rc = rc_apply_validate(&f.base, &p);
+    int rc = rc_apply_validate(&f.base, &p, NULL, 0);
     assert_int_equal(rc, 0);
     assert_true(f.last_validate_only);
     assert_int_equal(f.create_calls, 1);
@@ -415,9 +433,31 @@ static void test_empty_plan_makes_no_calls(void **state)
     p.cluster = rc_xstrdup("empty");
     t_plan_add_topic(&p, "same", RC_ACT_UNCHANGED, 1, 1, 1);
     rc_apply_outcome outcome[1] = {0};
-    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL), 0);
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL, NULL, 0), 0);
     assert_int_equal(f.create_calls + f.part_calls + f.cfg_calls + f.delete_calls + f.wait_calls,
                      0);
+    rc_cluster_plan_free(&p);
+}
+
+/* error.h: on success the caller's errbuf is not touched, a topic the
+ * broker rejected (a per-topic result) included. */
+static void test_success_leaves_errbuf_alone(void **state)
+{
+    (void)state;
+    fake f = {.base.ops = &fake_ops, .fail_topic = "b.create"};
+    rc_cluster_plan p;
+    build_plan(&p);
+    rc_apply_outcome outcome[8] = {0};
+    char err[RC_ERRBUF_LEN] = "untouched";
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL, err, sizeof(err)), 1);
+    assert_string_equal(err, "untouched");
+    rc_cluster_plan_free(&p);
+    build_plan(&p);
+    assert_int_equal(rc_apply_validate(&f.base, &p, err, sizeof(err)), 1);
+    assert_string_equal(err, "untouched");
+    rc_buf_free(&f.seen_set);
+    rc_buf_free(&f.seen_resets);
+    rc_buf_free(&f.seen_waits);
     rc_cluster_plan_free(&p);
 }
 
@@ -433,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_whole_call_failure_stops_and_reports),
         cmocka_unit_test(test_validate_only_sends_no_delete_and_no_wait),
         cmocka_unit_test(test_empty_plan_makes_no_calls),
+        cmocka_unit_test(test_success_leaves_errbuf_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,8 +37,10 @@ typedef struct fake {
 
 static fake F;
 
-static int f_describe_cluster(rc_kadmin *ka, rc_cluster_obs *obs)
+static int f_describe_cluster(rc_kadmin *ka, rc_cluster_obs *obs, char *errbuf, size_t errlen)
 {
+    (void)errbuf;
+    (void)errlen;
     (void)ka;
     memset(obs, 0, sizeof(*obs));
     obs->broker_count = 1;
@@ -55,8 +57,11 @@ static int f_describe_cluster(rc_kadmin *ka, rc_cluster_obs *obs)
     return 0;
 }
 
-static int f_describe_configs(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *t, size_t n)
+static int f_describe_configs(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *t, size_t n,
+                              char *errbuf, size_t errlen)
 {
+    (void)errbuf;
+    (void)errlen;
     (void)ka;
     (void)t;
     (void)n;
@@ -66,8 +71,11 @@ static int f_describe_configs(rc_kadmin *ka, rc_cluster_obs *obs, const char *co
     return 0;
 }
 
-static int f_describe_named(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *t, size_t n)
+static int f_describe_named(rc_kadmin *ka, rc_cluster_obs *obs, const char *const *t, size_t n,
+                            char *errbuf, size_t errlen)
 {
+    (void)errbuf;
+    (void)errlen;
     (void)ka;
     for (size_t i = 0; F.hidden && i < n; i++) {
         if (strcmp(t[i], F.hidden) != 0)
@@ -95,13 +103,13 @@ static rc_topic_result *answer(const char *const *names, size_t n, stage_mode mo
     return r;
 }
 
-static int stage(rc_kadmin *ka, const char **names, size_t n, stage_mode mode, bool vo, int *count,
-                 rc_topic_result **res)
+static int stage(const char **names, size_t n, stage_mode mode, bool vo, int *count,
+                 rc_topic_result **res, char *errbuf, size_t errlen)
 {
     if (!vo)
         *count += (int)n;
     if (mode == STAGE_CALL_FAILS && !vo) {
-        snprintf(ka->errmsg, sizeof(ka->errmsg), "CreateTopics timed out after 30000 ms");
+        snprintf(errbuf, errlen, "CreateTopics timed out after 30000 ms");
         *res = NULL;
         free(names);
         return RC_KADMIN_ETIMEOUT;
@@ -111,43 +119,52 @@ static int stage(rc_kadmin *ka, const char **names, size_t n, stage_mode mode, b
     return 0;
 }
 
-static int f_create(rc_kadmin *ka, const rc_new_topic *t, size_t n, bool vo, rc_topic_result **res)
+static int f_create(rc_kadmin *ka, const rc_new_topic *t, size_t n, bool vo, rc_topic_result **res,
+                    char *errbuf, size_t errlen)
 {
+    (void)ka;
     const char **names = rc_xcalloc(n + 1, sizeof(*names));
     for (size_t i = 0; i < n; i++)
         names[i] = t[i].name;
-    return stage(ka, names, n, F.create_mode, vo, &F.creates, res);
+    return stage(names, n, F.create_mode, vo, &F.creates, res, errbuf, errlen);
 }
 
 static int f_parts(rc_kadmin *ka, const rc_new_partitions *p, size_t n, bool vo,
-                   rc_topic_result **res)
+                   rc_topic_result **res, char *errbuf, size_t errlen)
 {
+    (void)ka;
     const char **names = rc_xcalloc(n + 1, sizeof(*names));
     for (size_t i = 0; i < n; i++)
         names[i] = p[i].name;
     int ignored = 0;
-    return stage(ka, names, n, STAGE_OK, vo, &ignored, res);
+    return stage(names, n, STAGE_OK, vo, &ignored, res, errbuf, errlen);
 }
 
 static int f_alter(rc_kadmin *ka, const rc_topic_configs *c, size_t n, bool vo,
-                   rc_topic_result **res)
+                   rc_topic_result **res, char *errbuf, size_t errlen)
 {
+    (void)ka;
     const char **names = rc_xcalloc(n + 1, sizeof(*names));
     for (size_t i = 0; i < n; i++)
         names[i] = c[i].name;
-    return stage(ka, names, n, F.alter_mode, vo, &F.alters, res);
+    return stage(names, n, F.alter_mode, vo, &F.alters, res, errbuf, errlen);
 }
 
-static int f_delete(rc_kadmin *ka, const char *const *t, size_t n, rc_topic_result **res)
+static int f_delete(rc_kadmin *ka, const char *const *t, size_t n, rc_topic_result **res,
+                    char *errbuf, size_t errlen)
 {
+    (void)ka;
     const char **names = rc_xcalloc(n + 1, sizeof(*names));
     for (size_t i = 0; i < n; i++)
         names[i] = t[i];
-    return stage(ka, names, n, STAGE_OK, false, &F.deletes, res);
+    return stage(names, n, STAGE_OK, false, &F.deletes, res, errbuf, errlen);
 }
 
-static int f_wait(rc_kadmin *ka, const rc_new_partitions *t, size_t n, int timeout_ms)
+static int f_wait(rc_kadmin *ka, const rc_new_partitions *t, size_t n, int timeout_ms, char *errbuf,
+                  size_t errlen)
 {
+    (void)errbuf;
+    (void)errlen;
     (void)ka;
     (void)t;
     (void)n;

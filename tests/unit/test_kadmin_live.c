@@ -26,6 +26,9 @@
 
 #define NTOPICS 4 /* [0..2] created together, [3] created next to existing ones */
 
+/* The message of the last failed admin call (every call writes here). */
+static char kerr[RC_ERRBUF_LEN];
+
 static struct {
     rc_kadmin *ka;
     char prefix[96];
@@ -86,7 +89,7 @@ static int group_teardown(void **state)
     (void)state;
     if (live.ka) {
         rc_topic_result *res = NULL;
-        if (live.ka->ops->delete_topics(live.ka, live.ptrs, NTOPICS, &res) == 0)
+        if (live.ka->ops->delete_topics(live.ka, live.ptrs, NTOPICS, &res, kerr, sizeof(kerr)) == 0)
             rc_topic_results_free(res, NTOPICS);
         live.ka->ops->destroy(live.ka);
         live.ka = NULL;
@@ -101,17 +104,17 @@ static int group_teardown(void **state)
 static void describe(rc_cluster_obs *obs)
 {
     rc_kadmin *ka = live.ka;
-    int rc = ka->ops->describe_cluster(ka, obs);
+    int rc = ka->ops->describe_cluster(ka, obs, kerr, sizeof(kerr));
     if (rc != 0)
-        fail_msg("describe_cluster: %d %s", rc, rc_kadmin_errmsg(ka));
+        fail_msg("describe_cluster: %d %s", rc, kerr);
 }
 
 static void describe_with_configs(rc_cluster_obs *obs, const char *const *topics, size_t n)
 {
     describe(obs);
-    int rc = live.ka->ops->describe_configs(live.ka, obs, topics, n);
+    int rc = live.ka->ops->describe_configs(live.ka, obs, topics, n, kerr, sizeof(kerr));
     if (rc != 0)
-        fail_msg("describe_configs: %d %s", rc, rc_kadmin_errmsg(live.ka));
+        fail_msg("describe_configs: %d %s", rc, kerr);
 }
 
 static const rc_config_obs *find_config(const rc_topic_obs *t, const char *key)
@@ -200,9 +203,9 @@ static void test_unreachable(void **state)
 
     long long t0 = now_ms();
     rc_cluster_obs obs;
-    int rc = ka->ops->describe_cluster(ka, &obs);
+    int rc = ka->ops->describe_cluster(ka, &obs, kerr, sizeof(kerr));
     long long took = now_ms() - t0;
-    const char *msg = rc_kadmin_errmsg(ka);
+    const char *msg = kerr;
     print_message("unreachable: rc=%d after %lld ms: %s\n", rc, took, msg);
     assert_true(rc == RC_KADMIN_ECONNECT || rc == RC_KADMIN_ETIMEOUT);
     assert_non_null(strstr(msg, "nowhere"));
@@ -215,10 +218,10 @@ static void test_unreachable(void **state)
     rc_new_topic nt = {"rc-never", 1, 1, NULL};
     rc_topic_result sentinel = {0};
     rc_topic_result *res = &sentinel; /* must be reset to NULL */
-    rc = ka->ops->create_topics(ka, &nt, 1, true, &res);
+    rc = ka->ops->create_topics(ka, &nt, 1, true, &res, kerr, sizeof(kerr));
     assert_true(rc == RC_KADMIN_ECONNECT || rc == RC_KADMIN_ETIMEOUT);
     assert_null(res);
-    assert_non_null(strstr(rc_kadmin_errmsg(ka), "refused"));
+    assert_non_null(strstr(kerr, "refused"));
     ka->ops->destroy(ka);
 }
 
@@ -259,7 +262,7 @@ static void test_create_validate_only(void **state)
     rc_new_topic nt[3];
     make_new_topics(nt, 0, 3);
     rc_topic_result *res = NULL;
-    int rc = ka->ops->create_topics(ka, nt, 3, true, &res);
+    int rc = ka->ops->create_topics(ka, nt, 3, true, &res, kerr, sizeof(kerr));
     assert_int_equal(rc, 0);
     assert_all_ok(res, 3);
     for (size_t i = 0; i < 3; i++)
@@ -274,7 +277,7 @@ static void test_create_validate_only(void **state)
 
     /* The broker's own validation comes back per topic. */
     rc_new_topic bad[2] = {{live.names[0], 2, 1, NULL}, {live.names[1], 2, 99, NULL}};
-    rc = ka->ops->create_topics(ka, bad, 2, true, &res);
+    rc = ka->ops->create_topics(ka, bad, 2, true, &res, kerr, sizeof(kerr));
     assert_int_equal(rc, 0);
     assert_null(res[0].error);
     assert_non_null(res[1].error);
@@ -290,16 +293,16 @@ static void test_create(void **state)
     rc_new_topic nt[3];
     make_new_topics(nt, 0, 3);
     rc_topic_result *res = NULL;
-    assert_int_equal(ka->ops->create_topics(ka, nt, 3, false, &res), 0);
+    assert_int_equal(ka->ops->create_topics(ka, nt, 3, false, &res, kerr, sizeof(kerr)), 0);
     assert_all_ok(res, 3);
     rc_topic_results_free(res, 3);
 
     rc_new_partitions w[3];
     for (size_t i = 0; i < 3; i++)
         w[i] = (rc_new_partitions){live.names[i], 2};
-    int rc = ka->ops->wait_topics(ka, w, 3, 30000);
+    int rc = ka->ops->wait_topics(ka, w, 3, 30000, kerr, sizeof(kerr));
     if (rc)
-        fail_msg("wait_topics: %s", rc_kadmin_errmsg(ka));
+        fail_msg("wait_topics: %s", kerr);
 
     rc_cluster_obs obs;
     describe_with_configs(&obs, live.ptrs, 3);
@@ -340,7 +343,7 @@ static void test_create(void **state)
     /* Describing again (and unknown names) keeps the key set unique. */
     size_t nkeys = obs.nconfig_keys;
     const char *again[2] = {live.names[0], "rc-no-such-topic-here"};
-    assert_int_equal(ka->ops->describe_configs(ka, &obs, again, 2), 0);
+    assert_int_equal(ka->ops->describe_configs(ka, &obs, again, 2, kerr, sizeof(kerr)), 0);
     assert_int_equal(obs.nconfig_keys, nkeys);
     rc_cluster_obs_free(&obs);
 }
@@ -351,12 +354,12 @@ static void test_create_existing(void **state)
     rc_kadmin *ka = require_live();
     rc_new_topic nt[2] = {{live.names[0], 2, 1, &live.config}, {live.names[3], 1, 1, NULL}};
     rc_topic_result *res = NULL;
-    assert_int_equal(ka->ops->create_topics(ka, nt, 2, true, &res), 0);
+    assert_int_equal(ka->ops->create_topics(ka, nt, 2, true, &res, kerr, sizeof(kerr)), 0);
     assert_int_equal(res[0].error_code, RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
     assert_null(res[1].error);
     rc_topic_results_free(res, 2);
 
-    assert_int_equal(ka->ops->create_topics(ka, nt, 2, false, &res), 0);
+    assert_int_equal(ka->ops->create_topics(ka, nt, 2, false, &res, kerr, sizeof(kerr)), 0);
     assert_string_equal(res[0].topic, live.names[0]);
     assert_int_equal(res[0].error_code, RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS);
     assert_non_null(res[0].error);
@@ -367,7 +370,7 @@ static void test_create_existing(void **state)
     rc_topic_results_free(res, 2);
 
     rc_new_partitions w = {live.names[3], 1};
-    assert_int_equal(ka->ops->wait_topics(ka, &w, 1, 30000), 0);
+    assert_int_equal(ka->ops->wait_topics(ka, &w, 1, 30000, kerr, sizeof(kerr)), 0);
 }
 
 static int partitions_of(const char *topic)
@@ -388,24 +391,24 @@ static void test_create_partitions(void **state)
     for (size_t i = 0; i < 3; i++)
         np[i] = (rc_new_partitions){live.names[i], 4};
     rc_topic_result *res = NULL;
-    assert_int_equal(ka->ops->create_partitions(ka, np, 3, true, &res), 0);
+    assert_int_equal(ka->ops->create_partitions(ka, np, 3, true, &res, kerr, sizeof(kerr)), 0);
     assert_all_ok(res, 3);
     rc_topic_results_free(res, 3);
     for (size_t i = 0; i < 3; i++)
         assert_int_equal(partitions_of(live.names[i]), 2);
 
-    assert_int_equal(ka->ops->create_partitions(ka, np, 3, false, &res), 0);
+    assert_int_equal(ka->ops->create_partitions(ka, np, 3, false, &res, kerr, sizeof(kerr)), 0);
     assert_all_ok(res, 3);
     rc_topic_results_free(res, 3);
-    int rc = ka->ops->wait_topics(ka, np, 3, 30000);
+    int rc = ka->ops->wait_topics(ka, np, 3, 30000, kerr, sizeof(kerr));
     if (rc)
-        fail_msg("wait_topics: %s", rc_kadmin_errmsg(ka));
+        fail_msg("wait_topics: %s", kerr);
     for (size_t i = 0; i < 3; i++)
         assert_int_equal(partitions_of(live.names[i]), 4);
 
     /* Kafka cannot shrink a topic: a per-topic error, the others go through. */
     rc_new_partitions mixed[2] = {{live.names[0], 1}, {live.names[3], 2}};
-    assert_int_equal(ka->ops->create_partitions(ka, mixed, 2, false, &res), 0);
+    assert_int_equal(ka->ops->create_partitions(ka, mixed, 2, false, &res, kerr, sizeof(kerr)), 0);
     assert_int_equal(res[0].error_code, RD_KAFKA_RESP_ERR_INVALID_PARTITIONS);
     assert_non_null(res[0].error);
     print_message("shrink: %s\n", res[0].error);
@@ -429,7 +432,7 @@ static void test_alter_configs(void **state)
     };
     rc_topic_result *res = NULL;
 
-    assert_int_equal(ka->ops->alter_configs(ka, cfgs, 3, true, &res), 0);
+    assert_int_equal(ka->ops->alter_configs(ka, cfgs, 3, true, &res, kerr, sizeof(kerr)), 0);
     assert_null(res[0].error);
     assert_null(res[1].error);
     assert_non_null(res[2].error);
@@ -443,7 +446,7 @@ static void test_alter_configs(void **state)
     assert_null(override_of(&obs, live.names[1], "max.message.bytes"));
     rc_cluster_obs_free(&obs);
 
-    assert_int_equal(ka->ops->alter_configs(ka, cfgs, 3, false, &res), 0);
+    assert_int_equal(ka->ops->alter_configs(ka, cfgs, 3, false, &res, kerr, sizeof(kerr)), 0);
     assert_null(res[0].error);
     assert_null(res[1].error);
     assert_int_equal(res[2].error_code, RD_KAFKA_RESP_ERR_INVALID_CONFIG);
@@ -476,13 +479,13 @@ static void test_wait_timeout(void **state)
     snprintf(missing, sizeof(missing), "%s.never", live.prefix);
     rc_new_partitions w[2] = {{live.names[0], 4}, {missing, 1}};
     long long t0 = now_ms();
-    int rc = ka->ops->wait_topics(ka, w, 2, 1000);
+    int rc = ka->ops->wait_topics(ka, w, 2, 1000, kerr, sizeof(kerr));
     long long took = now_ms() - t0;
     assert_int_equal(rc, RC_KADMIN_ETIMEOUT);
-    assert_non_null(strstr(rc_kadmin_errmsg(ka), missing));
-    assert_null(strstr(rc_kadmin_errmsg(ka), live.names[0]));
+    assert_non_null(strstr(kerr, missing));
+    assert_null(strstr(kerr, live.names[0]));
     assert_true(took >= 900 && took < 5000);
-    print_message("wait timeout: %s\n", rc_kadmin_errmsg(ka));
+    print_message("wait timeout: %s\n", kerr);
 }
 
 static void test_delete(void **state)
@@ -490,11 +493,11 @@ static void test_delete(void **state)
     (void)state;
     rc_kadmin *ka = require_live();
     rc_topic_result *res = NULL;
-    assert_int_equal(ka->ops->delete_topics(ka, live.ptrs, NTOPICS, &res), 0);
+    assert_int_equal(ka->ops->delete_topics(ka, live.ptrs, NTOPICS, &res, kerr, sizeof(kerr)), 0);
     assert_all_ok(res, NTOPICS);
     rc_topic_results_free(res, NTOPICS);
 
-    assert_int_equal(ka->ops->delete_topics(ka, live.ptrs, 1, &res), 0);
+    assert_int_equal(ka->ops->delete_topics(ka, live.ptrs, 1, &res, kerr, sizeof(kerr)), 0);
     assert_int_equal(res[0].error_code, RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
     rc_topic_results_free(res, 1);
 
@@ -542,37 +545,37 @@ static void test_bench(void **state)
 
     rc_topic_result *res = NULL;
     long long t0 = now_ms();
-    int rc = bk->ops->create_topics(bk, nt, n, true, &res);
+    int rc = bk->ops->create_topics(bk, nt, n, true, &res, kerr, sizeof(kerr));
     long long t_validate = now_ms() - t0;
     if (rc)
-        fail_msg("create validate_only: %s", rc_kadmin_errmsg(bk));
+        fail_msg("create validate_only: %s", kerr);
     assert_all_ok(res, n);
     rc_topic_results_free(res, n);
 
     t0 = now_ms();
-    rc = bk->ops->create_topics(bk, nt, n, false, &res);
+    rc = bk->ops->create_topics(bk, nt, n, false, &res, kerr, sizeof(kerr));
     long long t_create = now_ms() - t0;
     if (rc)
-        fail_msg("create: %s", rc_kadmin_errmsg(bk));
+        fail_msg("create: %s", kerr);
     assert_all_ok(res, n);
     rc_topic_results_free(res, n);
 
     t0 = now_ms();
-    rc = bk->ops->wait_topics(bk, w, n, 120000);
+    rc = bk->ops->wait_topics(bk, w, n, 120000, kerr, sizeof(kerr));
     long long t_wait = now_ms() - t0;
     if (rc)
-        fail_msg("wait: %s", rc_kadmin_errmsg(bk));
+        fail_msg("wait: %s", kerr);
 
     rc_cluster_obs obs;
     t0 = now_ms();
-    rc = bk->ops->describe_cluster(bk, &obs);
+    rc = bk->ops->describe_cluster(bk, &obs, kerr, sizeof(kerr));
     long long t_cluster = now_ms() - t0;
     assert_int_equal(rc, 0);
     t0 = now_ms();
-    rc = bk->ops->describe_configs(bk, &obs, ptrs, n);
+    rc = bk->ops->describe_configs(bk, &obs, ptrs, n, kerr, sizeof(kerr));
     long long t_configs = now_ms() - t0;
     if (rc)
-        fail_msg("describe_configs: %s", rc_kadmin_errmsg(bk));
+        fail_msg("describe_configs: %s", kerr);
     size_t described = 0;
     for (size_t i = 0; i < n; i++) {
         const rc_topic_obs *t = rc_cluster_obs_topic(&obs, names[i]);
@@ -582,7 +585,7 @@ static void test_bench(void **state)
     rc_cluster_obs_free(&obs);
 
     t0 = now_ms();
-    rc = bk->ops->delete_topics(bk, ptrs, n, &res);
+    rc = bk->ops->delete_topics(bk, ptrs, n, &res, kerr, sizeof(kerr));
     long long t_delete = now_ms() - t0;
     assert_int_equal(rc, 0);
     assert_all_ok(res, n);

@@ -31,10 +31,25 @@ static int yaml_err(const char *text, char *err, size_t errlen)
     return rc;
 }
 
-/* Expand one string with vars; NULL on error (message in err). */
+/* Expand one string with vars; NULL on error (message in err). The result
+ * is set only on success. */
 static char *xs(const char *s, const rc_tmpl_vars *v, char *err, size_t errlen)
 {
-    return rc_tmpl_expand_string(s, v, err, errlen);
+    char *out = NULL;
+    int rc = rc_tmpl_expand_string(&out, s, v, err, errlen);
+    assert_true(rc == 0 || rc == RC_ERR);
+    assert_int_equal(rc == 0, out != NULL);
+    return out;
+}
+
+/* Expand a tree with vars; NULL on error (message in err). */
+static json_t *expand(const json_t *t, const rc_tmpl_vars *v, char *err, size_t errlen)
+{
+    json_t *out = NULL;
+    int rc = rc_tmpl_expand(&out, t, v, err, errlen);
+    assert_true(rc == 0 || rc == RC_ERR);
+    assert_int_equal(rc == 0, out != NULL);
+    return out;
 }
 
 static void assert_xs(const char *s, const rc_tmpl_vars *v, const char *want)
@@ -245,7 +260,7 @@ static void test_raw_values(void **state)
                      "filtered: ${max|url}\n"
                      "expr: x > ${max}\n");
     char err[256];
-    json_t *x = rc_tmpl_expand(t, &v, err, sizeof(err));
+    json_t *x = expand(t, &v, err, sizeof(err));
     assert_non_null(x);
     assert_true(json_is_integer(json_object_get(x, "threshold")));
     assert_int_equal(json_integer_value(json_object_get(x, "threshold")), 300);
@@ -258,13 +273,13 @@ static void test_raw_values(void **state)
 
     /* a string set later replaces the raw value of the same name */
     rc_tmpl_vars_set(&v, "max", "5m");
-    x = rc_tmpl_expand(t, &v, err, sizeof(err));
+    x = expand(t, &v, err, sizeof(err));
     assert_string_equal(json_string_value(json_object_get(x, "threshold")), "5m");
     json_decref(x);
 
     /* a raw value that is not a number or boolean is an error where used alone */
     rc_tmpl_vars_set_raw(&v, "max", "{\"a\": 1}");
-    x = rc_tmpl_expand(t, &v, err, sizeof(err));
+    x = expand(t, &v, err, sizeof(err));
     assert_null(x);
     assert_non_null(strstr(err, "is not a JSON number or boolean"));
     assert_non_null(strstr(err, "at threshold"));
@@ -283,7 +298,7 @@ static void test_expand_tree_and_keys(void **state)
                      "    expr: up{topic=\"${name|promql}\"}\n"
                      "    labels: {\"${k}\": v, n: 3, f: false, z: null}\n");
     char err[256];
-    json_t *x = rc_tmpl_expand(t, &v, err, sizeof(err));
+    json_t *x = expand(t, &v, err, sizeof(err));
     assert_non_null(x);
     json_t *r = json_array_get(json_object_get(x, "rules"), 0);
     assert_string_equal(json_string_value(json_object_get(r, "expr")), "up{topic=\"t1\"}");
@@ -300,7 +315,7 @@ static void test_expand_tree_and_keys(void **state)
 
     /* a substituted key that collides is an error, not a silent overwrite */
     rc_tmpl_vars_set(&v, "k", "n");
-    x = rc_tmpl_expand(t, &v, err, sizeof(err));
+    x = expand(t, &v, err, sizeof(err));
     assert_null(x);
     assert_non_null(strstr(err, "duplicate"));
     json_decref(t);
@@ -314,13 +329,13 @@ static void test_expand_errors(void **state)
     rc_tmpl_vars_set(&v, "topic", "t");
     char err[256];
     json_t *t = yaml("rules:\n  - alert: A\n    expr: x{t=\"${topc}\"}\n");
-    json_t *x = rc_tmpl_expand(t, &v, err, sizeof(err));
+    json_t *x = expand(t, &v, err, sizeof(err));
     assert_null(x);
     assert_string_equal(err, "unknown placeholder ${topc} at rules[0].expr");
     json_decref(t);
 
     t = yaml("a: {b: ['ok', '${topic|shout}']}\n");
-    x = rc_tmpl_expand(t, &v, err, sizeof(err));
+    x = expand(t, &v, err, sizeof(err));
     assert_null(x);
     assert_string_equal(err, "unknown filter |shout in ${topic} at a.b[1]");
     json_decref(t);
@@ -579,7 +594,7 @@ static void test_hostile_values_round_trip(void **state)
         rc_tmpl_vars_set(&v, "v", hostile[i]);
         rc_tmpl_vars_set(&v, "topic", "t");
         char err[256];
-        json_t *x = rc_tmpl_expand(t, &v, err, sizeof(err));
+        json_t *x = expand(t, &v, err, sizeof(err));
         assert_non_null(x);
         char *y = emit_yaml(x);
         json_t *back = yaml(y);

@@ -1,28 +1,46 @@
-/* dashboard_vars.c — one topic's dashboard variables: the profile for its
- * metric source, the values the C code sets, and `$when` conditions. */
-#include "dashboards.h"
+/* dashboards_topic.c — the variables of one topic's dashboard (the list in
+ * dashboards.h): the topic's own, then its profile's vars expanded on top. */
+#include "dashboards_internal.h"
 
 #include "links.h"
 #include "textout.h"
-#include "tmpl.h"
 #include "units.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "dashboards_internal.h"
 
-/* ---- one dashboard -------------------------------------------------------------- */
+/* Names the C code sets for every topic: a profile var may not shadow one. */
+static const char *const topic_vars[] = {
+    "topic",
+    "cluster",
+    "owner",
+    "owner_chat",
+    "message",
+    "description",
+    "file",
+    "line",
+    "declaration_path",
+    "repository_url",
+    "datasource",
+    "uid",
+    "metric_source",
+    "consumers",
+    "lag_max_duration",
+    "partitions",
+    "lag_max_seconds",
+    "lag_max_offsets",
+    "has_repository_url",
+    "has_lag_max_seconds",
+    "has_lag_max_offsets",
+};
 
-static const profile *find_profile(const rc_dashboards *d, const char *source)
+bool dash_is_topic_var(const char *s)
 {
-    for (size_t i = 0; i < d->nprofiles; i++)
-        if (!strcmp(d->profiles[i].name, source))
-            return &d->profiles[i];
-    return NULL;
+    for (size_t i = 0; i < sizeof(topic_vars) / sizeof(topic_vars[0]); i++)
+        if (!strcmp(s, topic_vars[i]))
+            return true;
+    return false;
 }
 
 static void set_ll(rc_tmpl_vars *v, const char *name, long long x)
@@ -122,66 +140,6 @@ static void set_topic_vars(rc_tmpl_vars *v, const rc_repo *repo, const rc_cluste
     set_bool(v, "has_lag_max_offsets", offsets > 0);
 }
 
-/* Resolve "$when" in node's children (see dashboards.h). */
-static int resolve_when(json_t *node, char *errbuf, size_t errlen)
-{
-    if (json_is_array(node)) {
-        size_t i = 0;
-        while (i < json_array_size(node)) {
-            json_t *e = json_array_get(node, i);
-            json_t *w = json_is_object(e) ? json_object_get(e, "$when") : NULL;
-            if (w) {
-                if (json_is_false(w)) {
-                    json_array_remove(node, i);
-                    continue;
-                }
-                if (!json_is_true(w))
-                    return rc_errorf(-1, errbuf, errlen, "\"$when\" must be true or false");
-                json_object_del(e, "$when");
-            }
-            if (resolve_when(e, errbuf, errlen) < 0)
-                return -1;
-            i++;
-        }
-    } else if (json_is_object(node)) {
-        const char *key;
-        json_t *e;
-        void *tmp;
-        json_object_foreach_safe(node, tmp, key, e)
-        {
-            json_t *w = json_is_object(e) ? json_object_get(e, "$when") : NULL;
-            if (w) {
-                if (json_is_false(w)) {
-                    json_object_del(node, key);
-                    continue;
-                }
-                if (!json_is_true(w))
-                    return rc_errorf(-1, errbuf, errlen, "%s: \"$when\" must be true or false",
-                                     key);
-                json_object_del(e, "$when");
-            }
-            if (resolve_when(e, errbuf, errlen) < 0)
-                return -1;
-        }
-    }
-    return 0;
-}
-
-static void assign_ids(json_t *panels, long long *next)
-{
-    size_t i;
-    json_t *p;
-    json_array_foreach(panels, i, p)
-    {
-        if (!json_is_object(p))
-            continue;
-        json_object_set_new(p, "id", json_integer((*next)++));
-        json_t *nested = json_object_get(p, "panels");
-        if (json_is_array(nested))
-            assign_ids(nested, next);
-    }
-}
-
 /* Every variable of one topic: the topic's, then the profile's expanded in
  * file order. Returns 0, or -1 with a message (vars may hold a partial set
  * either way; the caller frees it). */
@@ -190,7 +148,7 @@ int dash_make_vars(rc_tmpl_vars *vars, const rc_dashboards *d, const rc_repo *re
                    char *errbuf, size_t errlen)
 {
     const char *source = c->metric_source && *c->metric_source ? c->metric_source : DEFAULT_SOURCE;
-    const profile *p = find_profile(d, source);
+    const profile *p = dash_find_profile(d, source);
     if (!p) {
         rc_buf have = {0};
         for (size_t i = 0; i < d->nprofiles; i++)
@@ -204,33 +162,12 @@ int dash_make_vars(rc_tmpl_vars *vars, const rc_dashboards *d, const rc_repo *re
     char err[512];
     set_topic_vars(vars, repo, c, t, lag, source);
     for (size_t i = 0; i < p->vars.len; i++) {
-        char *val = rc_tmpl_expand_string(p->vars.items[i].value, vars, err, sizeof(err));
-        if (!val)
+        char *val = NULL;
+        if (rc_tmpl_expand_string(&val, p->vars.items[i].value, vars, err, sizeof(err)) < 0)
             return rc_errorf(-1, errbuf, errlen, "%s: vars.%s: %s", p->file, p->vars.items[i].key,
                              err);
         rc_tmpl_vars_set(vars, p->vars.items[i].key, val);
         free(val);
     }
     return 0;
-}
-
-/* The reference rendering: expand the whole tree with tmpl.h, resolve $when,
- * assign ids. Returns the tree, or NULL with a message. */
-json_t *dash_build_tree(const rc_dashboards *d, const rc_tmpl_vars *vars, char *errbuf,
-                        size_t errlen)
-{
-    char err[512];
-    json_t *tree = rc_tmpl_expand(d->tmpl, vars, err, sizeof(err));
-    if (!tree) {
-        rc_errorf(-1, errbuf, errlen, "%s: %s", d->tmpl_file, err);
-        return NULL;
-    }
-    if (resolve_when(tree, err, sizeof(err)) < 0) {
-        rc_errorf(-1, errbuf, errlen, "%s: %s", d->tmpl_file, err);
-        json_decref(tree);
-        return NULL;
-    }
-    long long next = 1;
-    assign_ids(json_object_get(tree, "panels"), &next);
-    return tree;
 }

@@ -1,22 +1,10 @@
-/* dashboard_compile.c — the dashboard template compiled once and written per
- * topic without building a JSON tree (the fast path), with its JSON string
- * writer. */
-#include "dashboards.h"
+/* dashboards_compiled.c — the fast path: topic.json compiled once into a
+ * tree of constants and strings with placeholders, walked per topic. */
+#include "dashboards_internal.h"
 
-#include "links.h"
-#include "textout.h"
-#include "tmpl.h"
-#include "units.h"
-
-#include <dirent.h>
-#include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "dashboards_internal.h"
-
-/* ---- fast path -------------------------------------------------------------------- */
 
 /* Expanding and dumping a jansson tree of ~1000 nodes per topic costs far
  * more than the 10,000-topic budget allows, so the template is compiled once:
@@ -74,19 +62,18 @@ static char *dump_const(const json_t *t)
     return r;
 }
 
-/* Panels are the objects of the root's `panels` array and, recursively, of
- * their own `panels` arrays (rows): they get ids. */
+static void compile_const(cnode *n, const json_t *t)
+{
+    n->kind = CN_CONST;
+    n->text = dump_const(t);
+    n->len = strlen(n->text);
+}
 
-/* A string: a constant unless it holds a placeholder; one that is exactly
- * one unfiltered placeholder remembers its name (a raw variable may stand
- * for a number there). */
 static void compile_string(cnode *n, const json_t *t)
 {
     const char *s = json_string_value(t);
     if (!strstr(s, "${")) {
-        n->kind = CN_CONST;
-        n->text = dump_const(t);
-        n->len = strlen(n->text);
+        compile_const(n, t);
         return;
     }
     n->kind = CN_STR;
@@ -102,7 +89,7 @@ static void compile_string(cnode *n, const json_t *t)
     }
 }
 
-static bool compile_array(cnode *n, const json_t *t, role r, char *errbuf, size_t errlen)
+static int compile_array(cnode *n, const json_t *t, role r, char *errbuf, size_t errlen)
 {
     n->kind = CN_ARRAY;
     n->nkids = json_array_size(t);
@@ -110,15 +97,13 @@ static bool compile_array(cnode *n, const json_t *t, role r, char *errbuf, size_
     for (size_t i = 0; i < n->nkids; i++) {
         const json_t *item = json_array_get(t, i);
         role ir = r == ROLE_PANELS && json_is_object(item) ? ROLE_PANEL : ROLE_PLAIN;
-        if (!(n->kids[i] = dash_compile(item, ir, errbuf, errlen)))
-            return false;
+        if (dash_compile(&n->kids[i], item, ir, errbuf, errlen) < 0)
+            return RC_ERR;
     }
-    return true;
+    return 0;
 }
 
-/* An object: its keys written once, "$when" set apart, a panel's "id"
- * position remembered. */
-static bool compile_object(cnode *n, const json_t *t, role r, char *errbuf, size_t errlen)
+static int compile_object(cnode *n, const json_t *t, role r, char *errbuf, size_t errlen)
 {
     n->kind = CN_OBJECT;
     n->panel = r == ROLE_PANEL;
@@ -130,16 +115,14 @@ static bool compile_object(cnode *n, const json_t *t, role r, char *errbuf, size
     json_t *v;
     json_object_foreach((json_t *)t, key, v)
     {
-        if (strstr(key, "${")) {
-            rc_errorf(-1, errbuf, errlen, "placeholders in keys are not supported (\"%s\")", key);
-            return false;
-        }
+        if (strstr(key, "${"))
+            return rc_errorf(RC_ERR, errbuf, errlen,
+                             "placeholders in keys are not supported (\"%s\")", key);
         if (!strcmp(key, "$when")) {
-            if (!json_is_string(v) && !json_is_boolean(v)) {
-                rc_errorf(-1, errbuf, errlen, "\"$when\" must be true or false");
-                return false;
-            }
-            n->when = dash_compile(v, ROLE_PLAIN, errbuf, errlen);
+            if (!json_is_string(v) && !json_is_boolean(v))
+                return rc_errorf(RC_ERR, errbuf, errlen, "\"$when\" must be true or false");
+            if (dash_compile(&n->when, v, ROLE_PLAIN, errbuf, errlen) < 0)
+                return RC_ERR;
             continue;
         }
         if (n->panel && !strcmp(key, "id"))
@@ -152,34 +135,32 @@ static bool compile_object(cnode *n, const json_t *t, role r, char *errbuf, size
         free(kt);
         bool panels =
             (r == ROLE_ROOT || r == ROLE_PANEL) && !strcmp(key, "panels") && json_is_array(v);
-        if (!(n->kids[n->nkids++] =
-                  dash_compile(v, panels ? ROLE_PANELS : ROLE_PLAIN, errbuf, errlen)))
-            return false;
+        if (dash_compile(&n->kids[n->nkids++], v, panels ? ROLE_PANELS : ROLE_PLAIN, errbuf,
+                         errlen) < 0)
+            return RC_ERR;
     }
-    return true;
+    return 0;
 }
 
-cnode *dash_compile(const json_t *t, role r, char *errbuf, size_t errlen)
+int dash_compile(cnode **out, const json_t *t, role r, char *errbuf, size_t errlen)
 {
     cnode *n = rc_xcalloc(1, sizeof(*n));
     n->id_at = -1;
-    bool ok = true;
-    if (json_is_string(t)) {
+    int rc = 0;
+    if (json_is_string(t))
         compile_string(n, t);
-    } else if (json_is_array(t)) {
-        ok = compile_array(n, t, r, errbuf, errlen);
-    } else if (json_is_object(t)) {
-        ok = compile_object(n, t, r, errbuf, errlen);
-    } else {
-        n->kind = CN_CONST;
-        n->text = dump_const(t);
-        n->len = strlen(n->text);
-    }
-    if (!ok) {
+    else if (json_is_array(t))
+        rc = compile_array(n, t, r, errbuf, errlen);
+    else if (json_is_object(t))
+        rc = compile_object(n, t, r, errbuf, errlen);
+    else
+        compile_const(n, t);
+    if (rc < 0) {
         dash_cnode_free(n);
-        return NULL;
+        return RC_ERR;
     }
-    return n;
+    *out = n;
+    return 0;
 }
 
 typedef struct fctx {
@@ -189,111 +170,6 @@ typedef struct fctx {
     char *errbuf;
     size_t errlen;
 } fctx;
-
-/* Length of the valid UTF-8 sequence at p (jansson's rules: no overlong
- * forms, no surrogates, nothing above U+10FFFF), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *p)
-{
-    unsigned char c = p[0];
-    size_t n;
-    unsigned long cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
-/* s as a JSON string literal, escaped as jansson escapes (without
- * JSON_ENSURE_ASCII). -1 when s is not valid UTF-8. */
-static int put_json_string(rc_buf *out, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    const unsigned char *p = (const unsigned char *)s, *run = p;
-    rc_buf_append(out, "\"", 1);
-    while (*p) {
-        unsigned char c = *p;
-        if (c >= 0x80) {
-            size_t n = utf8_seq(p);
-            if (!n)
-                return -1;
-            p += n;
-            continue;
-        }
-        if (c != '"' && c != '\\' && c >= 0x20) {
-            p++;
-            continue;
-        }
-        rc_buf_append(out, (const char *)run, (size_t)(p - run));
-        char esc[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t elen = 2;
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            esc[1] = 'u';
-            esc[2] = '0';
-            esc[3] = '0';
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            elen = 6;
-        }
-        rc_buf_append(out, esc, elen);
-        run = ++p;
-    }
-    rc_buf_append(out, (const char *)run, (size_t)(p - run));
-    rc_buf_append(out, "\"", 1);
-    return 0;
-}
-
-static void put_indent(rc_buf *out, int depth)
-{
-    static const char spaces[] = "                                ";
-    rc_buf_append(out, "\n", 1);
-    size_t n = (size_t)depth * 2;
-    while (n) {
-        size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-        rc_buf_append(out, spaces, k);
-        n -= k;
-    }
-}
 
 static int f_string(fctx *x, const cnode *n)
 {
@@ -305,10 +181,10 @@ static int f_string(fctx *x, const cnode *n)
         }
     }
     char err[512];
-    char *s = rc_tmpl_expand_string(n->text, x->vars, err, sizeof(err));
-    if (!s)
+    char *s = NULL;
+    if (rc_tmpl_expand_string(&s, n->text, x->vars, err, sizeof(err)) < 0)
         return rc_errorf(-1, x->errbuf, x->errlen, "%s", err);
-    int rc = put_json_string(x->out, s);
+    int rc = dash_put_json_string(x->out, s);
     free(s);
     if (rc < 0)
         return rc_errorf(-1, x->errbuf, x->errlen, "substituted value is not valid UTF-8");
@@ -328,8 +204,8 @@ static int f_present(fctx *x, const cnode *n)
         /* a raw variable */
     } else {
         char err[512];
-        char *s = rc_tmpl_expand_string(w->text, x->vars, err, sizeof(err));
-        if (!s)
+        char *s = NULL;
+        if (rc_tmpl_expand_string(&s, w->text, x->vars, err, sizeof(err)) < 0)
             return rc_errorf(-1, x->errbuf, x->errlen, "%s", err);
         free(s);
     }
@@ -366,7 +242,7 @@ static int f_node(fctx *x, const cnode *n, int depth)
             continue;
         rc_buf_append(x->out, any ? "," : (object ? "{" : "["), 1);
         any = true;
-        put_indent(x->out, depth + 1);
+        dash_put_indent(x->out, depth + 1);
         if (object) {
             rc_buf_append(x->out, n->keys[i], n->key_lens[i]);
             if (n->panel && (long)i == n->id_at) {
@@ -380,14 +256,14 @@ static int f_node(fctx *x, const cnode *n, int depth)
     if (append_id) {
         rc_buf_puts(x->out, any ? "," : "{");
         any = true;
-        put_indent(x->out, depth + 1);
+        dash_put_indent(x->out, depth + 1);
         rc_buf_printf(x->out, "\"id\": %lld", id);
     }
     if (!any) {
         rc_buf_puts(x->out, object ? "{}" : "[]");
         return 0;
     }
-    put_indent(x->out, depth);
+    dash_put_indent(x->out, depth);
     rc_buf_puts(x->out, object ? "}" : "]");
     return 0;
 }

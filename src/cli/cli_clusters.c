@@ -411,13 +411,13 @@ rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *commit, b
         if (!p->error) {
             char err[RC_ERRBUF_LEN] = "";
             if (!apply) {
-                int v = rc_apply_validate(ka, p, err, sizeof(err));
+                int v = rc_apply_validate(ka, p, NULL, err, sizeof(err));
                 if (v < 0)
                     p->error = kadmin_error(decl->name, "validation by the broker failed", err);
             } else {
                 rc_apply_outcome *outcome = rc_xcalloc(p->ntopics, sizeof(*outcome));
                 rc_apply_options aopt = {0, progress_cb, c, decl};
-                int a = rc_apply_execute(ka, p, outcome, &aopt, err, sizeof(err));
+                int a = rc_apply_execute(ka, p, outcome, &aopt, NULL, err, sizeof(err));
                 /* Record whenever something may have landed, even when a later
                  * stage failed as a whole: what landed must not be rolled back
                  * by an older commit's late apply. */

@@ -497,7 +497,7 @@ static int run_stage(rc_kadmin *ka, rc_cluster_plan *plan, const stage *st, batc
 }
 
 static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_apply_outcome *outcome,
-               const rc_apply_options *opt, char *errbuf, size_t errlen)
+               const rc_apply_options *opt, size_t *nfailed, char *errbuf, size_t errlen)
 {
     /* The failed call's message, kept here whatever errbuf the caller gave:
      * read_back_unknown quotes it. */
@@ -542,7 +542,9 @@ static int run(rc_kadmin *ka, rc_cluster_plan *plan, bool validate_only, rc_appl
         if (rc < 0)
             goto out;
     }
-    rc = (int)failed;
+    if (nfailed)
+        *nfailed = failed;
+    rc = 0;
 out:
     if (rc < 0 && !validate_only)
         read_back_unknown(ka, plan, outcome, opt, failure);
@@ -552,13 +554,14 @@ out:
     return rc;
 }
 
-int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan, char *errbuf, size_t errlen)
+int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan, size_t *nfailed, char *errbuf,
+                      size_t errlen)
 {
-    return run(ka, plan, true, NULL, NULL, errbuf, errlen);
+    return run(ka, plan, true, NULL, NULL, nfailed, errbuf, errlen);
 }
 
 int rc_apply_execute(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_outcome *outcome,
-                     const rc_apply_options *opt, char *errbuf, size_t errlen)
+                     const rc_apply_options *opt, size_t *nfailed, char *errbuf, size_t errlen)
 {
-    return run(ka, plan, false, outcome, opt, errbuf, errlen);
+    return run(ka, plan, false, outcome, opt, nfailed, errbuf, errlen);
 }

@@ -6,7 +6,8 @@
  * broker rejects gets plan->topics[i].broker_error set (owned by the plan);
  * the other topics still go through. Topics with RC_ACT_REFUSE are never sent.
  *
- * Return value: the number of topics that failed (>= 0), or a negative
+ * Return value (error.h): 0 when every call was answered, *nfailed (may be
+ * NULL) then counting the topics whose change the broker rejected; or a negative
  * RC_KADMIN_E* code when a whole call failed (connection, authorisation,
  * timeout, or every topic of a stage denied) — then the message is in errbuf
  * (error.h: the adapter's message, which the real one starts "cluster NAME: "),
@@ -45,11 +46,12 @@ typedef struct rc_apply_options {
 } rc_apply_options;
 
 /* Ask the broker to validate every change without applying it (validate_only). */
-int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan, char *errbuf, size_t errlen);
+int rc_apply_validate(rc_kadmin *ka, rc_cluster_plan *plan, size_t *nfailed, char *errbuf,
+                      size_t errlen);
 /* Apply every change. outcome has plan->ntopics entries (caller-owned,
  * zeroed by the caller); a topic with several changes (partitions and
  * configs) is DONE only when every request that carried it was answered. */
 int rc_apply_execute(rc_kadmin *ka, rc_cluster_plan *plan, rc_apply_outcome *outcome,
-                     const rc_apply_options *opt, char *errbuf, size_t errlen);
+                     const rc_apply_options *opt, size_t *nfailed, char *errbuf, size_t errlen);
 
 #endif

@@ -199,7 +199,7 @@ static void test_batches_each_kind_in_one_call(void **state)
     rc_cluster_plan p;
     build_plan(&p);
     rc_apply_outcome outcome[8] = {0};
-    int rc = rc_apply_execute(&f.base, &p, outcome, NULL, NULL, 0);
+    int rc = rc_apply_execute(&f.base, &p, outcome, NULL, NULL, NULL, 0);
     assert_int_equal(rc, 0);
     assert_int_equal(f.create_calls, 1);
     assert_int_equal(f.created_n, 3);
@@ -238,8 +238,10 @@ static void test_per_topic_failure_does_not_stop_others(void **state)
     rc_cluster_plan p;
     build_plan(&p);
     rc_apply_outcome outcome[8] = {0};
-    int rc = rc_apply_execute(&f.base, &p, outcome, NULL, NULL, 0);
-    assert_int_equal(rc, 1);
+    size_t nfailed = 0;
+    int rc = rc_apply_execute(&f.base, &p, outcome, NULL, &nfailed, NULL, 0);
+    assert_int_equal(rc, 0);
+    assert_int_equal(nfailed, 1);
     assert_non_null(p.topics[1].broker_error);
     assert_string_equal(p.topics[1].broker_error, "Topic replication factor must be 1 or less");
     assert_null(p.topics[0].broker_error);
@@ -284,7 +286,7 @@ static void test_already_exists_gets_what_it_still_needs(void **state)
     decl_for(&d, &p);
     rc_apply_outcome outcome[8] = {0};
     rc_apply_options opt = {.decl = &d.cluster};
-    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, &opt, NULL, 0), 0);
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, &opt, NULL, NULL, 0), 0);
     const rc_topic_plan *tp = &p.topics[0];
     assert_null(tp->broker_error);
     assert_true(tp->other_writer);
@@ -317,7 +319,7 @@ static void test_already_exists_with_more_partitions_refused(void **state)
     decl_for(&d, &p);
     rc_apply_outcome outcome[8] = {0};
     rc_apply_options opt = {.decl = &d.cluster};
-    rc_apply_execute(&f.base, &p, outcome, &opt, NULL, 0);
+    rc_apply_execute(&f.base, &p, outcome, &opt, NULL, NULL, 0);
     assert_int_equal(p.topics[0].action, RC_ACT_REFUSE);
     assert_true(p.topics[0].other_writer);
     assert_true(p.topics[0].nrefusals > 0);
@@ -341,7 +343,9 @@ static void test_already_exists_without_decl_reported(void **state)
     rc_cluster_plan p;
     build_plan(&p);
     rc_apply_outcome outcome[8] = {0};
-    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL, NULL, 0), 1);
+    size_t nfailed = 0;
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL, &nfailed, NULL, 0), 0);
+    assert_int_equal(nfailed, 1);
     assert_non_null(p.topics[0].broker_error);
     assert_non_null(strstr(p.topics[0].broker_error, "run plan again"));
     assert_int_equal(f.waited_n, 4);
@@ -360,7 +364,7 @@ static void test_whole_call_failure_stops_and_reports(void **state)
     build_plan(&p);
     rc_apply_outcome outcome[8] = {0};
     char err[RC_ERRBUF_LEN] = "";
-    int rc = rc_apply_execute(&f.base, &p, outcome, NULL, err, sizeof(err));
+    int rc = rc_apply_execute(&f.base, &p, outcome, NULL, NULL, err, sizeof(err));
     assert_int_equal(rc, RC_KADMIN_ETIMEOUT);
     assert_string_equal(err, "timed out");
     assert_int_equal(f.part_calls, 0);
@@ -391,7 +395,7 @@ static void test_whole_call_failure_read_back(void **state)
     rc_apply_outcome outcome[8] = {0};
     rc_apply_options opt = {.decl = &d.cluster};
     char err[RC_ERRBUF_LEN] = "";
-    int rc = rc_apply_execute(&f.base, &p, outcome, &opt, err, sizeof(err));
+    int rc = rc_apply_execute(&f.base, &p, outcome, &opt, NULL, err, sizeof(err));
     assert_int_equal(rc, RC_KADMIN_ETIMEOUT);
     /* the failure's own message survives the reading back */
     assert_string_equal(err, "timed out");
@@ -413,7 +417,7 @@ static void test_validate_only_sends_no_delete_and_no_wait(void **state)
     fake f = {.base.ops = &fake_ops};
     rc_cluster_plan p;
     build_plan(&p);
-    int rc = rc_apply_validate(&f.base, &p, NULL, 0);
+    int rc = rc_apply_validate(&f.base, &p, NULL, NULL, 0);
     assert_int_equal(rc, 0);
     assert_true(f.last_validate_only);
     assert_int_equal(f.create_calls, 1);
@@ -433,7 +437,7 @@ static void test_empty_plan_makes_no_calls(void **state)
     p.cluster = rc_xstrdup("empty");
     t_plan_add_topic(&p, "same", RC_ACT_UNCHANGED, 1, 1, 1);
     rc_apply_outcome outcome[1] = {0};
-    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL, NULL, 0), 0);
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL, NULL, NULL, 0), 0);
     assert_int_equal(f.create_calls + f.part_calls + f.cfg_calls + f.delete_calls + f.wait_calls,
                      0);
     rc_cluster_plan_free(&p);
@@ -449,11 +453,14 @@ static void test_success_leaves_errbuf_alone(void **state)
     build_plan(&p);
     rc_apply_outcome outcome[8] = {0};
     char err[RC_ERRBUF_LEN] = "untouched";
-    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL, err, sizeof(err)), 1);
+    size_t nfailed = 0;
+    assert_int_equal(rc_apply_execute(&f.base, &p, outcome, NULL, &nfailed, err, sizeof(err)), 0);
+    assert_int_equal(nfailed, 1);
     assert_string_equal(err, "untouched");
     rc_cluster_plan_free(&p);
     build_plan(&p);
-    assert_int_equal(rc_apply_validate(&f.base, &p, err, sizeof(err)), 1);
+    assert_int_equal(rc_apply_validate(&f.base, &p, &nfailed, err, sizeof(err)), 0);
+    assert_int_equal(nfailed, 1);
     assert_string_equal(err, "untouched");
     rc_buf_free(&f.seen_set);
     rc_buf_free(&f.seen_resets);

@@ -22,7 +22,7 @@ SH
 apply_with_race() {
   run gdb_run \
     -ex 'set breakpoint pending on' -ex 'set pagination off' \
-    -ex 'break op_create_topics' -ex 'run' \
+    -ex 'break rk_op_create_topics' -ex 'run' \
     -ex "shell $WORK/other-writer.sh" -ex 'delete' -ex 'continue' \
     --args "$RECONCILE_BIN" -C "$REPO" apply --cluster it --timeout 20s
 }
@@ -34,7 +34,7 @@ run rc plan --cluster it
 expect_out "+ create  $P.fewer" "plan: the topic is to be created"
 other_writer "$P.fewer" 1
 apply_with_race
-expect_out "Breakpoint 1, op_create_topics" "the other writer ran at the create call"
+expect_out "Breakpoint 1, rk_op_create_topics" "the other writer ran at the create call"
 expect_out "exited normally" "apply exits 0: the cluster matches the declarations"
 expect_out "~ updated $P.fewer (partitions 1 -> 3)" "apply says it added the missing partitions"
 expect_out "another writer changed it after this run's plan" "and why"

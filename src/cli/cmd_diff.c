@@ -50,7 +50,7 @@ int cmd_base(cli *c, bool is_diff)
     rc_diags_sort(&head_diags);
     switch (c->format) {
     case FMT_MARKDOWN:
-        rc_pr_print_markdown(stdout, &cs, plans, nplans, skipped, &head_diags, 0);
+        rc_pr_print_markdown(stdout, &cs, plans, nplans, skipped, &head_diags, 0, NULL);
         break;
     case FMT_GITHUB:
         rc_pr_print_github(stdout, &head_diags, &cs);

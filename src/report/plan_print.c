@@ -315,10 +315,10 @@ int rc_plan_print_json(FILE *out, const rc_cluster_plan *plans, size_t n)
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     if (!text)
-        return -ENOMEM;
+        return RC_ERR;
     int rc = 0;
     if (fputs(text, out) == EOF || fputc('\n', out) == EOF)
-        rc = -EIO;
+        rc = RC_ERR;
     free(text);
     return rc;
 }

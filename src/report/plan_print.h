@@ -82,7 +82,7 @@
 #include <stdio.h>
 
 void rc_plan_print_text(FILE *out, const rc_cluster_plan *plans, size_t n, bool color);
-/* Returns 0, or -ENOMEM (serialisation failed) / -EIO (write failed). */
+/* Returns 0, or RC_ERR when serialisation or writing failed. */
 int rc_plan_print_json(FILE *out, const rc_cluster_plan *plans, size_t n);
 void rc_plan_print_markdown(FILE *out, const rc_cluster_plan *plans, size_t n);
 

@@ -352,7 +352,7 @@ static void md_topics_section(md_section *s, const rc_changeset *cs, const plan_
 
 int rc_pr_print_markdown(FILE *out, const rc_changeset *cs, const rc_cluster_plan *plans,
                          size_t nplans, bool cluster_skipped, const rc_diags *diags,
-                         size_t max_bytes)
+                         size_t max_bytes, size_t *left_out_count)
 {
     if (max_bytes == 0)
         max_bytes = RC_PR_COMMENT_MAX_BYTES;
@@ -381,9 +381,11 @@ int rc_pr_print_markdown(FILE *out, const rc_changeset *cs, const rc_cluster_pla
     /* one final newline, not a trailing blank line */
     while (all.len > 1 && all.data[all.len - 1] == '\n' && all.data[all.len - 2] == '\n')
         all.data[--all.len] = '\0';
-    int rc = fits ? (int)(left_out > (size_t)0x7fffffff ? 0x7fffffff : left_out) : -ENOSPC;
+    int rc = fits ? 0 : RC_PR_ETOOBIG;
     if (all.len > 0 && fwrite(all.data, 1, all.len, out) != all.len)
-        rc = -EIO;
+        rc = RC_ERR;
+    if (rc == 0 && left_out_count)
+        *left_out_count = left_out;
     rc_buf_free(&all);
     for (size_t i = 0; i < NSECS; i++)
         section_free(&secs[i]);

@@ -100,12 +100,14 @@ void rc_pr_print_text_plans(FILE *out, const rc_cluster_plan *plans, size_t npla
                             bool cluster_skipped, const rc_diags *diags, bool color);
 
 /* plans may be NULL with nplans 0; diags are the head's (may be NULL).
- * Returns the number of entries (problems, topics, files) left out to fit
- * (0: complete), -ENOSPC when even the essential lines exceed max_bytes (they
- * are printed, nothing else is), or -EIO when writing failed. */
+ * Returns 0 with *left_out (may be NULL) the number of entries (problems,
+ * topics, files) left out to fit (0: complete); RC_PR_ETOOBIG when even the
+ * essential lines exceed max_bytes (they are printed, nothing else is); RC_ERR
+ * when writing failed. */
+enum { RC_PR_ETOOBIG = -2 };
 int rc_pr_print_markdown(FILE *out, const rc_changeset *cs, const rc_cluster_plan *plans,
                          size_t nplans, bool cluster_skipped, const rc_diags *diags,
-                         size_t max_bytes);
+                         size_t max_bytes, size_t *left_out);
 
 /* cs may be NULL: then every diagnostic is annotated and there are no notices
  * (what `validate --format github` needs). */

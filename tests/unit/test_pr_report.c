@@ -244,7 +244,8 @@ static void test_markdown_golden(void **state)
     rc_cluster_plan plans[2];
     build_plans(plans, &s.head.repo);
     tcapture c;
-    int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0);
+    int rc =
+        rc_pr_print_markdown(tcapture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0, NULL);
     tcapture_close(&c);
     assert_int_equal(rc, 0);
     t_assert_golden("pr/comment.md", c.data, c.len);
@@ -259,7 +260,7 @@ static void test_markdown_golden_offline(void **state)
     scenario s;
     scenario_load(&s, true);
     tcapture c;
-    int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 0);
+    int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 0, NULL);
     tcapture_close(&c);
     assert_int_equal(rc, 0);
     t_assert_golden("pr/comment-offline.md", c.data, c.len);
@@ -356,7 +357,7 @@ static void test_markdown_escapes(void **state)
     free(plans[1].error);
     plans[1].error = rc_xstrdup("cluster staging: <details> *boom* `tick`");
     tcapture c;
-    rc_pr_print_markdown(tcapture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0);
+    rc_pr_print_markdown(tcapture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0, NULL);
     tcapture_close(&c);
     assert_non_null(strstr(c.data, "**Broker rejected:** \\<img src=x onerror=alert(1)\\> \\| "
                                    "\\[x\\](y) \\# h\n"));
@@ -387,7 +388,7 @@ static void test_markdown_summary_html_escaped(void **state)
     t->line = 1;
     t->change = RC_TOPIC_ADDED;
     tcapture c;
-    rc_pr_print_markdown(tcapture_open(&c), &cs, NULL, 0, true, NULL, 0);
+    rc_pr_print_markdown(tcapture_open(&c), &cs, NULL, 0, true, NULL, 0, NULL);
     tcapture_close(&c);
     assert_non_null(strstr(c.data, "<details><summary>+ <code>a&lt;/summary&gt;&lt;script&gt;"
                                    "</code> · added · cluster <code>it</code> · owner "
@@ -406,7 +407,7 @@ static void test_markdown_delete_is_loud(void **state)
     build_plans(plans, &s.head.repo);
     plans[0].topics[4].action = RC_ACT_DELETE; /* payments.settled.v1 with --prune */
     tcapture c;
-    rc_pr_print_markdown(tcapture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0);
+    rc_pr_print_markdown(tcapture_open(&c), &s.cs, plans, 2, false, &s.head.diags, 0, NULL);
     tcapture_close(&c);
     assert_non_null(strstr(c.data, "1 unmanaged, **1 to delete**"));
     assert_non_null(strstr(c.data, "no longer managed · cluster <code>it</code> · owner "
@@ -446,24 +447,28 @@ static void test_markdown_truncation(void **state)
     assert_int_equal(ntopics, N + 1);
 
     tcapture c;
-    int full_rc =
-        rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 1000000);
+    size_t full_left = 1;
+    int full_rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags,
+                                       1000000, &full_left);
     tcapture_close(&c);
     assert_int_equal(full_rc, 0);
+    assert_int_equal(full_left, 0);
     size_t full = c.len;
     assert_null(strstr(c.data, "more topics not shown"));
     tcapture_free(&c);
 
     size_t tried = 0;
     for (size_t max = 1200; max < full + 200; max += 331) {
-        int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, max);
+        size_t left = 0;
+        int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, max,
+                                      &left);
         tcapture_close(&c);
-        if (rc == -ENOSPC) {
+        if (rc == RC_PR_ETOOBIG) {
             tcapture_free(&c);
             continue;
         }
         tried++;
-        assert_true(rc >= 0);
+        assert_int_equal(rc, 0);
         if (c.len > max)
             fail_msg("max %zu: %zu bytes", max, c.len);
         /* whole sections */
@@ -496,16 +501,17 @@ static void test_markdown_truncation(void **state)
         /* the problem table is whole once anything else is shown */
         if (shown > 0)
             assert_int_equal(count_str(c.data, "| error | "), 2);
-        assert_int_equal((size_t)rc,
+        assert_int_equal(left,
                          (ntopics - shown) + files_left + (2 - count_str(c.data, "| error | ")));
         tcapture_free(&c);
     }
     assert_true(tried > 20);
 
     /* a budget below the essentials: reported, and the essentials are printed */
-    int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 100);
+    int rc =
+        rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 100, NULL);
     tcapture_close(&c);
-    assert_int_equal(rc, -ENOSPC);
+    assert_int_equal(rc, RC_PR_ETOOBIG);
     assert_non_null(strstr(c.data, "### Clusters"));
     tcapture_free(&c);
 
@@ -523,19 +529,25 @@ static void test_markdown_exact_fit(void **state)
     scenario s;
     scenario_load(&s, true);
     tcapture c;
-    rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 1000000);
+    rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, 1000000, NULL);
     tcapture_close(&c);
     size_t full = c.len;
     tcapture_free(&c);
-    assert_int_equal(
-        rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, full + 1), 0);
+    size_t fit_left = 1;
+    assert_int_equal(rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags,
+                                          full + 1, &fit_left),
+                     0);
+    assert_int_equal(fit_left, 0);
     tcapture_close(&c);
     assert_int_equal(c.len, full);
     tcapture_free(&c);
     /* the final newline trim can save one byte, so cutting starts below full */
-    int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, full - 2);
+    size_t left = 0;
+    int rc = rc_pr_print_markdown(tcapture_open(&c), &s.cs, NULL, 0, true, &s.head.diags, full - 2,
+                                  &left);
     tcapture_close(&c);
-    assert_true(rc > 0);
+    assert_int_equal(rc, 0);
+    assert_true(left > 0);
     assert_true(c.len <= full - 2);
     tcapture_free(&c);
     scenario_free(&s);

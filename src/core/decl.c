@@ -49,7 +49,8 @@ static bool parse_teams(ctx *x, const rc_yfile *yf, rc_repo *out)
     bool *dup = rc_xcalloc(teams->npairs, sizeof(*dup));
     check_map_keys(x, teams, "teams", dup);
     out->teams = rc_xcalloc(teams->npairs, sizeof(*out->teams));
-    static const char *const team_keys[] = {"chat", "escalation"};
+    static const char *const team_keys[] = {"chat", "escalation", "services"};
+    service_nodes nodes = {0};
     for (size_t i = 0; i < teams->npairs; i++) {
         if (dup[i])
             continue;
@@ -71,8 +72,8 @@ static bool parse_teams(ctx *x, const rc_yfile *yf, rc_repo *out)
             diag(x, E, k, "required", "%s: missing required field \"chat\"", field);
             continue;
         }
-        const rc_ypair *ts[2];
-        if (!walk_map(x, v, field, team_keys, 2, ts))
+        const rc_ypair *ts[3];
+        if (!walk_map(x, v, field, team_keys, 3, ts))
             continue;
         if (val(ts[0]))
             want_string(x, val(ts[0]), "chat", true, &t->chat);
@@ -81,7 +82,10 @@ static bool parse_teams(ctx *x, const rc_yfile *yf, rc_repo *out)
                  field);
         if (val(ts[1]))
             want_string(x, val(ts[1]), "escalation", true, &t->escalation);
+        if (val(ts[2]))
+            parse_team_services(x, val(ts[2]), t->name, out, &nodes);
     }
+    finish_services(x, out, &nodes);
     free(dup);
     qsort(out->teams, out->nteams, sizeof(*out->teams), team_cmp);
     return true;

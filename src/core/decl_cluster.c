@@ -19,9 +19,18 @@
 
 /* ---- cluster file ------------------------------------------------------------- */
 
-enum { CK_BOOTSTRAP, CK_CLIENT, CK_CLUSTER_ID, CK_REPO_URL, CK_DEFAULTS, CK_POLICY, CK_MONITORING };
+enum {
+    CK_BOOTSTRAP,
+    CK_CLIENT,
+    CK_CLUSTER_ID,
+    CK_REPO_URL,
+    CK_DEFAULTS,
+    CK_POLICY,
+    CK_MONITORING,
+    CK_ACCESS
+};
 static const char *const cluster_keys[] = {"bootstrap", "client", "cluster_id", "repository_url",
-                                           "defaults",  "policy", "monitoring"};
+                                           "defaults",  "policy", "monitoring", "access"};
 
 enum { DK_PARTITIONS, DK_RF, DK_CONFIG, DK_LAG };
 static const char *const defaults_keys[] = {"partitions", "replication_factor", "config", "lag"};
@@ -547,5 +556,7 @@ void parse_cluster_file(ctx *x, cluster_ctx *cc, const rc_yfile *yf)
         check_url(x, n, "repository_url", false);
     if ((n = val(s[CK_MONITORING])))
         parse_monitoring(x, c, n);
+    if ((n = val(s[CK_ACCESS])))
+        parse_cluster_access(x, c, n);
     cc->usable = true;
 }

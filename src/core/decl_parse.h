@@ -63,6 +63,29 @@ extern const char *const topic_field_paths[];
 
 void parse_cluster_file(ctx *x, cluster_ctx *cc, const rc_yfile *yf);
 
+/* ---- access (decl_access.c) ---- */
+
+/* Where each service was declared, until finish_services checked them. */
+typedef struct service_node {
+    const rc_ynode *key, *value;
+    const char *name, *principal, *team; /* borrowed from the rc_service */
+} service_node;
+typedef struct service_nodes {
+    service_node *items;
+    size_t len;
+} service_nodes;
+
+/* teams.<team>.services: {name: principal}, appended to out->services. */
+void parse_team_services(ctx *x, const rc_ynode *v, const char *team, rc_repo *out,
+                         service_nodes *nodes);
+/* Refuse a service name or principal declared twice; sort out->services. */
+void finish_services(ctx *x, rc_repo *out, service_nodes *nodes);
+/* A topic's producers: and consumers: (groups, with their services). */
+void parse_topic_producers(ctx *x, const teams_ctx *tc, const rc_ynode *n, rc_topic_decl *t);
+void parse_topic_consumers(ctx *x, const teams_ctx *tc, const rc_ynode *n, rc_topic_decl *t);
+/* The cluster file's access: block. */
+void parse_cluster_access(ctx *x, rc_cluster_decl *c, const rc_ynode *v);
+
 void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *root, size_t seq);
 
 void finish_cluster(rc_diags *diags, cluster_ctx *cc);

@@ -28,11 +28,12 @@ enum {
     TK_LAG,
     TK_CONSUMERS,
     TK_THROUGHPUT,
-    TK_ALERTS
+    TK_ALERTS,
+    TK_PRODUCERS
 };
 static const char *const topic_keys[] = {
     "name",   "partitions", "replication_factor", "owner",      "message", "description",
-    "config", "lag",        "consumers",          "throughput", "alerts"};
+    "config", "lag",        "consumers",          "throughput", "alerts",  "producers"};
 static const char *const throughput_keys[] = {"messages_per_second"};
 static const char *const alerts_keys[] = {"skew"};
 
@@ -226,23 +227,14 @@ static void topic_lag(topic_doc *d)
     }
 }
 
-/* consumers: the groups whose lag is watched, each once */
-static void topic_consumers(topic_doc *d)
+/* consumers (groups, with the services consuming with them) and producers */
+static void topic_access(topic_doc *d)
 {
-    ctx *x = d->x;
-    rc_topic_decl *t = d->t;
-    const rc_ypair *const *s = d->s;
     const rc_ynode *n;
-    if ((n = val(s[TK_CONSUMERS])) &&
-        want_string_list(x, n, "consumers", &t->consumers, &t->nconsumers)) {
-        for (size_t i = 1; i < t->nconsumers; i++)
-            for (size_t j = 0; j < i; j++)
-                if (!strcmp(t->consumers[i], t->consumers[j])) {
-                    diag(x, E, n->items[i], "consumers", "consumer group \"%s\" is listed twice",
-                         t->consumers[i]);
-                    break;
-                }
-    }
+    if ((n = val(d->s[TK_CONSUMERS])))
+        parse_topic_consumers(d->x, d->tc, n, d->t);
+    if ((n = val(d->s[TK_PRODUCERS])))
+        parse_topic_producers(d->x, d->tc, n, d->t);
 }
 
 /* throughput, and the napkin math against the partitions */
@@ -354,7 +346,7 @@ void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *r
     topic_owner(&d);
     topic_config(&d);
     topic_lag(&d);
-    topic_consumers(&d);
+    topic_access(&d);
     topic_throughput(&d);
     topic_alerts(&d);
     topic_required(&d);

@@ -1,11 +1,14 @@
 #include "model.h"
 
+#include "acl.h"
+#include "kind.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 static void free_strv(char **v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; v && i < n; i++)
         free(v[i]);
     free(v);
 }
@@ -20,6 +23,8 @@ void rc_topic_decl_free(rc_topic_decl *t)
     free(t->severity);
     rc_kvlist_free(&t->config);
     free_strv(t->consumers, t->nconsumers);
+    free_strv(t->producers, t->nproducers);
+    free_strv(t->consumer_services, t->nconsumers);
     memset(t, 0, sizeof(*t));
 }
 
@@ -42,6 +47,8 @@ void rc_cluster_decl_free(rc_cluster_decl *c)
     free(c->grafana_url);
     free(c->grafana_folder);
     rc_kvlist_free(&c->alert_labels);
+    free(c->self_principal);
+    rc_acl_set_free(&c->extra_bindings);
     for (size_t i = 0; i < c->ntopics; i++)
         rc_topic_decl_free(&c->topics[i]);
     free(c->topics);
@@ -56,6 +63,12 @@ void rc_repo_free(rc_repo *r)
         free(r->teams[i].escalation);
     }
     free(r->teams);
+    for (size_t i = 0; i < r->nservices; i++) {
+        free(r->services[i].name);
+        free(r->services[i].principal);
+        free(r->services[i].team);
+    }
+    free(r->services);
     for (size_t i = 0; i < r->nclusters; i++)
         rc_cluster_decl_free(&r->clusters[i]);
     free(r->clusters);
@@ -130,8 +143,29 @@ void rc_cluster_plan_free(rc_cluster_plan *p)
     for (size_t i = 0; i < p->ntopics; i++)
         rc_topic_plan_free(&p->topics[i]);
     free(p->topics);
+    rc_kind_plans_free(p->kinds, p->nkinds);
     free_strv(p->warnings, p->nwarnings);
     free(p->error);
+    memset(p, 0, sizeof(*p));
+}
+
+void rc_kind_plans_free(rc_kind_plan *kinds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (kinds[i].plan)
+            kinds[i].kind->free(kinds[i].plan);
+    free(kinds);
+}
+
+void rc_acl_plan_free(rc_acl_plan *p)
+{
+    for (size_t i = 0; i < p->nchanges; i++) {
+        rc_acl_binding_clear(&p->changes[i].binding);
+        free(p->changes[i].refusal);
+        free(p->changes[i].broker_error);
+    }
+    free(p->changes);
+    free(p->refusal);
     memset(p, 0, sizeof(*p));
 }
 
@@ -144,6 +178,9 @@ void rc_cluster_plan_counts(const rc_cluster_plan *p, size_t counts[6])
 
 bool rc_cluster_plan_has_changes(const rc_cluster_plan *p)
 {
+    for (size_t i = 0; i < p->nkinds; i++)
+        if (p->kinds[i].plan && p->kinds[i].kind->has_changes(p->kinds[i].plan))
+            return true;
     for (size_t i = 0; i < p->ntopics; i++) {
         rc_topic_action a = p->topics[i].action;
         if (a == RC_ACT_CREATE || a == RC_ACT_UPDATE || a == RC_ACT_DELETE)

@@ -21,6 +21,68 @@ typedef struct rc_team {
     char *escalation; /* may be NULL */
 } rc_team;
 
+/* A service of a team: a name topics refer to and the principal it
+ * authenticates as ("User:orders-api", "User:CN=orders,O=shop"). */
+typedef struct rc_service {
+    char *name;
+    char *principal;
+    char *team;
+} rc_service;
+
+/* ---- access (ACL bindings, acl.h) ------------------------------------------ */
+
+typedef enum rc_acl_resource {
+    RC_ACL_RES_TOPIC,
+    RC_ACL_RES_GROUP,
+    RC_ACL_RES_CLUSTER,
+    RC_ACL_RES_TRANSACTIONAL_ID,
+    RC_ACL_RES_N
+} rc_acl_resource;
+
+typedef enum rc_acl_pattern {
+    RC_ACL_PAT_LITERAL,
+    RC_ACL_PAT_PREFIXED,
+    RC_ACL_PAT_N
+} rc_acl_pattern;
+
+typedef enum rc_acl_operation {
+    RC_ACL_OP_ALL,
+    RC_ACL_OP_READ,
+    RC_ACL_OP_WRITE,
+    RC_ACL_OP_CREATE,
+    RC_ACL_OP_DELETE,
+    RC_ACL_OP_ALTER,
+    RC_ACL_OP_DESCRIBE,
+    RC_ACL_OP_CLUSTER_ACTION,
+    RC_ACL_OP_DESCRIBE_CONFIGS,
+    RC_ACL_OP_ALTER_CONFIGS,
+    RC_ACL_OP_IDEMPOTENT_WRITE,
+    RC_ACL_OP_N
+} rc_acl_operation;
+
+typedef enum rc_acl_permission { RC_ACL_ALLOW, RC_ACL_DENY, RC_ACL_PERM_N } rc_acl_permission;
+
+typedef struct rc_acl_binding {
+    rc_acl_resource resource;
+    rc_acl_pattern pattern;
+    char *name; /* resource name; "kafka-cluster" for the cluster */
+    char *principal;
+    char *host; /* "*" unless a cluster binding names one */
+    rc_acl_operation operation;
+    rc_acl_permission permission;
+    /* Where it comes from, for the reports (NULL when unknown): the topic
+     * that declares it, the service and its team. */
+    char *topic;
+    char *service;
+    char *team;
+} rc_acl_binding;
+
+typedef struct rc_acl_set {
+    rc_acl_binding *items;
+    size_t len;
+    size_t cap;
+} rc_acl_set;
+
 typedef struct rc_topic_decl {
     char *name;
     char *file; /* repository-relative path of the declaring file */
@@ -39,6 +101,12 @@ typedef struct rc_topic_decl {
     char *severity; /* may be NULL: cluster default */
     char **consumers;
     size_t nconsumers;
+    /* access: the services that produce, and for each consumer group the
+     * service consuming with it (parallel to consumers; NULL entries for
+     * groups declared without one) */
+    char **producers;
+    size_t nproducers;
+    char **consumer_services;
     double messages_per_second; /* 0 when not declared */
     bool skew_alert;
 } rc_topic_decl;
@@ -78,6 +146,12 @@ typedef struct rc_cluster_decl {
     char *grafana_url;
     char *grafana_folder;
     rc_kvlist alert_labels;
+    /* access (acl.h): managed when the file has an access: block or a topic
+     * declares producers or consuming services */
+    bool access_declared;
+    char *self_principal;      /* access.principal: reconcile's own; NULL = from sasl.username */
+    bool idempotent_write;     /* access.idempotent_write */
+    rc_acl_set extra_bindings; /* access.bindings, one per operation */
     /* topics declared for this cluster, sorted by name */
     rc_topic_decl *topics;
     size_t ntopics;
@@ -91,6 +165,8 @@ typedef struct rc_cluster_decl {
 typedef struct rc_repo {
     rc_team *teams;
     size_t nteams;
+    rc_service *services; /* every team's, sorted by name */
+    size_t nservices;
     rc_cluster_decl *clusters; /* sorted by name */
     size_t nclusters;
 } rc_repo;
@@ -199,11 +275,47 @@ typedef struct rc_topic_plan {
     bool other_writer;
 } rc_topic_plan;
 
+/* What the plan of an ACL binding says (acl.h, rc_acl_diff). */
+typedef enum rc_acl_action {
+    RC_ACL_ADD,       /* declared, not on the cluster: created */
+    RC_ACL_UNMANAGED, /* on the cluster, not declared: listed */
+    RC_ACL_DELETE,    /* unmanaged and --prune with a policy that allows it */
+    RC_ACL_REFUSE     /* would be added or deleted, but must not be (refusal says why) */
+} rc_acl_action;
+
+typedef struct rc_acl_change {
+    rc_acl_binding binding;
+    rc_acl_action action;
+    char *refusal;      /* RC_ACL_REFUSE: what to do instead */
+    char *broker_error; /* validate or apply failure, NULL if none */
+    bool done;          /* apply: the broker accepted it */
+} rc_acl_change;
+
+typedef struct rc_acl_plan {
+    rc_acl_change *changes; /* in binding order */
+    size_t nchanges;
+    size_t unchanged; /* declared bindings already in place */
+    char *refusal;    /* the whole kind is refused (too many deletions, own access) */
+} rc_acl_plan;
+
+void rc_acl_plan_free(rc_acl_plan *p);
+
+/* The plan of another kind of resource than topics (kind.h): the kind that
+ * made it, and its own plan, which only that kind's functions read. */
+struct rc_resource_kind;
+typedef struct rc_kind_plan {
+    const struct rc_resource_kind *kind;
+    void *plan;
+} rc_kind_plan;
+
 typedef struct rc_cluster_plan {
     char *cluster;
     char *cluster_id;
     rc_topic_plan *topics; /* declared topics in name order, then unmanaged in name order */
     size_t ntopics;
+    /* the other kinds the cluster manages, in the order of the registry */
+    rc_kind_plan *kinds;
+    size_t nkinds;
     char **warnings; /* e.g. auto.create.topics.enable=true */
     size_t nwarnings;
     char *error; /* cluster-level failure (unreachable, id mismatch); NULL if none */

@@ -26,7 +26,9 @@
 #   the PLAINTEXT listener (the bootstrap address) it has a SASL_PLAINTEXT
 #   listener, mechanism PLAIN, a user "reconcile" (password: see
 #   RECONCILE_KAFKA_SASL_PASSWORD; a super user) and a user "noacl" (password
-#   noacl-secret) that the StandardAuthorizer denies everything, e.g.
+#   noacl-secret) that the StandardAuthorizer denies everything, and service
+#   users svc-orders, svc-billing, svc-audit and svc-stranger (password: the
+#   name followed by "-secret") with no ACLs until a test grants them, e.g.
 #       kcat -b "$(ci/local-kafka.sh sasl-bootstrap)" -X security.protocol=SASL_PLAINTEXT \
 #         -X sasl.mechanisms=PLAIN -X sasl.username=reconcile \
 #         -X sasl.password=reconcile-secret -L
@@ -80,6 +82,9 @@ PROBE=${RECONCILE_KAFKA_PROBE:-auto}
 SASL_USER=reconcile
 SASL_NOACL_USER=noacl
 SASL_NOACL_PASSWORD=noacl-secret
+# Service users for the access tests: no ACLs of their own, so each can do
+# exactly what a test grants it. Password: the name with "-secret" appended.
+SASL_SERVICE_USERS="svc-orders svc-billing svc-audit svc-stranger"
 SASL_PASSWORD=${RECONCILE_KAFKA_SASL_PASSWORD:-reconcile-secret}
 PORTS_LOCK=${TMPDIR:-/tmp}/reconcile-local-kafka-ports.lock
 POLL_INTERVAL=0.3
@@ -355,12 +360,15 @@ write_server_properties() {
     advertised+=",SASL_PLAINTEXT://127.0.0.1:$sport"
     protocols+=",SASL_PLAINTEXT:SASL_PLAINTEXT"
     pw=$(jaas_properties_quote "$SASL_PASSWORD")
+    local svc svc_users=""
+    for svc in $SASL_SERVICE_USERS; do svc_users+=" user_$svc=\"$svc-secret\""; done
     sasl_conf="
 # SASL_PLAINTEXT listener for clients: PLAIN. "$SASL_USER" is a super user
 # (like the PLAINTEXT listener's ANONYMOUS); "$SASL_NOACL_USER" has no ACLs, so
 # every request it makes is denied: tests of authorisation errors use it.
+# The svc-* users stand for services: access tests grant them what they need.
 sasl.enabled.mechanisms=PLAIN
-listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER=\"$pw\" user_$SASL_NOACL_USER=\"$SASL_NOACL_PASSWORD\";
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER=\"$pw\" user_$SASL_NOACL_USER=\"$SASL_NOACL_PASSWORD\"$svc_users;
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 super.users=User:ANONYMOUS;User:$SASL_USER
 allow.everyone.if.no.acl.found=false"

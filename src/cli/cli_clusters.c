@@ -4,10 +4,12 @@
 #include "decl.h"
 #include "diff.h"
 #include "git_history.h"
+#include "kinds.h"
 #include "plan_print.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- one cluster ----------------------------------------------------------- */
 
@@ -132,11 +134,55 @@ static char *check_live(cli *c, const rc_cluster_decl *decl, const rc_cluster_ob
                         decl->name, nerr, nerr == 1 ? "" : "s");
 }
 
+/* The principal reconcile authenticates as: access.principal, else the SASL
+ * user name, else ANONYMOUS on a PLAINTEXT connection; NULL when unknown (a
+ * TLS certificate's name is the broker's to map). Heap string. */
+static char *self_principal(const rc_cluster_decl *decl, const cluster_conn *conn)
+{
+    if (decl->self_principal)
+        return rc_xstrdup(decl->self_principal);
+    const char *user = rc_kvlist_get(&conn->props, "sasl.username");
+    const char *proto = rc_kvlist_get(&conn->props, "security.protocol");
+    if (user && proto && strncasecmp(proto, "SASL", 4) == 0)
+        return rc_xasprintf("User:%s", user);
+    if (!proto || strcasecmp(proto, "PLAINTEXT") == 0)
+        return rc_xstrdup("User:ANONYMOUS");
+    return NULL;
+}
+
+/* Plan every other kind of resource the cluster manages (kinds.h). */
+static char *plan_kinds(cli *c, const rc_repo *repo, const rc_cluster_decl *decl, rc_kadmin *ka,
+                        const cluster_conn *conn, rc_cluster_plan *plan)
+{
+    size_t nk;
+    const rc_resource_kind *const *kinds = rc_kinds(&nk);
+    char *self = self_principal(decl, conn);
+    rc_kind_plan_options kopt = {.prune = c->prune, .repo = repo, .self_principal = self};
+    char *error = NULL;
+    for (size_t k = 0; k < nk && !error; k++) {
+        if (!kinds[k]->managed(decl))
+            continue;
+        void *kp = NULL;
+        char err[RC_ERRBUF_LEN] = "";
+        if (kinds[k]->plan(&kp, ka, decl, &kopt, err, sizeof(err)) != 0) {
+            char *what = rc_xasprintf("cannot read the cluster's %s state", kinds[k]->name);
+            error = kadmin_error(decl->name, what, err);
+            free(what);
+            break;
+        }
+        plan->kinds = rc_xrealloc(plan->kinds, (plan->nkinds + 1) * sizeof(*plan->kinds));
+        plan->kinds[plan->nkinds++] = (rc_kind_plan){kinds[k], kp};
+    }
+    free(self);
+    return error;
+}
+
 /* Connect, observe, diff. On a cluster-level failure plan->error is set and
  * *ka_out may be NULL; the caller destroys *ka_out and frees conn whatever
  * happens. */
-static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *plan,
-                         rc_kadmin **ka_out, rc_cluster_obs *obs, cluster_conn *conn)
+static void plan_cluster(cli *c, const rc_repo *repo, const rc_cluster_decl *decl,
+                         rc_cluster_plan *plan, rc_kadmin **ka_out, rc_cluster_obs *obs,
+                         cluster_conn *conn)
 {
     *ka_out = NULL;
     memset(plan, 0, sizeof(*plan));
@@ -157,6 +203,8 @@ static void plan_cluster(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p
         plan->error = rc_xstrdup(err);
     if (!plan->cluster)
         plan->cluster = rc_xstrdup(decl->name);
+    if (!plan->error)
+        plan->error = plan_kinds(c, repo, decl, *ka_out, conn, plan);
 }
 
 bool plan_has_failures(const rc_cluster_plan *p)
@@ -165,6 +213,9 @@ bool plan_has_failures(const rc_cluster_plan *p)
         return true;
     for (size_t i = 0; i < p->ntopics; i++)
         if (p->topics[i].action == RC_ACT_REFUSE || p->topics[i].broker_error)
+            return true;
+    for (size_t i = 0; i < p->nkinds; i++)
+        if (p->kinds[i].kind->has_failures(p->kinds[i].plan))
             return true;
     return false;
 }
@@ -185,6 +236,8 @@ void mask_plan(cli *c, rc_cluster_plan *p)
             p->topics[i].broker_error = m;
         }
     }
+    for (size_t i = 0; i < p->nkinds; i++)
+        p->kinds[i].kind->mask(p->kinds[i].plan, &c->secrets);
 }
 
 void print_plans(cli *c, const rc_cluster_plan *plans, size_t n)
@@ -310,6 +363,36 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
     report_summary(p, &n, call_rc);
 }
 
+/* ---- the other kinds --------------------------------------------------------- */
+
+/* A kind whose plan is refused (its own access, too many deletions) refuses
+ * the whole cluster: nothing is applied rather than half of it. */
+static void refuse_failed_kinds(rc_cluster_plan *p)
+{
+    for (size_t i = 0; i < p->nkinds && !p->error; i++) {
+        if (p->kinds[i].kind->has_failures(p->kinds[i].plan))
+            p->error = rc_xasprintf("cluster %s: the %s plan has refusals (see plan); nothing "
+                                    "was applied",
+                                    p->cluster, p->kinds[i].kind->name);
+    }
+}
+
+/* Apply every kind after the topics (a binding may name a topic this run
+ * created); report_kinds prints what each did, after the topics' report. */
+static int apply_kinds(cli *c, rc_cluster_plan *p, rc_kadmin *ka, bool *landed, char *errbuf,
+                       size_t errlen)
+{
+    int rc = 0;
+    for (size_t i = 0; i < p->nkinds && rc == 0; i++) {
+        const rc_resource_kind *k = p->kinds[i].kind;
+        size_t nfailed = 0;
+        rc = k->apply(ka, p->kinds[i].plan, false, &nfailed, errbuf, errlen);
+        *landed |= k->has_changes(p->kinds[i].plan);
+        k->mask(p->kinds[i].plan, &c->secrets);
+    }
+    return rc;
+}
+
 /* ---- the older-commit guard ------------------------------------------------- */
 
 static rc_applied_state_config state_config(cli *c, const rc_cluster_decl *decl,
@@ -405,7 +488,9 @@ rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *commit, b
         rc_cluster_obs obs;
         rc_kadmin *ka = NULL;
         cluster_conn conn = {0};
-        plan_cluster(c, decl, p, &ka, &obs, &conn);
+        plan_cluster(c, repo, decl, p, &ka, &obs, &conn);
+        if (apply && !p->error)
+            refuse_failed_kinds(p);
         if (apply && !p->error && decl->guard_older_commits)
             guard_before_apply(c, decl, p, &conn, commit);
         if (!p->error) {
@@ -418,14 +503,22 @@ rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *commit, b
                 rc_apply_outcome *outcome = rc_xcalloc(p->ntopics, sizeof(*outcome));
                 rc_apply_options aopt = {0, progress_cb, c, decl};
                 int a = rc_apply_execute(ka, p, outcome, &aopt, NULL, err, sizeof(err));
+                bool kinds_landed = false;
+                if (a == 0)
+                    a = apply_kinds(c, p, ka, &kinds_landed, err, sizeof(err));
                 /* Record whenever something may have landed, even when a later
                  * stage failed as a whole: what landed must not be rolled back
                  * by an older commit's late apply. */
-                if (decl->guard_older_commits && apply_may_have_landed(p, outcome))
+                if (decl->guard_older_commits &&
+                    (kinds_landed || apply_may_have_landed(p, outcome)))
                     record_applied(c, decl, p, &conn, commit);
                 mask_plan(c, p);
-                if (c->format == FMT_TEXT)
+                if (c->format == FMT_TEXT) {
                     report_apply(c, p, outcome, a);
+                    for (size_t k = 0; k < p->nkinds; k++)
+                        p->kinds[k].kind->report_apply(stdout, p->cluster, p->kinds[k].plan,
+                                                       c->quiet);
+                }
                 if (a < 0 && !p->error)
                     p->error = kadmin_error(decl->name, "apply stopped", err);
                 free(outcome);

@@ -15,7 +15,6 @@ static const char *const resource_words[RC_ACL_RES_N] = {
     [RC_ACL_RES_TOPIC] = "topic",
     [RC_ACL_RES_GROUP] = "group",
     [RC_ACL_RES_CLUSTER] = "cluster",
-    [RC_ACL_RES_TRANSACTIONAL_ID] = "transactional_id",
 };
 static const char *const operation_words[RC_ACL_OP_N] = {
     [RC_ACL_OP_ALL] = "ALL",

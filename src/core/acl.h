@@ -32,13 +32,14 @@
 char *rc_acl_binding_text(const rc_acl_binding *b);
 
 /* Kafka's words ("TOPIC", "WRITE", "LITERAL", "ALLOW") and the lower-case
- * words declarations and reports use ("topic", "write", "literal", "allow"). */
+ * words declarations and reports use ("topic", "write", "literal", "allow").
+ * Resource types are those librdkafka 2.0.2 can name in an ACL binding:
+ * topic, group and cluster (transactional_id is not among them). */
 const char *rc_acl_resource_name(rc_acl_resource r);     /* "topic" */
 const char *rc_acl_operation_name(rc_acl_operation o);   /* "WRITE" */
 const char *rc_acl_pattern_name(rc_acl_pattern p);       /* "literal" */
 const char *rc_acl_permission_name(rc_acl_permission p); /* "allow" */
-/* Case-insensitive; "transactional_id" and "transactional-id" both parse;
- * operation words accept "_" or "-" ("describe_configs"). 0 or RC_ERR. */
+/* Case-insensitive, and "_" and "-" are the same ("describe-configs"). 0 or RC_ERR. */
 int rc_acl_resource_parse(const char *s, rc_acl_resource *out);
 int rc_acl_operation_parse(const char *s, rc_acl_operation *out);
 int rc_acl_pattern_parse(const char *s, rc_acl_pattern *out);
@@ -84,11 +85,20 @@ typedef struct rc_acl_diff_options {
     const char *self_principal;
     /* Where a binding's principal belongs (for reports); may be NULL. */
     const rc_repo *repo;
+    /* Bindings on the cluster that are none of reconcile's business, left
+     * out of the plan like ignored topics: a topic binding whose name
+     * matches one of topic_ignore (fnmatch; policy.ignore), a principal
+     * matching one of principal_ignore (access.ignore_principals). */
+    char *const *topic_ignore;
+    size_t ntopic_ignore;
+    char *const *principal_ignore;
+    size_t nprincipal_ignore;
 } rc_acl_diff_options;
 
 /* desired (derived) against observed (DescribeAcls): every desired binding
  * missing from observed is RC_ACL_ADD; every observed one not desired is
- * RC_ACL_UNMANAGED, or RC_ACL_DELETE with prune and allow_delete. More
+ * RC_ACL_UNMANAGED, or RC_ACL_DELETE with prune and allow_delete (but for
+ * the ignored ones, which are left out). More
  * deletions than the bound turn each into RC_ACL_REFUSE and set *refusal
  * (heap) for the whole kind; so does a plan that touches the self
  * principal as described above (those changes are RC_ACL_REFUSE, each with

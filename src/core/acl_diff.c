@@ -3,6 +3,7 @@
 
 #include "util.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,22 @@ static void attach_origin(rc_acl_binding *b, const rc_repo *repo)
     }
     if (!b->topic && b->resource == RC_ACL_RES_TOPIC && b->pattern == RC_ACL_PAT_LITERAL)
         b->topic = rc_xstrdup(b->name);
+}
+
+static bool any_match(char *const *globs, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fnmatch(globs[i], s, 0) == 0)
+            return true;
+    return false;
+}
+
+static bool ignored(const rc_acl_binding *b, const rc_acl_diff_options *opt)
+{
+    if (any_match(opt->principal_ignore, opt->nprincipal_ignore, b->principal))
+        return true;
+    return b->resource == RC_ACL_RES_TOPIC &&
+           any_match(opt->topic_ignore, opt->ntopic_ignore, b->name);
 }
 
 /* The refusal of a change that would take reconcile's own access, or NULL. */
@@ -117,6 +134,8 @@ void rc_acl_diff(rc_acl_plan *out, const rc_acl_set *desired, const rc_acl_set *
             i++, j++;
         } else if (c < 0) {
             push(&v, &desired->items[i++], RC_ACL_ADD);
+        } else if (ignored(&observed->items[j], opt)) {
+            j++;
         } else {
             rc_acl_change *ch =
                 push(&v, &observed->items[j++], del ? RC_ACL_DELETE : RC_ACL_UNMANAGED);

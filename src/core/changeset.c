@@ -1,6 +1,8 @@
 /* changeset.c — base vs head declarations: file deltas, topic deltas. */
 #include "changeset.h"
 
+#include "kind.h"
+
 #include "topic_config.h"
 #include "units.h"
 #include "util.h"
@@ -585,7 +587,7 @@ static void add_cluster_name(rc_changeset *cs, const char *name, bool base)
             return;
         }
     cs->clusters = rc_xrealloc(cs->clusters, (cs->nclusters + 1) * sizeof(*cs->clusters));
-    cs->clusters[cs->nclusters++] = (rc_changeset_cluster){rc_xstrdup(name), base, !base};
+    cs->clusters[cs->nclusters++] = (rc_changeset_cluster){rc_xstrdup(name), base, !base, NULL, 0};
 }
 
 void rc_changeset_compute(rc_changeset *out, const rc_source *base_src, const rc_repo *base,
@@ -722,8 +724,10 @@ void rc_changeset_free(rc_changeset *c)
         free(t->fields);
     }
     free(c->topics);
-    for (size_t i = 0; i < c->nclusters; i++)
+    for (size_t i = 0; i < c->nclusters; i++) {
         free(c->clusters[i].name);
+        rc_kind_plans_free(c->clusters[i].kinds, c->clusters[i].nkinds);
+    }
     free(c->clusters);
     for (size_t i = 0; i < c->nhead_paths; i++)
         free(c->head_paths[i]);

@@ -113,6 +113,10 @@ typedef struct rc_changeset_cluster {
     char *name;
     bool in_base; /* a cluster directory with declarations at base */
     bool in_head;
+    /* what the change does to the other kinds of resource (kind.h), in
+     * registry order; set by the command layer (src/kinds), freed here */
+    rc_kind_plan *kinds;
+    size_t nkinds;
 } rc_changeset_cluster;
 
 typedef struct rc_changeset {

@@ -178,8 +178,9 @@ void parse_topic_consumers(ctx *x, const teams_ctx *tc, const rc_ynode *n, rc_to
 
 /* ---- the cluster file's access: block ------------------------------------------- */
 
-enum { AK_PRINCIPAL, AK_IDEMPOTENT, AK_BINDINGS };
-static const char *const access_keys[] = {"principal", "idempotent_write", "bindings"};
+enum { AK_PRINCIPAL, AK_IDEMPOTENT, AK_BINDINGS, AK_IGNORE };
+static const char *const access_keys[] = {"principal", "idempotent_write", "bindings",
+                                          "ignore_principals"};
 enum { BK_PRINCIPAL, BK_RESOURCE, BK_NAME, BK_PATTERN, BK_OPERATIONS, BK_PERMISSION, BK_HOST };
 static const char *const binding_keys[] = {"principal",  "resource",   "name", "pattern",
                                            "operations", "permission", "host"};
@@ -247,8 +248,8 @@ static bool binding_fields(ctx *x, const rc_ypair *const *s, const rc_ynode *it,
         return false;
     }
     int v;
-    if (!want_word(x, val(s[BK_RESOURCE]), "access.bindings.resource",
-                   "topic, group, cluster, transactional_id", parse_resource, &v))
+    if (!want_word(x, val(s[BK_RESOURCE]), "access.bindings.resource", "topic, group, cluster",
+                   parse_resource, &v))
         return false;
     b->resource = (rc_acl_resource)v;
     if (b->resource == RC_ACL_RES_CLUSTER) {
@@ -316,6 +317,9 @@ void parse_cluster_access(ctx *x, rc_cluster_decl *c, const rc_ynode *v)
         if (why)
             diag(x, E, n, "principal", "access.principal: \"%s\": %s", c->self_principal, why);
     }
+    if ((n = val(s[AK_IGNORE])))
+        want_string_list(x, n, "access.ignore_principals", &c->ignore_principals,
+                         &c->nignore_principals);
     if ((n = val(s[AK_IDEMPOTENT])))
         want_bool(x, n, "access.idempotent_write", &c->idempotent_write);
     if ((n = val(s[AK_BINDINGS])) && want_kind(x, n, "access.bindings", RC_YNODE_SEQUENCE))

@@ -30,6 +30,7 @@ enum {
     RC_KADMIN_EACCESS = -3,  /* authorisation denied (ACL) */
     RC_KADMIN_ETIMEOUT = -4,
     RC_KADMIN_EOTHER = -5,
+    RC_KADMIN_ENOAUTHORIZER = -6, /* the cluster has no authorizer: no ACLs exist */
 };
 
 typedef struct rc_kadmin rc_kadmin;
@@ -101,6 +102,21 @@ typedef struct rc_kadmin_ops {
                          rc_topic_result **results, char *errbuf, size_t errlen);
     int (*delete_topics)(rc_kadmin *ka, const char *const *topics, size_t n,
                          rc_topic_result **results, char *errbuf, size_t errlen);
+    /* ACL bindings (kadmin_acls.c). describe_acls puts every binding on the
+     * cluster in out (zeroed first, normalised; bindings of resource types
+     * librdkafka 2.0.2 cannot name, such as TRANSACTIONAL_ID, are left
+     * out). create_acls and delete_acls are batched; results[i] is the
+     * outcome of bindings[i] (.topic borrows its resource name). delete_acls
+     * sends one exact filter per binding, so it removes that binding only;
+     * a binding already gone is a success. A cluster without an authorizer
+     * is RC_KADMIN_ENOAUTHORIZER; a principal without the permission is
+     * RC_KADMIN_EACCESS and the message names the permission. NULL in a
+     * fake without ACLs. */
+    int (*describe_acls)(rc_kadmin *ka, rc_acl_set *out, char *errbuf, size_t errlen);
+    int (*create_acls)(rc_kadmin *ka, const rc_acl_binding *const *bindings, size_t n,
+                       rc_topic_result **results, char *errbuf, size_t errlen);
+    int (*delete_acls)(rc_kadmin *ka, const rc_acl_binding *const *bindings, size_t n,
+                       rc_topic_result **results, char *errbuf, size_t errlen);
     /* Wait until every named topic is in metadata with its partitions, or the
      * deadline passes (RC_KADMIN_ETIMEOUT, message names the missing topics). */
     int (*wait_topics)(rc_kadmin *ka, const rc_new_partitions *topics, size_t n, int timeout_ms,

@@ -55,13 +55,15 @@ typedef struct rc_resource_kind {
     bool (*has_failures)(const void *plan);
     void (*mask)(void *plan, const rc_secrets *secrets);
     void (*free)(void *plan);
-    /* Printers (src/report): text lines under the cluster, the JSON value
-     * under json_key, the markdown section, apply's per-item report. */
-    void (*print_text)(FILE *out, const void *plan, bool color);
+    /* Printers (src/report): the text lines under the cluster (ending with
+     * the kind's summary line "cluster NAME: ..."), the JSON value under
+     * json_key, the Markdown section (plan comment and PR comment; an
+     * offline plan says what the change grants and takes away), apply's
+     * per-item lines and summary. */
+    void (*print_text)(FILE *out, const char *cluster, const void *plan, bool color);
     struct json_t *(*to_json)(const void *plan);
-    void (*print_markdown)(FILE *out, const void *plan);
-    /* Apply's lines; counts what it printed in *done and *failed. */
-    void (*report_apply)(FILE *out, const void *plan, bool quiet, size_t *done, size_t *failed);
+    void (*markdown)(rc_buf *out, const void *plan);
+    void (*report_apply)(FILE *out, const char *cluster, const void *plan, bool quiet);
 } rc_resource_kind;
 
 /* Free every kind plan of p (rc_cluster_plan_free calls it). */

@@ -48,6 +48,7 @@ void rc_cluster_decl_free(rc_cluster_decl *c)
     free(c->grafana_folder);
     rc_kvlist_free(&c->alert_labels);
     free(c->self_principal);
+    free_strv(c->ignore_principals, c->nignore_principals);
     rc_acl_set_free(&c->extra_bindings);
     for (size_t i = 0; i < c->ntopics; i++)
         rc_topic_decl_free(&c->topics[i]);

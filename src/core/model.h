@@ -35,7 +35,6 @@ typedef enum rc_acl_resource {
     RC_ACL_RES_TOPIC,
     RC_ACL_RES_GROUP,
     RC_ACL_RES_CLUSTER,
-    RC_ACL_RES_TRANSACTIONAL_ID,
     RC_ACL_RES_N
 } rc_acl_resource;
 
@@ -149,8 +148,10 @@ typedef struct rc_cluster_decl {
     /* access (acl.h): managed when the file has an access: block or a topic
      * declares producers or consuming services */
     bool access_declared;
-    char *self_principal;      /* access.principal: reconcile's own; NULL = from sasl.username */
-    bool idempotent_write;     /* access.idempotent_write */
+    char *self_principal;     /* access.principal: reconcile's own; NULL = from sasl.username */
+    bool idempotent_write;    /* access.idempotent_write */
+    char **ignore_principals; /* access.ignore_principals: fnmatch globs */
+    size_t nignore_principals;
     rc_acl_set extra_bindings; /* access.bindings, one per operation */
     /* topics declared for this cluster, sorted by name */
     rc_topic_decl *topics;
@@ -296,6 +297,9 @@ typedef struct rc_acl_plan {
     size_t nchanges;
     size_t unchanged; /* declared bindings already in place */
     char *refusal;    /* the whole kind is refused (too many deletions, own access) */
+    /* made offline from two revisions of the declarations (diff --base):
+     * ADD is access the change grants, DELETE access it takes away */
+    bool offline;
 } rc_acl_plan;
 
 void rc_acl_plan_free(rc_acl_plan *p);

@@ -100,6 +100,11 @@ int rk_request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *errstr
     if (rc_rk_is_access_error(err))
         return rk_fail(ka, errbuf, errlen, RC_KADMIN_EACCESS, "%s: not authorised: %s", what,
                        errstr);
+    if (err == RD_KAFKA_RESP_ERR_SECURITY_DISABLED)
+        return rk_fail(ka, errbuf, errlen, RC_KADMIN_ENOAUTHORIZER,
+                       "%s: the cluster has no authorizer (authorizer.class.name is not set on "
+                       "its brokers), so it enforces no ACLs: %s",
+                       what, errstr);
     if (rc_rk_is_conn_error(err) || err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
         int rc = rk_seen_fatal(ka, errbuf, errlen);
         if (rc)
@@ -188,6 +193,9 @@ static const rc_kadmin_ops rk_ops = {
     .alter_configs = rk_op_alter_configs,
     .delete_topics = rk_op_delete_topics,
     .wait_topics = rk_op_wait_topics,
+    .describe_acls = rk_op_describe_acls,
+    .create_acls = rk_op_create_acls,
+    .delete_acls = rk_op_delete_acls,
     .destroy = op_destroy,
 };
 

@@ -9,7 +9,8 @@
  *                      throttled topics;
  *   kadmin_describe.c  describe_cluster and describe_named;
  *   kadmin_configs.c   describe_configs;
- *   kadmin_wait.c      wait_topics.
+ *   kadmin_wait.c      wait_topics;
+ *   kadmin_acls.c      describe / create / delete ACL bindings.
  * The design and the rules for messages and threading are at the top of
  * kadmin_rdkafka.c. */
 #ifndef RC_KADMIN_RDKAFKA_INTERNAL_H
@@ -112,6 +113,11 @@ int rk_op_alter_configs(rc_kadmin *base, const rc_topic_configs *cfgs, size_t n,
                         rc_topic_result **results, char *errbuf, size_t errlen);
 int rk_op_delete_topics(rc_kadmin *base, const char *const *topics, size_t n,
                         rc_topic_result **results, char *errbuf, size_t errlen);
+int rk_op_describe_acls(rc_kadmin *base, rc_acl_set *out, char *errbuf, size_t errlen);
+int rk_op_create_acls(rc_kadmin *base, const rc_acl_binding *const *bindings, size_t n,
+                      rc_topic_result **results, char *errbuf, size_t errlen);
+int rk_op_delete_acls(rc_kadmin *base, const rc_acl_binding *const *bindings, size_t n,
+                      rc_topic_result **results, char *errbuf, size_t errlen);
 int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n, int timeout_ms,
                       char *errbuf, size_t errlen);
 

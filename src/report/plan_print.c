@@ -1,6 +1,7 @@
 /* plan_print.c — text, JSON and Markdown renderings of cluster plans. */
 #include "plan_print.h"
 
+#include "kind.h"
 #include "textout.h"
 #include "util.h"
 
@@ -33,6 +34,9 @@ static bool plans_clean(const rc_cluster_plan *plans, size_t n)
             return false;
         for (size_t k = 0; k < p->ntopics; k++)
             if (p->topics[k].action == RC_ACT_REFUSE || p->topics[k].broker_error)
+                return false;
+        for (size_t k = 0; k < p->nkinds; k++)
+            if (p->kinds[k].kind->has_failures(p->kinds[k].plan))
                 return false;
     }
     return true;
@@ -213,6 +217,8 @@ void rc_plan_print_text(FILE *out, const rc_cluster_plan *plans, size_t n, bool 
         if (c.del > 0)
             fprintf(out, ", %zu to delete", c.del);
         fputc('\n', out);
+        for (size_t k = 0; k < p->nkinds; k++)
+            p->kinds[k].kind->print_text(out, p->cluster, p->kinds[k].plan, color);
     }
     if (n > 0 && plans_clean(plans, n))
         fprintf(out, "\nNo changes. %s\n", no_changes_tail(n));
@@ -299,6 +305,9 @@ static json_t *json_cluster(const rc_cluster_plan *p)
     for (size_t k = 0; k < p->ntopics; k++)
         json_array_append_new(topics, json_topic(&p->topics[k]));
     json_object_set_new(c, "topics", topics);
+    for (size_t k = 0; k < p->nkinds; k++)
+        json_object_set_new(c, p->kinds[k].kind->json_key,
+                            p->kinds[k].kind->to_json(p->kinds[k].plan));
     return c;
 }
 
@@ -470,6 +479,13 @@ static void md_cluster(FILE *out, const rc_cluster_plan *p)
             fputc('\n', out);
         }
         fputs("\n</details>\n\n", out);
+    }
+    for (size_t k = 0; k < p->nkinds; k++) {
+        rc_buf b = {0};
+        p->kinds[k].kind->markdown(&b, p->kinds[k].plan);
+        if (b.data)
+            fputs(b.data, out);
+        rc_buf_free(&b);
     }
 }
 

@@ -1,0 +1,262 @@
+/* kadmin_acls.c — describe_acls, create_acls and delete_acls on librdkafka's
+ * DescribeAcls, CreateAcls and DeleteAcls, through the request pump. */
+#include "kadmin_rdkafka_internal.h"
+
+#include "acl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The operation names of the messages say which permission each call needs,
+ * so a refusal names what the principal lacks. */
+#define WHAT_DESCRIBE "DescribeAcls (needs DESCRIBE on the CLUSTER resource)"
+#define WHAT_CREATE "CreateAcls (needs ALTER on the CLUSTER resource)"
+#define WHAT_DELETE "DeleteAcls (needs ALTER on the CLUSTER resource)"
+
+/* ---- the words, both ways ----------------------------------------------------- */
+
+static const rd_kafka_ResourceType_t resource_to_rk[RC_ACL_RES_N] = {
+    [RC_ACL_RES_TOPIC] = RD_KAFKA_RESOURCE_TOPIC,
+    [RC_ACL_RES_GROUP] = RD_KAFKA_RESOURCE_GROUP,
+    /* the protocol's CLUSTER is 4, which librdkafka 2.0.2 calls BROKER */
+    [RC_ACL_RES_CLUSTER] = RD_KAFKA_RESOURCE_BROKER,
+};
+static const rd_kafka_AclOperation_t operation_to_rk[RC_ACL_OP_N] = {
+    [RC_ACL_OP_ALL] = RD_KAFKA_ACL_OPERATION_ALL,
+    [RC_ACL_OP_READ] = RD_KAFKA_ACL_OPERATION_READ,
+    [RC_ACL_OP_WRITE] = RD_KAFKA_ACL_OPERATION_WRITE,
+    [RC_ACL_OP_CREATE] = RD_KAFKA_ACL_OPERATION_CREATE,
+    [RC_ACL_OP_DELETE] = RD_KAFKA_ACL_OPERATION_DELETE,
+    [RC_ACL_OP_ALTER] = RD_KAFKA_ACL_OPERATION_ALTER,
+    [RC_ACL_OP_DESCRIBE] = RD_KAFKA_ACL_OPERATION_DESCRIBE,
+    [RC_ACL_OP_CLUSTER_ACTION] = RD_KAFKA_ACL_OPERATION_CLUSTER_ACTION,
+    [RC_ACL_OP_DESCRIBE_CONFIGS] = RD_KAFKA_ACL_OPERATION_DESCRIBE_CONFIGS,
+    [RC_ACL_OP_ALTER_CONFIGS] = RD_KAFKA_ACL_OPERATION_ALTER_CONFIGS,
+    [RC_ACL_OP_IDEMPOTENT_WRITE] = RD_KAFKA_ACL_OPERATION_IDEMPOTENT_WRITE,
+};
+
+static rd_kafka_ResourcePatternType_t pattern_to_rk(rc_acl_pattern p)
+{
+    return p == RC_ACL_PAT_PREFIXED ? RD_KAFKA_RESOURCE_PATTERN_PREFIXED
+                                    : RD_KAFKA_RESOURCE_PATTERN_LITERAL;
+}
+
+static rd_kafka_AclPermissionType_t permission_to_rk(rc_acl_permission p)
+{
+    return p == RC_ACL_DENY ? RD_KAFKA_ACL_PERMISSION_TYPE_DENY
+                            : RD_KAFKA_ACL_PERMISSION_TYPE_ALLOW;
+}
+
+/* Back from librdkafka; false for what reconcile has no word for (a MATCH
+ * pattern cannot come back from the broker, UNKNOWN types can). */
+static bool binding_from_rk(const rd_kafka_AclBinding_t *a, rc_acl_binding *out)
+{
+    memset(out, 0, sizeof(*out));
+    int res = -1, op = -1;
+    for (int i = 0; i < RC_ACL_RES_N; i++)
+        if (resource_to_rk[i] == rd_kafka_AclBinding_restype(a))
+            res = i;
+    for (int i = 0; i < RC_ACL_OP_N; i++)
+        if (operation_to_rk[i] == rd_kafka_AclBinding_operation(a))
+            op = i;
+    rd_kafka_ResourcePatternType_t pt = rd_kafka_AclBinding_resource_pattern_type(a);
+    rd_kafka_AclPermissionType_t perm = rd_kafka_AclBinding_permission_type(a);
+    if (res < 0 || op < 0 ||
+        (pt != RD_KAFKA_RESOURCE_PATTERN_LITERAL && pt != RD_KAFKA_RESOURCE_PATTERN_PREFIXED) ||
+        (perm != RD_KAFKA_ACL_PERMISSION_TYPE_ALLOW && perm != RD_KAFKA_ACL_PERMISSION_TYPE_DENY))
+        return false;
+    const char *name = rd_kafka_AclBinding_name(a), *principal = rd_kafka_AclBinding_principal(a),
+               *host = rd_kafka_AclBinding_host(a);
+    out->resource = (rc_acl_resource)res;
+    out->operation = (rc_acl_operation)op;
+    out->pattern =
+        pt == RD_KAFKA_RESOURCE_PATTERN_PREFIXED ? RC_ACL_PAT_PREFIXED : RC_ACL_PAT_LITERAL;
+    out->permission = perm == RD_KAFKA_ACL_PERMISSION_TYPE_DENY ? RC_ACL_DENY : RC_ACL_ALLOW;
+    out->name = rc_xstrdup(name ? name : "");
+    out->principal = rc_xstrdup(principal ? principal : "");
+    out->host = rc_xstrdup(host ? host : "*");
+    return true;
+}
+
+/* ---- one call ---------------------------------------------------------------- */
+
+typedef enum { ACL_DESCRIBE, ACL_CREATE, ACL_DELETE } acl_call;
+
+typedef struct acl_op {
+    acl_call call;
+    const rc_acl_binding *const *in;
+    rc_topic_result *res;
+    rc_acl_set *out; /* describe */
+} acl_op;
+
+static rd_kafka_AclBinding_t *binding_to_rk(const rc_acl_binding *b, bool filter, char *errstr,
+                                            size_t len)
+{
+    rd_kafka_AclBinding_t *(*make)(
+        rd_kafka_ResourceType_t, const char *, rd_kafka_ResourcePatternType_t, const char *,
+        const char *, rd_kafka_AclOperation_t, rd_kafka_AclPermissionType_t, char *, size_t) =
+        filter ? rd_kafka_AclBindingFilter_new : rd_kafka_AclBinding_new;
+    return make(resource_to_rk[b->resource], b->name, pattern_to_rk(b->pattern), b->principal,
+                b->host ? b->host : "*", operation_to_rk[b->operation],
+                permission_to_rk(b->permission), errstr, len);
+}
+
+static bool submit_acls(rk_pump *p, rk_batch *b)
+{
+    acl_op *op = p->ctx;
+    char errstr[512];
+    if (op->call == ACL_DESCRIBE) {
+        rd_kafka_AclBindingFilter_t *any = rd_kafka_AclBindingFilter_new(
+            RD_KAFKA_RESOURCE_ANY, NULL, RD_KAFKA_RESOURCE_PATTERN_ANY, NULL, NULL,
+            RD_KAFKA_ACL_OPERATION_ANY, RD_KAFKA_ACL_PERMISSION_TYPE_ANY, errstr, sizeof(errstr));
+        if (!any)
+            return false;
+        rd_kafka_DescribeAcls(p->ka->rk, any, p->opts, p->q);
+        rd_kafka_AclBinding_destroy(any);
+        return true;
+    }
+    rd_kafka_AclBinding_t **objs = rc_xcalloc(b->n, sizeof(*objs));
+    for (size_t k = 0; k < b->n; k++) {
+        objs[k] = binding_to_rk(op->in[b->idx[k]], op->call == ACL_DELETE, errstr, sizeof(errstr));
+        if (!objs[k]) {
+            /* cannot happen for what the parser accepts; fail the batch
+             * rather than send a partial one */
+            for (size_t j = 0; j < b->n; j++)
+                if (!op->res[b->idx[j]].error)
+                    op->res[b->idx[j]].error = rc_xasprintf("not sent: %s", errstr);
+            rd_kafka_AclBinding_destroy_array(objs, k);
+            free(objs);
+            return false;
+        }
+    }
+    if (op->call == ACL_CREATE)
+        rd_kafka_CreateAcls(p->ka->rk, objs, b->n, p->opts, p->q);
+    else
+        rd_kafka_DeleteAcls(p->ka->rk, objs, b->n, p->opts, p->q);
+    rd_kafka_AclBinding_destroy_array(objs, b->n);
+    free(objs);
+    return true;
+}
+
+static void set_result(rc_topic_result *r, const rd_kafka_error_t *e)
+{
+    if (!e)
+        return;
+    r->error_code = rd_kafka_error_code(e);
+    r->error = rc_xstrdup(rd_kafka_error_string(e));
+}
+
+static int handle_describe(rk_pump *p, rd_kafka_event_t *ev)
+{
+    acl_op *op = p->ctx;
+    const rd_kafka_DescribeAcls_result_t *r = rd_kafka_event_DescribeAcls_result(ev);
+    size_t cnt = 0;
+    const rd_kafka_AclBinding_t **acls = r ? rd_kafka_DescribeAcls_result_acls(r, &cnt) : NULL;
+    for (size_t i = 0; i < cnt; i++) {
+        rc_acl_binding b;
+        if (binding_from_rk(acls[i], &b)) {
+            rc_acl_set_add(op->out, &b);
+            rc_acl_binding_clear(&b);
+        }
+    }
+    return 0;
+}
+
+static int handle_acls(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
+{
+    acl_op *op = p->ctx;
+    size_t cnt = 0;
+    if (op->call == ACL_DESCRIBE)
+        return handle_describe(p, ev);
+    if (op->call == ACL_CREATE) {
+        const rd_kafka_CreateAcls_result_t *r = rd_kafka_event_CreateAcls_result(ev);
+        const rd_kafka_acl_result_t **rs = r ? rd_kafka_CreateAcls_result_acls(r, &cnt) : NULL;
+        for (size_t i = 0; i < cnt && i < b->n; i++)
+            set_result(&op->res[b->idx[i]], rd_kafka_acl_result_error(rs[i]));
+    } else {
+        const rd_kafka_DeleteAcls_result_t *r = rd_kafka_event_DeleteAcls_result(ev);
+        const rd_kafka_DeleteAcls_result_response_t **rs =
+            r ? rd_kafka_DeleteAcls_result_responses(r, &cnt) : NULL;
+        for (size_t i = 0; i < cnt && i < b->n; i++)
+            set_result(&op->res[b->idx[i]], rd_kafka_DeleteAcls_result_response_error(rs[i]));
+    }
+    /* results come back in request order, one per binding */
+    for (size_t i = cnt; i < b->n; i++)
+        op->res[b->idx[i]].error = rc_xstrdup("the broker's answer left this binding out");
+    return 0;
+}
+
+static int run_acl_op(rk_admin *ka, acl_op *op, size_t n, char *errbuf, size_t errlen)
+{
+    static const char *const whats[] = {WHAT_DESCRIBE, WHAT_CREATE, WHAT_DELETE};
+    static const rd_kafka_admin_op_t aops[] = {
+        RD_KAFKA_ADMIN_OP_DESCRIBEACLS, RD_KAFKA_ADMIN_OP_CREATEACLS, RD_KAFKA_ADMIN_OP_DELETEACLS};
+    long long start = rc_rk_now_ms();
+    int rc = rk_ensure_up(ka, start + ka->timeout_ms, NULL, errbuf, errlen);
+    if (rc)
+        return rc;
+    rd_kafka_AdminOptions_t *opts = rk_make_options(ka, aops[op->call], false, -1);
+    if (!opts)
+        return rk_fail(ka, errbuf, errlen, RC_KADMIN_EOTHER, "%s: cannot set admin options",
+                       whats[op->call]);
+    size_t *idx = rc_xcalloc(n ? n : 1, sizeof(size_t));
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    rk_pump p = {.ka = ka,
+                 .errbuf = errbuf,
+                 .errlen = errlen,
+                 .opts = opts,
+                 .what = whats[op->call],
+                 .submit = submit_acls,
+                 .handle = handle_acls,
+                 .ctx = op};
+    rc = rk_pump_run(&p, idx, op->call == ACL_DESCRIBE ? 1 : n);
+    free(idx);
+    rd_kafka_AdminOptions_destroy(opts);
+    return rc;
+}
+
+int rk_op_describe_acls(rc_kadmin *base, rc_acl_set *out, char *errbuf, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    acl_op op = {.call = ACL_DESCRIBE, .out = out};
+    int rc = run_acl_op((rk_admin *)base, &op, 1, errbuf, errlen);
+    if (rc) {
+        rc_acl_set_free(out);
+        return rc;
+    }
+    rc_acl_set_normalise(out);
+    return 0;
+}
+
+static int change_acls(rc_kadmin *base, acl_call call, const rc_acl_binding *const *bindings,
+                       size_t n, rc_topic_result **results, char *errbuf, size_t errlen)
+{
+    *results = NULL;
+    if (n == 0)
+        return 0;
+    acl_op op = {.call = call, .in = bindings};
+    op.res = rc_xcalloc(n, sizeof(*op.res));
+    for (size_t i = 0; i < n; i++)
+        op.res[i].topic = bindings[i]->name;
+    int rc = run_acl_op((rk_admin *)base, &op, n, errbuf, errlen);
+    if (rc) {
+        rc_topic_results_free(op.res, n);
+        return rc;
+    }
+    *results = op.res;
+    return 0;
+}
+
+int rk_op_create_acls(rc_kadmin *base, const rc_acl_binding *const *bindings, size_t n,
+                      rc_topic_result **results, char *errbuf, size_t errlen)
+{
+    return change_acls(base, ACL_CREATE, bindings, n, results, errbuf, errlen);
+}
+
+int rk_op_delete_acls(rc_kadmin *base, const rc_acl_binding *const *bindings, size_t n,
+                      rc_topic_result **results, char *errbuf, size_t errlen)
+{
+    return change_acls(base, ACL_DELETE, bindings, n, results, errbuf, errlen);
+}

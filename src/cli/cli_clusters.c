@@ -165,7 +165,7 @@ static char *plan_kinds(cli *c, const rc_repo *repo, const rc_cluster_decl *decl
         void *kp = NULL;
         char err[RC_ERRBUF_LEN] = "";
         if (kinds[k]->plan(&kp, ka, decl, &kopt, err, sizeof(err)) != 0) {
-            char *what = rc_xasprintf("cannot read the cluster's %s state", kinds[k]->name);
+            char *what = rc_xasprintf("cannot read its %s", kinds[k]->what);
             error = kadmin_error(decl->name, what, err);
             free(what);
             break;

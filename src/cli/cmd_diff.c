@@ -2,11 +2,21 @@
 
 #include "changeset.h"
 #include "decl.h"
+#include "kinds.h"
 #include "pr_report.h"
 #include "profiles.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+static bool changeset_kinds_change(const rc_changeset *cs)
+{
+    for (size_t i = 0; i < cs->nclusters; i++)
+        for (size_t k = 0; k < cs->clusters[i].nkinds; k++)
+            if (cs->clusters[i].kinds[k].kind->has_changes(cs->clusters[i].kinds[k].plan))
+                return true;
+    return false;
+}
 
 /* plan --base REV and diff --base REV: what the change (base -> head) does to
  * the declarations, and (plan only) to the clusters. The base's own problems
@@ -38,6 +48,7 @@ int cmd_base(cli *c, bool is_diff)
     rc_changeset cs;
     rc_changeset_compute(&cs, &base_src, &base, &head_src, &head);
     rc_changeset_use_diags(&cs, &base_diags, &head_diags);
+    rc_kinds_changeset(&cs, &base, &head);
     size_t nerr = rc_diags_errors(&head_diags);
 
     bool skipped = is_diff || nerr > 0;
@@ -68,7 +79,7 @@ int cmd_base(cli *c, bool is_diff)
         break;
     }
     if (is_diff)
-        changes = cs.ntopics > 0;
+        changes = cs.ntopics > 0 || changeset_kinds_change(&cs);
 
     free_plans(plans, nplans);
     rc_changeset_free(&cs);

@@ -354,15 +354,41 @@ static char *double_or_null(double v)
     return v > 0 ? rc_xasprintf("%g", v) : NULL;
 }
 
-static char *join_consumers(const rc_topic_decl *t)
+/* A topic's consumers as "group" or "group (service)", and its producers. */
+static char **consumer_items(const rc_topic_decl *t)
 {
-    if (t->nconsumers == 0)
+    char **v = rc_xcalloc(t->nconsumers ? t->nconsumers : 1, sizeof(*v));
+    for (size_t i = 0; i < t->nconsumers; i++) {
+        const char *svc = t->consumer_services ? t->consumer_services[i] : NULL;
+        v[i] = svc ? rc_xasprintf("%s (%s)", t->consumers[i], svc) : rc_xstrdup(t->consumers[i]);
+    }
+    return v;
+}
+
+static char **producer_items(const rc_topic_decl *t)
+{
+    char **v = rc_xcalloc(t->nproducers ? t->nproducers : 1, sizeof(*v));
+    for (size_t i = 0; i < t->nproducers; i++)
+        v[i] = rc_xstrdup(t->producers[i]);
+    return v;
+}
+
+static void free_items(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static char *join_items(char *const *v, size_t n)
+{
+    if (n == 0)
         return NULL;
     rc_buf b = {0};
-    for (size_t i = 0; i < t->nconsumers; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (i)
             rc_buf_puts(&b, ", ");
-        rc_buf_puts(&b, t->consumers[i]);
+        rc_buf_puts(&b, v[i]);
     }
     return rc_buf_take(&b);
 }
@@ -376,18 +402,36 @@ static char **sorted_copy(char *const *v, size_t n)
     return s;
 }
 
-static bool consumers_equal(const rc_topic_decl *a, const rc_topic_decl *b)
+/* Equal as sets (the lists hold no duplicates). */
+static bool items_equal(char *const *a, size_t na, char *const *b, size_t nb)
 {
-    if (a->nconsumers != b->nconsumers)
+    if (na != nb)
         return false;
-    char **x = sorted_copy(a->consumers, a->nconsumers);
-    char **y = sorted_copy(b->consumers, b->nconsumers);
+    char **x = sorted_copy(a, na);
+    char **y = sorted_copy(b, nb);
     bool eq = true;
-    for (size_t i = 0; eq && i < a->nconsumers; i++)
+    for (size_t i = 0; eq && i < na; i++)
         eq = strcmp(x[i], y[i]) == 0;
     free(x);
     free(y);
     return eq;
+}
+
+/* consumers and producers: a field each, compared as sets */
+static void cmp_access(fields *f, const rc_topic_decl *a, const rc_topic_decl *b)
+{
+    char **ca = consumer_items(a), **cb = consumer_items(b);
+    if (!items_equal(ca, a->nconsumers, cb, b->nconsumers))
+        field_add_owned(f, RC_FIELD_SCALAR, "consumers", join_items(ca, a->nconsumers),
+                        join_items(cb, b->nconsumers), LABEL_NONE);
+    free_items(ca, a->nconsumers);
+    free_items(cb, b->nconsumers);
+    char **pa = producer_items(a), **pb = producer_items(b);
+    if (!items_equal(pa, a->nproducers, pb, b->nproducers))
+        field_add_owned(f, RC_FIELD_SCALAR, "producers", join_items(pa, a->nproducers),
+                        join_items(pb, b->nproducers), LABEL_NONE);
+    free_items(pa, a->nproducers);
+    free_items(pb, b->nproducers);
 }
 
 static int kvp_cmp(const void *a, const void *b)
@@ -453,9 +497,7 @@ static void compare_topics(fields *f, const rc_topic_decl *a, const rc_topic_dec
         field_add_owned(f, RC_FIELD_SCALAR, "lag.for", duration_or_null(a->lag_for_seconds),
                         duration_or_null(b->lag_for_seconds), LABEL_DEFAULT);
     cmp_str(f, RC_FIELD_SCALAR, "lag.severity", a->severity, b->severity, LABEL_DEFAULT);
-    if (!consumers_equal(a, b))
-        field_add_owned(f, RC_FIELD_SCALAR, "consumers", join_consumers(a), join_consumers(b),
-                        LABEL_NONE);
+    cmp_access(f, a, b);
     if (a->messages_per_second != b->messages_per_second)
         field_add_owned(f, RC_FIELD_SCALAR, "throughput.messages_per_second",
                         double_or_null(a->messages_per_second),

@@ -76,13 +76,14 @@ typedef enum rc_field_kind {
  * shown in human units where that is exact (604800000 in a *.ms key -> "7d",
  * whole days as days, other whole seconds as "1h30m"; 1073741824 in a *.bytes
  * key -> "1GiB"; anything else, -1 included, as is), lag durations as "5m",
- * offsets as "100000 messages", consumers joined with ", ".
+ * offsets as "100000 messages", consumers ("group" or "group (service)")
+ * and producers joined with ", ".
  * NULL means "not set": print `unset` ("(default)" or "(none)") instead. */
 typedef struct rc_field_change {
     rc_field_kind kind;
     char *field; /* "partitions", "replication_factor", "owner", "message",
                   * "description", "lag.max", "lag.for", "lag.severity",
-                  * "consumers", "throughput.messages_per_second", "alerts.skew",
+                  * "consumers", "producers", "throughput.messages_per_second", "alerts.skew",
                   * or the config key for RC_FIELD_CONFIG */
     char *old_value;
     char *new_value;

@@ -33,6 +33,7 @@ typedef struct rc_kind_plan_options {
 typedef struct rc_resource_kind {
     const char *name;     /* "acl": the word in messages */
     const char *json_key; /* "acls": the cluster member in the JSON plan */
+    const char *what;     /* "ACL bindings": what a message says it read */
     /* Whether the cluster declares anything of this kind; a cluster that
      * does not is planned without it (its state is not even read). */
     bool (*managed)(const rc_cluster_decl *decl);

@@ -217,19 +217,6 @@ static int run_acl_op(rk_admin *ka, acl_op *op, size_t n, char *errbuf, size_t e
     return rc;
 }
 
-int rk_op_describe_acls(rc_kadmin *base, rc_acl_set *out, char *errbuf, size_t errlen)
-{
-    memset(out, 0, sizeof(*out));
-    acl_op op = {.call = ACL_DESCRIBE, .out = out};
-    int rc = run_acl_op((rk_admin *)base, &op, 1, errbuf, errlen);
-    if (rc) {
-        rc_acl_set_free(out);
-        return rc;
-    }
-    rc_acl_set_normalise(out);
-    return 0;
-}
-
 static int change_acls(rc_kadmin *base, acl_call call, const rc_acl_binding *const *bindings,
                        size_t n, rc_topic_result **results, char *errbuf, size_t errlen)
 {
@@ -246,6 +233,59 @@ static int change_acls(rc_kadmin *base, acl_call call, const rc_acl_binding *con
         return rc;
     }
     *results = op.res;
+    return 0;
+}
+
+/* librdkafka 2.0.2 drops the error code of a DescribeAcls response: a
+ * refused request and a cluster without an authorizer both look like "no
+ * bindings". An empty answer is therefore checked with a DeleteAcls of a
+ * filter that matches nothing, whose per-filter error librdkafka does
+ * report: it needs ALTER on the cluster, which apply needs anyway. */
+static int check_empty_answer(rc_kadmin *base, char *errbuf, size_t errlen)
+{
+    rc_acl_binding probe = {.resource = RC_ACL_RES_TOPIC,
+                            .pattern = RC_ACL_PAT_LITERAL,
+                            .name = "__reconcile-acl-probe",
+                            .principal = "User:__reconcile-acl-probe",
+                            .host = "*",
+                            .operation = RC_ACL_OP_READ,
+                            .permission = RC_ACL_DENY};
+    const rc_acl_binding *in[] = {&probe};
+    rc_topic_result *res = NULL;
+    int rc = change_acls(base, ACL_DELETE, in, 1, &res, errbuf, errlen);
+    if (rc)
+        return rc;
+    rk_admin *ka = (rk_admin *)base;
+    int code = res[0].error_code;
+    if (code == RD_KAFKA_RESP_ERR_SECURITY_DISABLED)
+        rc = rk_fail(ka, errbuf, errlen, RC_KADMIN_ENOAUTHORIZER,
+                     "the cluster has no authorizer (authorizer.class.name is not set on its "
+                     "brokers), so it enforces no ACLs: %s",
+                     res[0].error);
+    else if (rc_rk_is_access_error((rd_kafka_resp_err_t)code))
+        rc = rk_fail(ka, errbuf, errlen, RC_KADMIN_EACCESS,
+                     "ACLs: not authorised: reading and changing them needs DESCRIBE and ALTER "
+                     "on the CLUSTER resource (DescribeAcls answered nothing, DeleteAcls: %s)",
+                     rd_kafka_err2name((rd_kafka_resp_err_t)code));
+    else if (res[0].error)
+        rc = rk_fail(ka, errbuf, errlen, RC_KADMIN_EOTHER, "ACLs: cannot check access: %s",
+                     res[0].error);
+    rc_topic_results_free(res, 1);
+    return rc;
+}
+
+int rk_op_describe_acls(rc_kadmin *base, rc_acl_set *out, char *errbuf, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    acl_op op = {.call = ACL_DESCRIBE, .out = out};
+    int rc = run_acl_op((rk_admin *)base, &op, 1, errbuf, errlen);
+    if (rc == 0 && out->len == 0)
+        rc = check_empty_answer(base, errbuf, errlen);
+    if (rc) {
+        rc_acl_set_free(out);
+        return rc;
+    }
+    rc_acl_set_normalise(out);
     return 0;
 }
 

@@ -8,6 +8,7 @@
 const rc_resource_kind rc_kind_acl = {
     .name = "acl",
     .json_key = "acls",
+    .what = "ACL bindings",
     .managed = rc_acl_cluster_managed,
     .plan = rc_acl_kind_plan,
     .plan_offline = rc_acl_kind_plan_offline,

@@ -58,6 +58,8 @@ void rc_acl_print_text(FILE *out, const char *cluster, const void *plan, bool co
         free(text);
         if (ch->action == RC_ACL_UNMANAGED)
             fputs(" (unmanaged: not declared; left untouched)", out);
+        else if (ch->action == RC_ACL_DELETE && p->offline)
+            fputs(" (no longer declared: apply --prune deletes it)", out);
         fputc('\n', out);
         if (ch->refusal) {
             fputs("    ", out);

@@ -2,6 +2,8 @@
  * order a reviewer reads them, cut to fit the comment size limit. */
 #include "pr_report.h"
 
+#include "kind.h"
+
 #include "plan_print.h"
 #include "pr_report_internal.h"
 #include "textout.h"
@@ -350,6 +352,36 @@ static void md_topics_section(md_section *s, const rc_changeset *cs, const plan_
         rc_buf_puts(&s->before, "No topic is added, modified or removed by this change.\n\n");
 }
 
+/* What the change grants and takes away, per cluster and kind; then what
+ * apply would do to the live cluster's access (unmanaged bindings too). */
+static void md_kinds_section(md_section *s, const rc_changeset *cs, const plan_index *pis,
+                             size_t nplans, bool cluster_skipped)
+{
+    for (size_t i = 0; i < cs->nclusters; i++) {
+        const rc_changeset_cluster *cc = &cs->clusters[i];
+        for (size_t k = 0; k < cc->nkinds; k++) {
+            if (!cc->kinds[k].kind->has_changes(cc->kinds[k].plan))
+                continue;
+            rc_buf_puts(&s->before, "### Access: cluster ");
+            rc_md_code(&s->before, cc->name);
+            rc_buf_puts(&s->before, "\n\n");
+            cc->kinds[k].kind->markdown(&s->before, cc->kinds[k].plan);
+        }
+    }
+    for (size_t i = 0; !cluster_skipped && i < nplans; i++) {
+        const rc_cluster_plan *p = pis[i].plan;
+        for (size_t k = 0; k < p->nkinds; k++) {
+            const rc_kind_plan *kp = &p->kinds[k];
+            if (!kp->kind->has_changes(kp->plan) && !kp->kind->has_failures(kp->plan))
+                continue;
+            rc_buf_puts(&s->before, "### Access on the live cluster ");
+            rc_md_code(&s->before, p->cluster ? p->cluster : "?");
+            rc_buf_puts(&s->before, " (what apply would do now)\n\n");
+            kp->kind->markdown(&s->before, kp->plan);
+        }
+    }
+}
+
 int rc_pr_print_markdown(FILE *out, const rc_changeset *cs, const rc_cluster_plan *plans,
                          size_t nplans, bool cluster_skipped, const rc_diags *diags,
                          size_t max_bytes, size_t *left_out_count)
@@ -360,7 +392,7 @@ int rc_pr_print_markdown(FILE *out, const rc_changeset *cs, const rc_cluster_pla
         nplans = 0;
     plan_index *pis = pr_plan_index_make(plans, nplans);
     diag_view v = pr_diag_view_make(diags, cs);
-    enum { S_VALIDATION, S_FILES, S_TOPICS, NSECS };
+    enum { S_VALIDATION, S_FILES, S_TOPICS, S_KINDS, NSECS };
     md_section secs[NSECS];
     memset(secs, 0, sizeof(secs));
 
@@ -370,7 +402,9 @@ int rc_pr_print_markdown(FILE *out, const rc_changeset *cs, const rc_cluster_pla
 
     md_topics_section(&secs[S_TOPICS], cs, pis, nplans, cluster_skipped);
 
-    static const size_t order[NSECS] = {S_VALIDATION, S_TOPICS, S_FILES};
+    md_kinds_section(&secs[S_KINDS], cs, pis, nplans, cluster_skipped);
+
+    static const size_t order[NSECS] = {S_VALIDATION, S_KINDS, S_TOPICS, S_FILES};
     bool fits = fit(secs, NSECS, order, max_bytes);
     rc_buf all = {0};
     size_t left_out = 0;

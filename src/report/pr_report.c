@@ -4,6 +4,8 @@
  * pr_markdown_topics.c (one topic's block). */
 #include "pr_report.h"
 
+#include "kind.h"
+
 #include "plan_print.h"
 #include "pr_report_internal.h"
 #include "textout.h"
@@ -199,7 +201,26 @@ topic_counts pr_cluster_topic_counts(const rc_changeset *cs, const char *cluster
     return c;
 }
 
+/* What the change does to the other kinds (access), per cluster. */
+static void text_kinds(FILE *out, const rc_changeset *cs)
+{
+    for (size_t i = 0; i < cs->nclusters; i++)
+        for (size_t k = 0; k < cs->clusters[i].nkinds; k++) {
+            const rc_kind_plan *kp = &cs->clusters[i].kinds[k];
+            if (kp->kind->has_changes(kp->plan))
+                kp->kind->print_text(out, cs->clusters[i].name, kp->plan, false);
+        }
+}
+
+static void text_topics(FILE *out, const rc_changeset *cs);
+
 void rc_pr_print_text(FILE *out, const rc_changeset *cs)
+{
+    text_topics(out, cs);
+    text_kinds(out, cs);
+}
+
+static void text_topics(FILE *out, const rc_changeset *cs)
 {
     if (cs->nfiles == 0) {
         fputs("declaration changes: none (no file under topics/ differs)\n", out);

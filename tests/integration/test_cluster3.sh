@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Against a 3-broker cluster of its own: replication factor 3, a replication
 # factor above the broker count refused before anything is sent, --prune where
-# the policy allows deletion, and a broker outage reported per topic with the
-# broker's message while the rest still applies.
+# the policy allows deletion, a broker outage reported per topic with the
+# broker's message while the rest still applies, and access declared on a
+# cluster without an authorizer refused as such.
 . "$(dirname "$0")/lib.sh"
 
 K="$RECONCILE_SRC/ci/local-kafka.sh"
@@ -188,5 +189,14 @@ expect_out "? unknown $P.dropped" "with nothing to read back from, the topic is 
 run rc apply --cluster it
 expect_rc 0 "apply converges after the restart"
 on_every_broker "the topic exists" 1 "$P.dropped"
+
+# access declared on a cluster without an authorizer: said so, not planned
+# as "no bindings yet", and nothing else is applied either
+echo "access: {}" >>"$REPO/topics/it/_cluster.yaml"
+declare_topic "$P.after-access" 1
+run rc apply --cluster it
+expect_rc 1 "apply with access declared on a cluster without an authorizer"
+expect_out "has no authorizer" "the refusal says the cluster has no authorizer"
+consistently "the topic declared beside it is not created" missing partitions_of "$P.after-access"
 
 finish

@@ -393,6 +393,32 @@ static void test_diff_never_takes_own_access(void **state)
     rc_acl_set_free(&have);
 }
 
+static void test_diff_leaves_ignored_bindings_out(void **state)
+{
+    (void)state;
+    rc_acl_set want = {0}, have = {0};
+    add(&have, bind("User:platform-tool", RC_ACL_RES_TOPIC, "x", RC_ACL_OP_READ));
+    add(&have, bind("User:a", RC_ACL_RES_TOPIC, "legacy.orders", RC_ACL_OP_READ));
+    add(&have, bind("User:a", RC_ACL_RES_GROUP, "legacy.orders", RC_ACL_OP_READ));
+    rc_acl_set_normalise(&have);
+    char *topics[] = {"legacy.*"}, *principals[] = {"User:platform-*"};
+    rc_acl_diff_options opt = {.prune = true,
+                               .allow_delete = true,
+                               .topic_ignore = topics,
+                               .ntopic_ignore = 1,
+                               .principal_ignore = principals,
+                               .nprincipal_ignore = 1};
+    rc_acl_plan plan;
+    rc_acl_diff(&plan, &want, &have, &opt);
+    /* the ignore patterns are topic names: a group of the same name is
+     * still reconcile's, and deleted */
+    char *got = plan_text(&plan);
+    assert_string_equal(got, "delete User:a READ group legacy.orders\nunchanged 0\n");
+    free(got);
+    rc_acl_plan_free(&plan);
+    rc_acl_set_free(&have);
+}
+
 static void test_words_and_principals(void **state)
 {
     (void)state;
@@ -427,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_diff_add_unchanged_unmanaged),
         cmocka_unit_test(test_diff_deletion_bound),
         cmocka_unit_test(test_diff_never_takes_own_access),
+        cmocka_unit_test(test_diff_leaves_ignored_bindings_out),
         cmocka_unit_test(test_words_and_principals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,8 @@
 #   plan N existing topics      < 5 s
 #   apply: create C topics       program CPU a small fraction of wall time (C = 2,000)
 #   render N topics              < 2 s
+#   plan N topics with access    < 3 s   (4 bindings a topic: about 40,000 bindings)
+#   apply: create those bindings program CPU under 10 % of wall
 # Usage: ci/bench.sh [N] [C] [RUNS]      (defaults 10000 2000 5)
 # Needs a build (ci/build.sh); not part of the test suite: numbers, not asserts.
 set -euo pipefail
@@ -24,13 +26,21 @@ trap cleanup EXIT
 echo "bench: starting a dedicated broker" >&2
 export RECONCILE_BOOTSTRAP=$(kafka start | tail -n 1)
 
-# gen_repo DIR COUNT PREFIX: a repository with COUNT topic files in cluster "bench"
+# gen_repo DIR COUNT PREFIX [access]: a repository with COUNT topic files in
+# cluster "bench"; with "access", each topic has one of 100 producing services
+# and one of 100 consuming services with its group (4 bindings a topic, plus
+# one READ per group)
 gen_repo() {
-  python3 - "$1" "$2" "$3" <<'PY'
+  python3 - "$1" "$2" "$3" "${4:-}" <<'PY'
 import os, sys
-d, n, prefix = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+d, n, prefix, access = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "access"
 os.makedirs(f"{d}/topics/bench", exist_ok=True)
-open(f"{d}/topics/_teams.yaml", "w").write("teams:\n  bench:\n    chat: '#bench'\n")
+teams = "teams:\n  bench:\n    chat: '#bench'\n"
+if access:
+    teams += "    services:\n" + "".join(
+        f"      p{k:03d}: User:bench-producer-{k:03d}\n      c{k:03d}: User:bench-consumer-{k:03d}\n"
+        for k in range(100))
+open(f"{d}/topics/_teams.yaml", "w").write(teams)
 open(f"{d}/topics/bench/_cluster.yaml", "w").write(
     "bootstrap: ${RECONCILE_BOOTSTRAP}\n"
     "defaults:\n  partitions: 1\n  replication_factor: 1\n"
@@ -40,7 +50,10 @@ for i in range(n):
     open(f"{d}/topics/bench/{name}.yaml", "w").write(
         f"name: {name}\npartitions: 1\nowner: bench\nmessage: bench.v1.Event\n"
         f"config:\n  retention.ms: 7d\n  max.message.bytes: 1MiB\n"
-        f"lag:\n  max: 5m\n  for: 10m\nconsumers: [bench-consumer]\n")
+        f"lag:\n  max: 5m\n  for: 10m\n"
+        + (f"producers: [p{i % 100:03d}]\n"
+           f"consumers: [{{group: bench-group-{i % 100:03d}, service: c{i % 100:03d}}}]\n"
+           if access else "consumers: [bench-consumer]\n"))
 PY
 }
 
@@ -88,6 +101,14 @@ timed "$bin" -C "$work/big" apply -q
 report "apply: create $N topics (1 run)" 1000000
 for _ in $(seq "$RUNS"); do timed "$bin" -C "$work/big" plan --detailed-exitcode; done
 report "plan $N existing topics" 5
+
+# Access on the same topics: every binding created in one apply, then plans
+# of the topics and their bindings.
+gen_repo "$work/access" "$N" "bench" access
+timed "$bin" -C "$work/access" apply -q
+report "apply: create $((N * 4 + 100)) bindings (1 run)" 1000000
+for _ in $(seq "$RUNS"); do timed "$bin" -C "$work/access" plan --detailed-exitcode; done
+report "plan $N topics + $((N * 4 + 100)) bindings" 3
 
 # Creation: fresh topics every run, deleted again (untimed) through a prune
 # with an empty declaration set, so every run starts from the same broker state.

@@ -115,6 +115,29 @@ static int send(rc_kadmin *ka, rc_acl_plan *p, rc_acl_action action, size_t *nfa
     return rc;
 }
 
+/* Apply returns once the broker serves what it accepted, so a plan right
+ * after it shows nothing. */
+static int wait_visible(rc_kadmin *ka, const rc_acl_plan *p, char *errbuf, size_t errlen)
+{
+    if (!ka->ops->wait_acls)
+        return 0;
+    const rc_acl_binding **added = rc_xcalloc(p->nchanges + 1, sizeof(*added));
+    const rc_acl_binding **gone = rc_xcalloc(p->nchanges + 1, sizeof(*gone));
+    size_t na = 0, ng = 0;
+    for (size_t i = 0; i < p->nchanges; i++) {
+        if (!p->changes[i].done)
+            continue;
+        if (p->changes[i].action == RC_ACL_ADD)
+            added[na++] = &p->changes[i].binding;
+        else
+            gone[ng++] = &p->changes[i].binding;
+    }
+    int rc = ka->ops->wait_acls(ka, added, na, gone, ng, 0, errbuf, errlen);
+    free(added);
+    free(gone);
+    return rc;
+}
+
 int rc_acl_kind_apply(rc_kadmin *ka, void *plan, bool validate_only, size_t *nfailed, char *errbuf,
                       size_t errlen)
 {
@@ -126,6 +149,8 @@ int rc_acl_kind_apply(rc_kadmin *ka, void *plan, bool validate_only, size_t *nfa
     int rc = send(ka, p, RC_ACL_ADD, nfailed, errbuf, errlen);
     if (rc == 0)
         rc = send(ka, p, RC_ACL_DELETE, nfailed, errbuf, errlen);
+    if (rc == 0)
+        rc = wait_visible(ka, p, errbuf, errlen);
     return rc;
 }
 

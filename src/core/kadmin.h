@@ -117,6 +117,14 @@ typedef struct rc_kadmin_ops {
                        rc_topic_result **results, char *errbuf, size_t errlen);
     int (*delete_acls)(rc_kadmin *ka, const rc_acl_binding *const *bindings, size_t n,
                        rc_topic_result **results, char *errbuf, size_t errlen);
+    /* Wait until DescribeAcls lists every binding of present and none of
+     * absent (a broker serves its ACLs from metadata it replays a moment
+     * after the controller accepted a change), or the deadline passes
+     * (RC_KADMIN_ETIMEOUT, the message counts what is still missing or
+     * still there). */
+    int (*wait_acls)(rc_kadmin *ka, const rc_acl_binding *const *present, size_t npresent,
+                     const rc_acl_binding *const *absent, size_t nabsent, int timeout_ms,
+                     char *errbuf, size_t errlen);
     /* Wait until every named topic is in metadata with its partitions, or the
      * deadline passes (RC_KADMIN_ETIMEOUT, message names the missing topics). */
     int (*wait_topics)(rc_kadmin *ka, const rc_new_partitions *topics, size_t n, int timeout_ms,

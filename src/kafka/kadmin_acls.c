@@ -300,3 +300,47 @@ int rk_op_delete_acls(rc_kadmin *base, const rc_acl_binding *const *bindings, si
 {
     return change_acls(base, ACL_DELETE, bindings, n, results, errbuf, errlen);
 }
+
+/* What the last answer still lacks (present) or still lists (absent). */
+static void count_pending(const rc_acl_set *seen, const rc_acl_binding *const *present,
+                          size_t npresent, const rc_acl_binding *const *absent, size_t nabsent,
+                          size_t *missing, size_t *left)
+{
+    *missing = *left = 0;
+    for (size_t i = 0; i < npresent; i++)
+        *missing += rc_acl_set_find(seen, present[i]) == NULL;
+    for (size_t i = 0; i < nabsent; i++)
+        *left += rc_acl_set_find(seen, absent[i]) != NULL;
+}
+
+int rk_op_wait_acls(rc_kadmin *base, const rc_acl_binding *const *present, size_t npresent,
+                    const rc_acl_binding *const *absent, size_t nabsent, int timeout_ms,
+                    char *errbuf, size_t errlen)
+{
+    rk_admin *ka = (rk_admin *)base;
+    if (npresent + nabsent == 0)
+        return 0;
+    long long deadline = rc_rk_now_ms() + (timeout_ms > 0 ? timeout_ms : ka->timeout_ms);
+    int pause = 50;
+    for (;;) {
+        rc_acl_set seen = {0};
+        acl_op op = {.call = ACL_DESCRIBE, .out = &seen};
+        int rc = run_acl_op(ka, &op, 1, errbuf, errlen);
+        if (rc)
+            return rc;
+        rc_acl_set_normalise(&seen);
+        size_t missing, left;
+        count_pending(&seen, present, npresent, absent, nabsent, &missing, &left);
+        rc_acl_set_free(&seen);
+        if (missing + left == 0)
+            return 0;
+        if (rc_rk_remaining_ms(deadline) <= 0)
+            return rk_fail(ka, errbuf, errlen, RC_KADMIN_ETIMEOUT,
+                           "the broker accepted the ACL changes but after %d ms still lists %zu "
+                           "created binding%s as missing and %zu deleted one%s as present",
+                           timeout_ms > 0 ? timeout_ms : ka->timeout_ms, missing,
+                           missing == 1 ? "" : "s", left, left == 1 ? "" : "s");
+        rk_pause_serving(ka, min_int(pause, rc_rk_remaining_ms(deadline)));
+        pause = min_int(pause * 2, 1000);
+    }
+}

@@ -196,6 +196,7 @@ static const rc_kadmin_ops rk_ops = {
     .describe_acls = rk_op_describe_acls,
     .create_acls = rk_op_create_acls,
     .delete_acls = rk_op_delete_acls,
+    .wait_acls = rk_op_wait_acls,
     .destroy = op_destroy,
 };
 

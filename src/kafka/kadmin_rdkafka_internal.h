@@ -118,6 +118,9 @@ int rk_op_create_acls(rc_kadmin *base, const rc_acl_binding *const *bindings, si
                       rc_topic_result **results, char *errbuf, size_t errlen);
 int rk_op_delete_acls(rc_kadmin *base, const rc_acl_binding *const *bindings, size_t n,
                       rc_topic_result **results, char *errbuf, size_t errlen);
+int rk_op_wait_acls(rc_kadmin *base, const rc_acl_binding *const *present, size_t npresent,
+                    const rc_acl_binding *const *absent, size_t nabsent, int timeout_ms,
+                    char *errbuf, size_t errlen);
 int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n, int timeout_ms,
                       char *errbuf, size_t errlen);
 

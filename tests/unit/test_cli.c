@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "acl.h"
 #include "cli.h"
 #include "support.h"
 
@@ -33,6 +34,12 @@ typedef struct fake {
     const char *hidden; /* Metadata by name answers TOPIC_AUTHORIZATION_FAILED */
     stage_mode create_mode, alter_mode;
     int creates, alters, deletes; /* topics sent, validate_only excluded */
+    /* ACL bindings on the fake cluster (normalised), what was sent, and a
+     * principal whose bindings CreateAcls refuses */
+    rc_acl_set acls;
+    int acl_creates, acl_deletes;
+    const char *acl_refused_principal;
+    bool no_authorizer;
 } fake;
 
 static fake F;
@@ -172,6 +179,60 @@ static int f_wait(rc_kadmin *ka, const rc_new_partitions *t, size_t n, int timeo
     return 0;
 }
 
+static int f_describe_acls(rc_kadmin *ka, rc_acl_set *out, char *errbuf, size_t errlen)
+{
+    (void)ka;
+    memset(out, 0, sizeof(*out));
+    if (F.no_authorizer)
+        return rc_errorf(RC_KADMIN_ENOAUTHORIZER, errbuf, errlen,
+                         "cluster it: the cluster has no authorizer");
+    for (size_t i = 0; i < F.acls.len; i++)
+        rc_acl_set_add(out, &F.acls.items[i]);
+    rc_acl_set_normalise(out);
+    return 0;
+}
+
+static int f_create_acls(rc_kadmin *ka, const rc_acl_binding *const *b, size_t n,
+                         rc_topic_result **res, char *errbuf, size_t errlen)
+{
+    (void)ka;
+    (void)errbuf;
+    (void)errlen;
+    *res = rc_xcalloc(n, sizeof(**res));
+    for (size_t i = 0; i < n; i++) {
+        F.acl_creates++;
+        (*res)[i].topic = b[i]->name;
+        if (F.acl_refused_principal && !strcmp(b[i]->principal, F.acl_refused_principal)) {
+            (*res)[i].error = rc_xstrdup("Broker: Cluster authorization failed");
+            continue;
+        }
+        rc_acl_set_add(&F.acls, b[i]);
+    }
+    rc_acl_set_normalise(&F.acls);
+    return 0;
+}
+
+static int f_delete_acls(rc_kadmin *ka, const rc_acl_binding *const *b, size_t n,
+                         rc_topic_result **res, char *errbuf, size_t errlen)
+{
+    (void)ka;
+    (void)errbuf;
+    (void)errlen;
+    *res = rc_xcalloc(n, sizeof(**res));
+    for (size_t i = 0; i < n; i++) {
+        F.acl_deletes++;
+        (*res)[i].topic = b[i]->name;
+        for (size_t k = 0; k < F.acls.len; k++)
+            if (rc_acl_binding_cmp(&F.acls.items[k], b[i]) == 0) {
+                rc_acl_binding_clear(&F.acls.items[k]);
+                F.acls.items[k] = F.acls.items[--F.acls.len];
+                break;
+            }
+    }
+    rc_acl_set_normalise(&F.acls);
+    return 0;
+}
+
 static void f_destroy(rc_kadmin *ka)
 {
     (void)ka; /* the fake is static */
@@ -186,6 +247,9 @@ static const rc_kadmin_ops fake_ops = {
     .alter_configs = f_alter,
     .delete_topics = f_delete,
     .wait_topics = f_wait,
+    .describe_acls = f_describe_acls,
+    .create_acls = f_create_acls,
+    .delete_acls = f_delete_acls,
     .destroy = f_destroy,
 };
 
@@ -338,6 +402,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    rc_acl_set_free(&F.acls);
     t_remove_tree(repo);
     free(repo);
     return 0;
@@ -458,6 +523,93 @@ static void test_prune_bounded(void **state)
     expect_out("11 deleted");
 }
 
+/* ---- access ----------------------------------------------------------------------- */
+
+static void access_repo(void)
+{
+    t_write_file(repo, "topics/_teams.yaml",
+                 "teams:\n  payments:\n    chat: \"#payments\"\n"
+                 "    services: {api: User:api, ledger: User:ledger}\n");
+    declare("pay.v1", "producers: [api]\nconsumers: [{group: ledger, service: ledger}]\n");
+}
+
+static void fake_binding(const char *principal, rc_acl_resource r, const char *name,
+                         rc_acl_operation op)
+{
+    rc_acl_binding b = {.resource = r,
+                        .name = (char *)name,
+                        .principal = (char *)principal,
+                        .host = "*",
+                        .operation = op};
+    rc_acl_set_add(&F.acls, &b);
+    rc_acl_set_normalise(&F.acls);
+}
+
+static void test_access_apply_converges(void **state)
+{
+    (void)state;
+    access_repo();
+    assert_int_equal(cli("plan", "--detailed-exitcode", NULL), RC_EXIT_CHANGES);
+    expect_out("+ acl User:api WRITE topic pay.v1");
+    assert_int_equal(F.acl_creates, 0); /* plan sends nothing */
+    assert_int_equal(cli("apply", NULL), RC_EXIT_OK);
+    expect_out("+ created acl User:ledger READ group ledger");
+    expect_out("cluster it: access: 5 created, 0 deleted, 0 failed, 0 refused");
+    assert_int_equal(F.acl_creates, 5);
+    static const char *const now[] = {"pay.v1"};
+    F.existing = now;
+    F.nexisting = 1;
+    assert_int_equal(cli("plan", "--detailed-exitcode", NULL), RC_EXIT_OK);
+    expect_out("5 unchanged");
+    assert_int_equal(cli("apply", NULL), RC_EXIT_OK);
+    assert_int_equal(F.acl_creates, 5); /* nothing sent again */
+}
+
+static void test_access_failure_reported_per_binding(void **state)
+{
+    (void)state;
+    access_repo();
+    F.acl_refused_principal = "User:ledger";
+    assert_int_equal(cli("apply", NULL), RC_EXIT_FAILURE);
+    expect_out("x failed  acl User:ledger READ group ledger: Broker: Cluster authorization failed");
+    expect_out("+ created acl User:api WRITE topic pay.v1");
+    expect_out("2 created, 0 deleted, 3 failed");
+}
+
+static void test_access_own_bindings_never_pruned(void **state)
+{
+    (void)state;
+    access_repo();
+    cluster_file("policy:\n  allow_delete: true\n");
+    /* PLAINTEXT without access.principal: reconcile runs as User:ANONYMOUS */
+    fake_binding("User:ANONYMOUS", RC_ACL_RES_CLUSTER, "kafka-cluster", RC_ACL_OP_ALTER);
+    fake_binding("User:old", RC_ACL_RES_TOPIC, "pay.v1", RC_ACL_OP_READ);
+    assert_int_equal(cli("apply", "--prune", NULL), RC_EXIT_FAILURE);
+    expect_out("the acl plan has refusals");
+    expect_no_out("+ created");
+    assert_int_equal(F.creates + F.acl_creates + F.acl_deletes, 0); /* nothing at all */
+    /* without --prune the same cluster applies, and the binding stays */
+    assert_int_equal(cli("apply", NULL), RC_EXIT_OK);
+    assert_int_equal(F.acl_deletes, 0);
+    assert_int_equal(F.acls.len, 7);
+    /* declared as reconcile's own: now only the stray binding goes */
+    cluster_file("policy:\n  allow_delete: true\naccess:\n  bindings:\n"
+                 "    - {principal: User:ANONYMOUS, resource: cluster, operations: [alter]}\n");
+    assert_int_equal(cli("apply", "--prune", NULL), RC_EXIT_OK);
+    expect_out("- deleted acl User:old READ topic pay.v1");
+    assert_int_equal(F.acl_deletes, 1);
+}
+
+static void test_access_no_authorizer(void **state)
+{
+    (void)state;
+    access_repo();
+    F.no_authorizer = true;
+    assert_int_equal(cli("apply", NULL), RC_EXIT_FAILURE);
+    expect_out("has no authorizer");
+    assert_int_equal(F.creates, 0); /* the topic beside it is not created either */
+}
+
 /* ---- authorisation -------------------------------------------------------------- */
 
 static void test_hidden_topic_refused(void **state)
@@ -481,6 +633,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_guard_records_after_partial_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nothing_recorded_when_nothing_landed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_apply_converges, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_failure_reported_per_binding, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_own_bindings_never_pruned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_no_authorizer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hidden_topic_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

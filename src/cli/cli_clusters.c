@@ -385,7 +385,12 @@ static int apply_kinds(cli *c, rc_cluster_plan *p, rc_kadmin *ka, bool *landed, 
     int rc = 0;
     for (size_t i = 0; i < p->nkinds && rc == 0; i++) {
         const rc_resource_kind *k = p->kinds[i].kind;
-        size_t nfailed = 0;
+        size_t nfailed = 0, n = k->pending(p->kinds[i].plan);
+        if (n > 0 && !c->quiet)
+            fprintf(stderr,
+                    "reconcile: applying %zu change%s to %s (then waiting until the "
+                    "broker serves them)\n",
+                    n, n == 1 ? "" : "s", k->what);
         rc = k->apply(ka, p->kinds[i].plan, false, &nfailed, errbuf, errlen);
         *landed |= k->has_changes(p->kinds[i].plan);
         k->mask(p->kinds[i].plan, &c->secrets);

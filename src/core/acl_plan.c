@@ -163,6 +163,15 @@ bool rc_acl_kind_has_changes(const void *plan)
     return false;
 }
 
+size_t rc_acl_kind_pending(const void *plan)
+{
+    const rc_acl_plan *p = plan;
+    size_t n = 0;
+    for (size_t i = 0; i < p->nchanges; i++)
+        n += p->changes[i].action == RC_ACL_ADD || p->changes[i].action == RC_ACL_DELETE;
+    return n;
+}
+
 bool rc_acl_kind_has_failures(const void *plan)
 {
     const rc_acl_plan *p = plan;

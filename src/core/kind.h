@@ -53,6 +53,7 @@ typedef struct rc_resource_kind {
     int (*apply)(rc_kadmin *ka, void *plan, bool validate_only, size_t *nfailed, char *errbuf,
                  size_t errlen);
     bool (*has_changes)(const void *plan);
+    size_t (*pending)(const void *plan); /* changes apply would send */
     bool (*has_failures)(const void *plan);
     void (*mask)(void *plan, const rc_secrets *secrets);
     void (*free)(void *plan);

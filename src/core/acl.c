@@ -211,28 +211,37 @@ void rc_acl_set_add(rc_acl_set *s, const rc_acl_binding *b)
     rc_acl_binding_copy(&s->items[s->len++], b);
 }
 
-static int binding_qcmp(const void *a, const void *b)
+/* A binding with its position, so that equal bindings keep the order they
+ * were added in (qsort is not stable) and the first one's origin wins. */
+typedef struct ranked {
+    rc_acl_binding b;
+    size_t pos;
+} ranked;
+
+static int ranked_cmp(const void *pa, const void *pb)
 {
-    int c = rc_acl_binding_cmp(a, b);
-    if (c)
-        return c;
-    /* equal bindings: keep the first declared, whatever qsort does */
-    return (a > b) - (a < b);
+    const ranked *a = pa, *b = pb;
+    int c = rc_acl_binding_cmp(&a->b, &b->b);
+    return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
 }
 
 void rc_acl_set_normalise(rc_acl_set *s)
 {
     if (s->len < 2)
         return;
-    qsort(s->items, s->len, sizeof(*s->items), binding_qcmp);
-    size_t w = 1;
-    for (size_t r = 1; r < s->len; r++) {
-        if (rc_acl_binding_cmp(&s->items[w - 1], &s->items[r]) == 0)
-            rc_acl_binding_clear(&s->items[r]);
+    ranked *r = rc_xcalloc(s->len, sizeof(*r));
+    for (size_t i = 0; i < s->len; i++)
+        r[i] = (ranked){s->items[i], i};
+    qsort(r, s->len, sizeof(*r), ranked_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < s->len; i++) {
+        if (w > 0 && rc_acl_binding_cmp(&s->items[w - 1], &r[i].b) == 0)
+            rc_acl_binding_clear(&r[i].b);
         else
-            s->items[w++] = s->items[r];
+            s->items[w++] = r[i].b;
     }
     s->len = w;
+    free(r);
 }
 
 const rc_acl_binding *rc_acl_set_find(const rc_acl_set *s, const rc_acl_binding *b)

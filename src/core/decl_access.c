@@ -70,7 +70,8 @@ void finish_services(ctx *x, rc_repo *out, service_nodes *nodes)
                 break;
             }
         }
-    qsort(out->services, out->nservices, sizeof(*out->services), service_cmp);
+    if (out->nservices > 1)
+        qsort(out->services, out->nservices, sizeof(*out->services), service_cmp);
     /* a duplicate name keeps the first: lookups by name must be unambiguous */
     size_t w = 0;
     for (size_t r = 0; r < out->nservices; r++) {

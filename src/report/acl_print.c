@@ -224,7 +224,7 @@ static void md_by_topic(rc_buf *b, const rc_acl_plan *p, const rc_acl_change **v
         if (x->topic)
             rc_md_code(b, x->topic);
         else
-            rc_buf_puts(b, "*(cluster-wide)*");
+            rc_buf_puts(b, "*(no topic)*");
         rc_buf_puts(b, " | ");
         rc_md_code(b, x->principal);
         const char *colon = strchr(x->principal, ':');

@@ -26,12 +26,14 @@ const rc_command rc_cli_commands[] = {
     {"plan", CMD_PLAN, "diff the declarations against the live cluster(s); change nothing",
      "Validate the declarations, read each cluster through the admin API, and print what "
      "apply would do: create, add partitions, config changes (including undeclared overrides "
-     "apply would reset), refused changes, unmanaged topics. Every change is checked by the "
-     "broker with validate_only. Nothing is changed.",
+     "apply would reset), refused changes, unmanaged topics; and, where the cluster declares "
+     "access, the ACL bindings to create, unmanaged and (with --prune) to delete. Every topic "
+     "change is checked by the broker with validate_only. Nothing is changed.",
      F_TEXT | F_JSON, F_TEXT | F_MARKDOWN | F_GITHUB, NULL, NULL, cmd_plan},
-    {"apply", CMD_APPLY, "create topics, add partitions and change configs to match",
+    {"apply", CMD_APPLY, "create topics, add partitions, change configs and ACLs to match",
      "Make each cluster match the declarations: create topics, add partitions, set topic "
-     "configs (resetting undeclared overrides unless the cluster policy keeps them). Changes "
+     "configs (resetting undeclared overrides unless the cluster policy keeps them), then "
+     "create (and with --prune delete) the ACL bindings access declares. Changes "
      "are batched; a change the broker rejects is reported with the broker's message while "
      "the others still go through (exit 1). Refused changes (partition decrease, replication "
      "factor change) are never sent.",
@@ -40,8 +42,9 @@ const rc_command rc_cli_commands[] = {
      "Compare the declarations at --base (e.g. the pull request's target branch) with the "
      "head (--ref, or the working tree): files added, modified, removed; topics added, "
      "changed (field by field, old -> new), and no longer managed (a removed declaration "
-     "never deletes a topic). Never contacts a cluster. Problems are reported for the head "
-     "only. --detailed-exitcode: 2 when topics change.",
+     "never deletes a topic); the ACL bindings the change grants and takes away. Never "
+     "contacts a cluster. Problems are reported for the head "
+     "only. --detailed-exitcode: 2 when topics or access change.",
      0, F_TEXT | F_MARKDOWN | F_GITHUB, "base", NULL, cmd_diff},
     {"render", CMD_RENDER, "write Prometheus lag alerts and Grafana dashboards (--out DIR)",
      "For every declared topic write, per cluster: DIR/<cluster>/rules/topics.rules.yml "

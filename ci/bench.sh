@@ -26,14 +26,16 @@ trap cleanup EXIT
 echo "bench: starting a dedicated broker" >&2
 export RECONCILE_BOOTSTRAP=$(kafka start | tail -n 1)
 
-# gen_repo DIR COUNT PREFIX [access]: a repository with COUNT topic files in
-# cluster "bench"; with "access", each topic has one of 100 producing services
-# and one of 100 consuming services with its group (4 bindings a topic, plus
-# one READ per group)
+# gen_repo DIR COUNT PREFIX [access|no-access]: a repository with COUNT topic
+# files in cluster "bench"; with "access", each topic has one of 100 producing
+# services and one of 100 consuming services with its group (4 bindings a
+# topic, plus one READ per group); "no-access" manages ACLs but declares none
+# (its prune deletes every binding)
 gen_repo() {
   python3 - "$1" "$2" "$3" "${4:-}" <<'PY'
 import os, sys
-d, n, prefix, access = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "access"
+d, n, prefix, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+access = mode == "access"
 os.makedirs(f"{d}/topics/bench", exist_ok=True)
 teams = "teams:\n  bench:\n    chat: '#bench'\n"
 if access:
@@ -44,7 +46,8 @@ open(f"{d}/topics/_teams.yaml", "w").write(teams)
 open(f"{d}/topics/bench/_cluster.yaml", "w").write(
     "bootstrap: ${RECONCILE_BOOTSTRAP}\n"
     "defaults:\n  partitions: 1\n  replication_factor: 1\n"
-    "policy:\n  allow_delete: true\n  max_deletions: 1000000\n")
+    "policy:\n  allow_delete: true\n  max_deletions: 1000000\n"
+    + ("access: {}\n" if mode else ""))
 for i in range(n):
     name = f"{prefix}.topic-{i:05d}.v1"
     open(f"{d}/topics/bench/{name}.yaml", "w").write(
@@ -102,13 +105,33 @@ report "apply: create $N topics (1 run)" 1000000
 for _ in $(seq "$RUNS"); do timed "$bin" -C "$work/big" plan --detailed-exitcode; done
 report "plan $N existing topics" 5
 
-# Access on the same topics: every binding created in one apply, then plans
-# of the topics and their bindings.
+# Access on the same topics: every binding created by one apply (each run
+# from none: a prune of a repository that declares no access removes them,
+# untimed), then plans of the topics and their bindings.
+nb=$((N * 4 + (N < 100 ? N : 100)))
 gen_repo "$work/access" "$N" "bench" access
-timed "$bin" -C "$work/access" apply -q
-report "apply: create $((N * 4 + 100)) bindings (1 run)" 1000000
+gen_repo "$work/no-access" "$N" "bench" no-access
+for _ in $(seq "$RUNS"); do
+  timed "$bin" -C "$work/access" apply -q
+  "$bin" -C "$work/no-access" apply -q --prune >/dev/null
+done
+cp "$work/t" "$work/t.acl-apply"
+report "apply: create $nb bindings" 1000000
+"$bin" -C "$work/access" apply -q >/dev/null
 for _ in $(seq "$RUNS"); do timed "$bin" -C "$work/access" plan --detailed-exitcode; done
-report "plan $N topics + $((N * 4 + 100)) bindings" 3
+cp "$work/t" "$work/t.acl-plan"
+report "plan $N topics + $nb bindings" 3
+# apply plans first: what the bindings themselves cost is apply minus plan
+python3 - "$work/t.acl-apply" "$work/t.acl-plan" <<'PY'
+import statistics, sys
+med = lambda f, k: statistics.median(
+    (r[0] if k == "wall" else r[1] + r[2]) for r in
+    [list(map(float, l.split())) for l in open(f) if l.strip()])
+wall = med(sys.argv[1], "wall") - med(sys.argv[2], "wall")
+cpu = med(sys.argv[1], "cpu") - med(sys.argv[2], "cpu")
+print(f"{'  of which the bindings (apply-plan)':<34} median {wall:7.3f} s wall, {cpu:7.3f} s cpu"
+      f"  cpu/wall {cpu / wall:.3f}" if wall > 0 else "  (apply no slower than plan)")
+PY
 
 # Creation: fresh topics every run, deleted again (untimed) through a prune
 # with an empty declaration set, so every run starts from the same broker state.

@@ -31,6 +31,17 @@ void parse_team_services(ctx *x, const rc_ynode *v, const char *team, rc_repo *o
         char *principal = NULL;
         if (dup[i] || !want_string(x, p, field, true, &principal))
             continue;
+        bool name_ok = k->len > 0;
+        for (size_t j = 0; j < k->len; j++)
+            name_ok &= topic_char_ok((unsigned char)k->str[j]);
+        if (!name_ok) {
+            diag(x, E, k, "service-name",
+                 "%s: service name \"%s\" may only contain ASCII letters, digits, '.', '_' and "
+                 "'-'",
+                 field, k->str);
+            free(principal);
+            continue;
+        }
         const char *why = rc_acl_principal_problem(principal, false);
         if (why) {
             diag(x, E, p, "principal", "%s.%s: \"%s\": %s", field, k->str, principal, why);

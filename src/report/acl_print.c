@@ -211,8 +211,10 @@ static void md_access(rc_buf *b, const rc_acl_binding *x)
     rc_md_code(b, x->name);
     if (x->pattern == RC_ACL_PAT_PREFIXED)
         rc_buf_puts(b, " (prefix)");
-    if (x->host && strcmp(x->host, "*"))
-        rc_buf_printf(b, " from host %s", x->host);
+    if (x->host && strcmp(x->host, "*")) {
+        rc_buf_puts(b, " from host ");
+        rc_md_code(b, x->host);
+    }
 }
 
 static void md_by_topic(rc_buf *b, const rc_acl_plan *p, const rc_acl_change **v, size_t n)
@@ -228,8 +230,11 @@ static void md_by_topic(rc_buf *b, const rc_acl_plan *p, const rc_acl_change **v
         rc_buf_puts(b, " | ");
         rc_md_code(b, x->principal);
         const char *colon = strchr(x->principal, ':');
-        if (x->service && (!colon || strcmp(colon + 1, x->service)))
-            rc_buf_printf(b, " (%s)", x->service);
+        if (x->service && (!colon || strcmp(colon + 1, x->service))) {
+            rc_buf_puts(b, " (");
+            rc_md_text(b, x->service, RC_MD_MIDLINE);
+            rc_buf_puts(b, ")");
+        }
         rc_buf_puts(b, " | ");
         rc_md_text(b, x->team ? x->team : "—", RC_MD_MIDLINE);
         rc_buf_printf(b, " | %s %s | ", actions[v[i]->action].sign, gain_word(p, v[i]));

@@ -104,14 +104,15 @@ static void test_service_rules(void **state)
          "    services: {one: User:one, bad: orders, star: 'User:*', blank: ':x'}\n"
          "  b:\n"
          "    chat: y\n"
-         "    services: {two: User:one, one: User:other, list: [x]}\n",
+         "    services: {two: User:one, one: User:other, list: [x], 'a|b': User:ab}\n",
          CLUSTER, "name: t\nowner: a\n");
     /* bad: no type; star: wildcard; blank: empty type; list: not a string;
      * two: principal of a's one; one: name of a's one */
-    expect_diag_lines(&s, TEAMS_PATH ":4:36 principal\n" TEAMS_PATH ":4:50 principal\n" TEAMS_PATH
-                                     ":4:67 principal\n" TEAMS_PATH
-                                     ":7:21 duplicate-principal\n" TEAMS_PATH
-                                     ":7:31 duplicate-service\n" TEAMS_PATH ":7:54 type\n");
+    expect_diag_lines(&s, TEAMS_PATH
+                      ":4:36 principal\n" TEAMS_PATH ":4:50 principal\n" TEAMS_PATH
+                      ":4:67 principal\n" TEAMS_PATH ":7:21 duplicate-principal\n" TEAMS_PATH
+                      ":7:31 duplicate-service\n" TEAMS_PATH ":7:54 type\n" TEAMS_PATH
+                      ":7:59 service-name\n");
     assert_non_null(strstr(s.diags.items[3].message, "service one (team a)"));
     tside_free(&s);
 }

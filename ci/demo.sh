@@ -28,7 +28,10 @@ case $plan_rc in
   2) echo "== reconcile apply --cluster local"
      "$bin" apply --cluster local
      echo "== topics on the cluster now"
-     kcat -b "$bootstrap" -L -m 5 | grep -E '^  topic "' | grep -v '"__' ;;
+     kcat -b "$bootstrap" -L -m 5 | grep -E '^  topic "' | grep -v '"__'
+     echo "== access on the cluster now (Kafka's own AclCommand)"
+     java -cp "$("$root/ci/local-kafka.sh" cp)" kafka.admin.AclCommand --bootstrap-server \
+       "$bootstrap" --list --topic orders.order-placed.v1 2>/dev/null | sed 's/^/  /' ;;
   *) exit "$plan_rc" ;;
 esac
 

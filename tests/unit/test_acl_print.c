@@ -88,6 +88,7 @@ static void test_hostile_names_escaped(void **state)
     (void)state;
     rc_acl_plan p = {0};
     change(&p, RC_ACL_ADD, "User:x\033[2J", RC_ACL_RES_TOPIC, "t|`<b>", RC_ACL_OP_READ, NULL);
+    free(p.changes[0].binding.host);
     p.changes[0].binding.host = rc_xstrdup("1|2");
     free(p.changes[0].binding.service);
     p.changes[0].binding.service = rc_xstrdup("s|<i>");

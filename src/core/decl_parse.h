@@ -59,7 +59,7 @@ typedef struct lag_decl {
 
 /* What policy.required_fields may name (decl_cluster.c). */
 extern const char *const topic_field_paths[];
-#define N_TOPIC_FIELD_PATHS 16
+#define N_TOPIC_FIELD_PATHS 17
 
 void parse_cluster_file(ctx *x, cluster_ctx *cc, const rc_yfile *yf);
 

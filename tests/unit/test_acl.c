@@ -180,6 +180,19 @@ static void test_cluster_access_block_rules(void **state)
     tside_free(&s);
 }
 
+static void test_required_producers(void **state)
+{
+    (void)state;
+    tside s;
+    /* a platform team may require every topic to say who writes to it */
+    load(&s, TEAMS,
+         "bootstrap: x\ndefaults: {partitions: 1}\npolicy: {required_fields: [producers]}\n",
+         "name: a\nowner: checkout\nproducers: [orders-api]\n---\nname: b\nowner: checkout\n");
+    expect_diag_lines(&s, TOPIC_PATH ":5:1 required\n");
+    assert_non_null(strstr(s.diags.items[0].message, "producers"));
+    tside_free(&s);
+}
+
 /* ---- derivation ------------------------------------------------------------------ */
 
 static void test_derive_producer_consumer_and_extras(void **state)
@@ -449,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_topic_access_parsed),
         cmocka_unit_test(test_unknown_service_references),
         cmocka_unit_test(test_cluster_access_block_rules),
+        cmocka_unit_test(test_required_producers),
         cmocka_unit_test(test_derive_producer_consumer_and_extras),
         cmocka_unit_test(test_derive_idempotent_write),
         cmocka_unit_test(test_diff_add_unchanged_unmanaged),

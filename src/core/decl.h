@@ -2,7 +2,8 @@
  *
  * Layout (paths repository-relative, as rc_source gives them):
  *
- *   topics/_teams.yaml              teams: {<team>: {chat: ..., escalation: ...}}
+ *   topics/_teams.yaml              teams: {<team>: {chat: ..., escalation: ...,
+ *                                   services: {<service>: <principal "Type:name">}}}
  *   topics/<cluster>/_cluster.yaml  one document: how to connect, defaults, policy, monitoring
  *   topics/<cluster>/[dir/]x.yaml|.yml  topics, one per YAML document (`---` separates several)
  *
@@ -22,7 +23,8 @@
  *   config: {retention.ms: 7d, cleanup.policy: [compact, delete]}  values canonicalised
  *   lag: {max: 5m | 100000, for: 10m, severity: critical}
  *        max as a duration -> lag_max_seconds; an unquoted integer -> lag_max_offsets
- *   consumers: [group-a, group-b]
+ *   consumers: [group-a, {group: group-b, service: billing}]   a service gets read access
+ *   producers: [orders-api]           services of _teams.yaml; they get write access
  *   throughput: {messages_per_second: 20000}
  *   alerts: {skew: true}
  *
@@ -37,6 +39,9 @@
  *            max_replication_factor, max_partitions, allow_delete, keep_undeclared_overrides,
  *            guard_older_commits, ignore: [fnmatch globs], allowed_config_keys: [..],
  *            required_fields: [message, lag.max, ...], partition_messages_per_second}
+ *   access: {principal, idempotent_write, ignore_principals: [globs],
+ *            bindings: [{principal, resource, name, pattern, operations, permission, host}]}
+ *            (decl_access.c; what the access declarations derive: acl.h)
  *   monitoring: {metric_source: one of the profiles found (rc_decl_options; the shipped
  *                ones: see alert-templates/), default kafka_exporter, prometheus_datasource,
  *                prometheus_url,
@@ -47,7 +52,8 @@
  *   topic-name, name-pattern, name-collision, duplicate-topic, unknown-team, team-name,
  *   partitions, replication-factor, min-insync, unknown-config, config-not-allowed,
  *   config-value, throughput (warning), lag, consumers, metric-source, label, url,
- *   ignored-topic (warning).
+ *   ignored-topic (warning), principal, service-name, duplicate-service,
+ *   duplicate-principal, unknown-service, producers, acl.
  * unknown-config is an error when the catalogue has a close match (a typo) and
  * a warning otherwise (perhaps a newer broker's key: plan checks it against
  * the keys the broker reports, see rc_decl_check_cluster_live). A key listed

@@ -13,7 +13,7 @@ static bool changeset_kinds_change(const rc_changeset *cs)
 {
     for (size_t i = 0; i < cs->nclusters; i++)
         for (size_t k = 0; k < cs->clusters[i].nkinds; k++)
-            if (cs->clusters[i].kinds[k].kind->has_changes(cs->clusters[i].kinds[k].plan))
+            if (cs->clusters[i].kinds[k].kind->pending(cs->clusters[i].kinds[k].plan) > 0)
                 return true;
     return false;
 }

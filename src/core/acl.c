@@ -69,50 +69,37 @@ static bool word_eq(const char *s, const char *word)
     return !*s && !*word;
 }
 
-static int parse_word(const char *s, const char *const *words, int n, int *out)
+/* The word sets, by rc_acl_word_set. */
+static const struct {
+    const char *const *words;
+    int n;
+} word_sets[] = {
+    [RC_ACL_WORDS_RESOURCE] = {resource_words, RC_ACL_RES_N},
+    [RC_ACL_WORDS_OPERATION] = {operation_words, RC_ACL_OP_N},
+    [RC_ACL_WORDS_PATTERN] = {pattern_words, RC_ACL_PAT_N},
+    [RC_ACL_WORDS_PERMISSION] = {permission_words, RC_ACL_PERM_N},
+};
+
+int rc_acl_word_parse(rc_acl_word_set set, const char *s, int *out)
 {
-    for (int i = 0; s && i < n; i++)
-        if (word_eq(s, words[i])) {
+    for (int i = 0; s && i < word_sets[set].n; i++)
+        if (word_eq(s, word_sets[set].words[i])) {
             *out = i;
             return 0;
         }
     return RC_ERR;
 }
 
-int rc_acl_resource_parse(const char *s, rc_acl_resource *out)
+char *rc_acl_words_list(rc_acl_word_set set)
 {
-    int v;
-    if (parse_word(s, resource_words, RC_ACL_RES_N, &v) != 0)
-        return RC_ERR;
-    *out = (rc_acl_resource)v;
-    return 0;
-}
-
-int rc_acl_operation_parse(const char *s, rc_acl_operation *out)
-{
-    int v;
-    if (parse_word(s, operation_words, RC_ACL_OP_N, &v) != 0)
-        return RC_ERR;
-    *out = (rc_acl_operation)v;
-    return 0;
-}
-
-int rc_acl_pattern_parse(const char *s, rc_acl_pattern *out)
-{
-    int v;
-    if (parse_word(s, pattern_words, RC_ACL_PAT_N, &v) != 0)
-        return RC_ERR;
-    *out = (rc_acl_pattern)v;
-    return 0;
-}
-
-int rc_acl_permission_parse(const char *s, rc_acl_permission *out)
-{
-    int v;
-    if (parse_word(s, permission_words, RC_ACL_PERM_N, &v) != 0)
-        return RC_ERR;
-    *out = (rc_acl_permission)v;
-    return 0;
+    rc_buf b = {0};
+    for (int i = 0; i < word_sets[set].n; i++) {
+        if (i)
+            rc_buf_puts(&b, ", ");
+        for (const char *c = word_sets[set].words[i]; *c; c++)
+            rc_buf_printf(&b, "%c", tolower((unsigned char)*c));
+    }
+    return rc_buf_take(&b);
 }
 
 const char *rc_acl_principal_problem(const char *p, bool allow_wildcard)
@@ -244,20 +231,14 @@ void rc_acl_set_normalise(rc_acl_set *s)
     free(r);
 }
 
+static int binding_key_cmp(const void *key, const void *item)
+{
+    return rc_acl_binding_cmp(key, item);
+}
+
 const rc_acl_binding *rc_acl_set_find(const rc_acl_set *s, const rc_acl_binding *b)
 {
-    size_t lo = 0, hi = s->len;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = rc_acl_binding_cmp(&s->items[mid], b);
-        if (c == 0)
-            return &s->items[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return s->len ? bsearch(b, s->items, s->len, sizeof(*s->items), binding_key_cmp) : NULL;
 }
 
 void rc_acl_set_free(rc_acl_set *s)
@@ -270,20 +251,16 @@ void rc_acl_set_free(rc_acl_set *s)
 
 /* ---- derivation ------------------------------------------------------------ */
 
+static int service_key_cmp(const void *key, const void *item)
+{
+    return strcmp(key, ((const rc_service *)item)->name);
+}
+
 const rc_service *rc_repo_service(const rc_repo *r, const char *name)
 {
-    size_t lo = 0, hi = r ? r->nservices : 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(r->services[mid].name, name);
-        if (c == 0)
-            return &r->services[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    if (!r || r->nservices == 0)
+        return NULL;
+    return bsearch(name, r->services, r->nservices, sizeof(*r->services), service_key_cmp);
 }
 
 const rc_service *rc_repo_service_by_principal(const rc_repo *r, const char *principal)

@@ -39,11 +39,19 @@ const char *rc_acl_resource_name(rc_acl_resource r);     /* "topic" */
 const char *rc_acl_operation_name(rc_acl_operation o);   /* "WRITE" */
 const char *rc_acl_pattern_name(rc_acl_pattern p);       /* "literal" */
 const char *rc_acl_permission_name(rc_acl_permission p); /* "allow" */
-/* Case-insensitive, and "_" and "-" are the same ("describe-configs"). 0 or RC_ERR. */
-int rc_acl_resource_parse(const char *s, rc_acl_resource *out);
-int rc_acl_operation_parse(const char *s, rc_acl_operation *out);
-int rc_acl_pattern_parse(const char *s, rc_acl_pattern *out);
-int rc_acl_permission_parse(const char *s, rc_acl_permission *out);
+/* The closed sets of words a binding is made of, each in its enum's order. */
+typedef enum rc_acl_word_set {
+    RC_ACL_WORDS_RESOURCE,   /* rc_acl_resource */
+    RC_ACL_WORDS_OPERATION,  /* rc_acl_operation */
+    RC_ACL_WORDS_PATTERN,    /* rc_acl_pattern */
+    RC_ACL_WORDS_PERMISSION, /* rc_acl_permission */
+} rc_acl_word_set;
+/* s as a value of the set's enum (*out); case-insensitive, "_" and "-" the
+ * same ("describe-configs"). 0 or RC_ERR. */
+int rc_acl_word_parse(rc_acl_word_set set, const char *s, int *out);
+/* "topic, group, cluster": the set's words in lower case, for messages.
+ * Heap string. */
+char *rc_acl_words_list(rc_acl_word_set set);
 
 /* A principal "Type:name" as Kafka's KafkaPrincipal reads it: a type of
  * letters (User, Group, ...), a colon, a non-empty name without control

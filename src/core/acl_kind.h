@@ -20,7 +20,6 @@ void rc_acl_kind_plan_offline(void **out, const rc_repo *base, const rc_cluster_
                               const rc_repo *head, const rc_cluster_decl *head_decl);
 int rc_acl_kind_apply(rc_kadmin *ka, void *plan, bool validate_only, size_t *nfailed, char *errbuf,
                       size_t errlen);
-bool rc_acl_kind_has_changes(const void *plan);
 size_t rc_acl_kind_pending(const void *plan);
 bool rc_acl_kind_has_failures(const void *plan);
 void rc_acl_kind_mask(void *plan, const rc_secrets *secrets);

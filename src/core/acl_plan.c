@@ -55,18 +55,10 @@ void rc_acl_kind_plan_offline(void **out, const rc_repo *base, const rc_cluster_
         rc_acl_derive(&after, head, head_decl);
     /* base's bindings stand in for the cluster: what head no longer
      * declares is access the change takes away (apply deletes it with
-     * --prune), with its origin from base */
+     * --prune); the diff keeps each binding's origin from the side it is on */
     rc_acl_diff_options dopt = {.prune = true, .allow_delete = true, .max_deletions = INT_MAX};
     rc_acl_plan *p = rc_xcalloc(1, sizeof(*p));
     rc_acl_diff(p, &after, &before, &dopt);
-    for (size_t i = 0; i < p->nchanges; i++) {
-        const rc_acl_binding *old = rc_acl_set_find(&before, &p->changes[i].binding);
-        rc_acl_binding *b = &p->changes[i].binding;
-        if (!old || p->changes[i].action != RC_ACL_DELETE)
-            continue;
-        rc_acl_binding_clear(b);
-        rc_acl_binding_copy(b, old);
-    }
     p->offline = true;
     rc_acl_set_free(&before);
     rc_acl_set_free(&after);
@@ -152,15 +144,6 @@ int rc_acl_kind_apply(rc_kadmin *ka, void *plan, bool validate_only, size_t *nfa
     if (rc == 0)
         rc = wait_visible(ka, p, errbuf, errlen);
     return rc;
-}
-
-bool rc_acl_kind_has_changes(const void *plan)
-{
-    const rc_acl_plan *p = plan;
-    for (size_t i = 0; i < p->nchanges; i++)
-        if (p->changes[i].action == RC_ACL_ADD || p->changes[i].action == RC_ACL_DELETE)
-            return true;
-    return false;
 }
 
 size_t rc_acl_kind_pending(const void *plan)

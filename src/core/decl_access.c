@@ -198,46 +198,19 @@ static const char *const binding_keys[] = {"principal",  "resource",   "name", "
                                            "operations", "permission", "host"};
 
 /* A word of one of the binding's closed sets; diag and false when not. */
-static bool want_word(ctx *x, const rc_ynode *n, const char *field, const char *allowed,
-                      int (*parse)(const char *, int *), int *out)
+static bool want_word(ctx *x, const rc_ynode *n, const char *field, rc_acl_word_set set, int *out)
 {
     char *s = NULL;
     if (!want_string(x, n, field, true, &s))
         return false;
-    bool ok = parse(s, out) == 0;
-    if (!ok)
+    bool ok = rc_acl_word_parse(set, s, out) == 0;
+    if (!ok) {
+        char *allowed = rc_acl_words_list(set);
         diag(x, E, n, "acl", "%s: \"%s\" is not one of %s", field, s, allowed);
+        free(allowed);
+    }
     free(s);
     return ok;
-}
-
-static int parse_resource(const char *s, int *out)
-{
-    rc_acl_resource v;
-    int rc = rc_acl_resource_parse(s, &v);
-    *out = (int)v;
-    return rc;
-}
-static int parse_pattern(const char *s, int *out)
-{
-    rc_acl_pattern v;
-    int rc = rc_acl_pattern_parse(s, &v);
-    *out = (int)v;
-    return rc;
-}
-static int parse_permission(const char *s, int *out)
-{
-    rc_acl_permission v;
-    int rc = rc_acl_permission_parse(s, &v);
-    *out = (int)v;
-    return rc;
-}
-static int parse_operation(const char *s, int *out)
-{
-    rc_acl_operation v;
-    int rc = rc_acl_operation_parse(s, &v);
-    *out = (int)v;
-    return rc;
 }
 
 /* The fields of one access.bindings item but its operations. */
@@ -260,8 +233,7 @@ static bool binding_fields(ctx *x, const rc_ypair *const *s, const rc_ynode *it,
         return false;
     }
     int v;
-    if (!want_word(x, val(s[BK_RESOURCE]), "access.bindings.resource", "topic, group, cluster",
-                   parse_resource, &v))
+    if (!want_word(x, val(s[BK_RESOURCE]), "access.bindings.resource", RC_ACL_WORDS_RESOURCE, &v))
         return false;
     b->resource = (rc_acl_resource)v;
     if (b->resource == RC_ACL_RES_CLUSTER) {
@@ -275,12 +247,12 @@ static bool binding_fields(ctx *x, const rc_ypair *const *s, const rc_ynode *it,
         return false;
     }
     if ((n = val(s[BK_PATTERN]))) {
-        if (!want_word(x, n, "access.bindings.pattern", "literal, prefixed", parse_pattern, &v))
+        if (!want_word(x, n, "access.bindings.pattern", RC_ACL_WORDS_PATTERN, &v))
             return false;
         b->pattern = (rc_acl_pattern)v;
     }
     if ((n = val(s[BK_PERMISSION]))) {
-        if (!want_word(x, n, "access.bindings.permission", "allow, deny", parse_permission, &v))
+        if (!want_word(x, n, "access.bindings.permission", RC_ACL_WORDS_PERMISSION, &v))
             return false;
         b->permission = (rc_acl_permission)v;
     }
@@ -305,10 +277,8 @@ static void parse_binding(ctx *x, const rc_ynode *it, rc_acl_set *out)
     else if (fields_ok && want_kind(x, ops, "access.bindings.operations", RC_YNODE_SEQUENCE))
         for (size_t i = 0; i < ops->nitems; i++) {
             int v;
-            if (want_word(x, ops->items[i], "access.bindings.operations",
-                          "all, read, write, create, delete, alter, describe, cluster_action, "
-                          "describe_configs, alter_configs, idempotent_write",
-                          parse_operation, &v)) {
+            if (want_word(x, ops->items[i], "access.bindings.operations", RC_ACL_WORDS_OPERATION,
+                          &v)) {
                 b.operation = (rc_acl_operation)v;
                 rc_acl_set_add(out, &b);
             }

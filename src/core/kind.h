@@ -52,8 +52,8 @@ typedef struct rc_resource_kind {
      * call that failed returns its negative code. */
     int (*apply)(rc_kadmin *ka, void *plan, bool validate_only, size_t *nfailed, char *errbuf,
                  size_t errlen);
-    bool (*has_changes)(const void *plan);
-    size_t (*pending)(const void *plan); /* changes apply would send */
+    /* How many changes apply would send (0: the kind has nothing to do). */
+    size_t (*pending)(const void *plan);
     bool (*has_failures)(const void *plan);
     void (*mask)(void *plan, const rc_secrets *secrets);
     void (*free)(void *plan);

@@ -180,7 +180,7 @@ void rc_cluster_plan_counts(const rc_cluster_plan *p, size_t counts[6])
 bool rc_cluster_plan_has_changes(const rc_cluster_plan *p)
 {
     for (size_t i = 0; i < p->nkinds; i++)
-        if (p->kinds[i].plan && p->kinds[i].kind->has_changes(p->kinds[i].plan))
+        if (p->kinds[i].plan && p->kinds[i].kind->pending(p->kinds[i].plan) > 0)
             return true;
     for (size_t i = 0; i < p->ntopics; i++) {
         rc_topic_action a = p->topics[i].action;

@@ -192,29 +192,15 @@ static int run_acl_op(rk_admin *ka, acl_op *op, size_t n, char *errbuf, size_t e
     static const char *const whats[] = {WHAT_DESCRIBE, WHAT_CREATE, WHAT_DELETE};
     static const rd_kafka_admin_op_t aops[] = {
         RD_KAFKA_ADMIN_OP_DESCRIBEACLS, RD_KAFKA_ADMIN_OP_CREATEACLS, RD_KAFKA_ADMIN_OP_DELETEACLS};
-    long long start = rc_rk_now_ms();
-    int rc = rk_ensure_up(ka, start + ka->timeout_ms, NULL, errbuf, errlen);
-    if (rc)
-        return rc;
-    rd_kafka_AdminOptions_t *opts = rk_make_options(ka, aops[op->call], false, -1);
-    if (!opts)
-        return rk_fail(ka, errbuf, errlen, RC_KADMIN_EOTHER, "%s: cannot set admin options",
-                       whats[op->call]);
-    size_t *idx = rc_xcalloc(n ? n : 1, sizeof(size_t));
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
     rk_pump p = {.ka = ka,
                  .errbuf = errbuf,
                  .errlen = errlen,
-                 .opts = opts,
                  .what = whats[op->call],
                  .submit = submit_acls,
                  .handle = handle_acls,
                  .ctx = op};
-    rc = rk_pump_run(&p, idx, op->call == ACL_DESCRIBE ? 1 : n);
-    free(idx);
-    rd_kafka_AdminOptions_destroy(opts);
-    return rc;
+    /* DescribeAcls is one request with one filter */
+    return rk_pump_call(&p, aops[op->call], op->call == ACL_DESCRIBE ? 1 : n);
 }
 
 static int change_acls(rc_kadmin *base, acl_call call, const rc_acl_binding *const *bindings,

@@ -176,32 +176,17 @@ int rk_op_describe_configs(rc_kadmin *base, rc_cluster_obs *obs, const char *con
     }
     free(seen);
     int rc = 0;
-    size_t *idx = NULL;
-    rd_kafka_AdminOptions_t *opts = NULL;
     if (n == 0)
         goto out;
-    rc = rk_ensure_up(ka, rc_rk_now_ms() + ka->timeout_ms, NULL, errbuf, errlen);
-    if (rc)
-        goto out;
-    opts = rk_make_options(ka, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, false, -1);
-    if (!opts) {
-        rc = rk_fail(ka, errbuf, errlen, RC_KADMIN_EOTHER,
-                     "DescribeConfigs: cannot set admin options");
-        goto out;
-    }
-    idx = rc_xcalloc(n, sizeof(size_t));
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
     rk_pump p = {.ka = ka,
                  .errbuf = errbuf,
                  .errlen = errlen,
-                 .opts = opts,
                  .what = "DescribeConfigs",
                  .submit = submit_describe,
                  .handle = handle_describe,
                  .ctx = &d};
     d.answered = rc_xcalloc(obs->ntopics, sizeof(bool));
-    rc = rk_pump_run(&p, idx, n);
+    rc = rk_pump_call(&p, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, n);
     /* A batched answer that leaves a topic out must not read as "no
      * overrides": that would hide drift, or wipe overrides on apply. */
     for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -211,9 +196,6 @@ int rk_op_describe_configs(rc_kadmin *base, rc_cluster_obs *obs, const char *con
     }
     free(d.answered);
 out:
-    if (opts)
-        rd_kafka_AdminOptions_destroy(opts);
-    free(idx);
     free(d.topic_idx);
     merge_keys(obs, &d);
     return rc;

@@ -192,28 +192,14 @@ int rk_op_describe_named(rc_kadmin *base, rc_cluster_obs *obs, const char *const
     if (n == 0)
         return 0;
     rk_named d = {topics, rc_xcalloc(n, 1)};
-    size_t *idx = rc_xcalloc(n, sizeof(*idx));
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    rd_kafka_AdminOptions_t *opts = NULL;
-    int rc = rk_ensure_up(ka, rc_rk_now_ms() + ka->timeout_ms, NULL, errbuf, errlen);
-    if (rc)
-        goto out;
-    opts = rk_make_options(ka, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, false, -1);
-    if (!opts) {
-        rc = rk_fail(ka, errbuf, errlen, RC_KADMIN_EOTHER,
-                     "DescribeConfigs: cannot set admin options");
-        goto out;
-    }
     rk_pump p = {.ka = ka,
                  .errbuf = errbuf,
                  .errlen = errlen,
-                 .opts = opts,
                  .what = "DescribeConfigs of declared topics",
                  .submit = submit_named,
                  .handle = handle_named,
                  .ctx = &d};
-    rc = rk_pump_run(&p, idx, n);
+    int rc = rk_pump_call(&p, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, n);
     if (rc)
         goto out;
     size_t hidden = 0;
@@ -232,9 +218,6 @@ int rk_op_describe_named(rc_kadmin *base, rc_cluster_obs *obs, const char *const
         qsort(obs->topics, obs->ntopics, sizeof(*obs->topics), rk_cmp_topic_obs);
     }
 out:
-    if (opts)
-        rd_kafka_AdminOptions_destroy(opts);
-    free(idx);
     free(d.verdict);
     return rc;
 }

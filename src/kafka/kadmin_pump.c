@@ -100,3 +100,23 @@ int rk_pump_run(rk_pump *p, size_t *idx, size_t n)
     free(batches);
     return rc;
 }
+
+int rk_pump_call(rk_pump *p, rd_kafka_admin_op_t op, size_t n)
+{
+    rk_admin *ka = p->ka;
+    int rc = rk_ensure_up(ka, rc_rk_now_ms() + ka->timeout_ms, NULL, p->errbuf, p->errlen);
+    if (rc)
+        return rc;
+    p->opts = rk_make_options(ka, op, false, -1);
+    if (!p->opts)
+        return rk_fail(ka, p->errbuf, p->errlen, RC_KADMIN_EOTHER, "%s: cannot set admin options",
+                       p->what);
+    size_t *idx = rc_xcalloc(n ? n : 1, sizeof(*idx));
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    rc = rk_pump_run(p, idx, n);
+    free(idx);
+    rd_kafka_AdminOptions_destroy(p->opts);
+    p->opts = NULL;
+    return rc;
+}

@@ -96,6 +96,11 @@ rd_kafka_AdminOptions_t *rk_make_options(rk_admin *ka, rd_kafka_admin_op_t op, b
 /* Split idx[0..n) into batches of ka->batch_size and run them. Returns 0 or
  * the first negative code. */
 int rk_pump_run(rk_pump *p, size_t *idx, size_t n);
+/* A whole call over inputs 0..n-1: wait until a broker answers, make the
+ * admin options for op (no operation timeout, no validate_only) into
+ * p->opts, run the batches, destroy the options. p has everything else
+ * set. Returns 0 or the first negative code. */
+int rk_pump_call(rk_pump *p, rd_kafka_admin_op_t op, size_t n);
 
 /* ---- the operations of the table (one file each concern) ---------------- */
 

@@ -13,7 +13,6 @@ const rc_resource_kind rc_kind_acl = {
     .plan = rc_acl_kind_plan,
     .plan_offline = rc_acl_kind_plan_offline,
     .apply = rc_acl_kind_apply,
-    .has_changes = rc_acl_kind_has_changes,
     .pending = rc_acl_kind_pending,
     .has_failures = rc_acl_kind_has_failures,
     .mask = rc_acl_kind_mask,

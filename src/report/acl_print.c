@@ -2,6 +2,7 @@
 #include "acl_print.h"
 
 #include "acl.h"
+#include "plan_print.h"
 #include "textout.h"
 #include "util.h"
 
@@ -131,29 +132,23 @@ void rc_acl_report_apply(FILE *out, const char *cluster, const void *plan, bool 
 
 /* ---- JSON ---------------------------------------------------------------------- */
 
-static json_t *jstr_or_null(const char *s)
-{
-    json_t *j = s ? json_string(s) : NULL;
-    return j ? j : json_null();
-}
-
 static json_t *json_binding(const rc_acl_change *ch)
 {
     const rc_acl_binding *b = &ch->binding;
     json_t *o = json_object();
     json_object_set_new(o, "action", json_string(actions[ch->action].word));
-    json_object_set_new(o, "principal", jstr_or_null(b->principal));
+    json_object_set_new(o, "principal", rc_json_text(b->principal));
     json_object_set_new(o, "resource_type", json_string(rc_acl_resource_name(b->resource)));
-    json_object_set_new(o, "resource_name", jstr_or_null(b->name));
+    json_object_set_new(o, "resource_name", rc_json_text(b->name));
     json_object_set_new(o, "pattern_type", json_string(rc_acl_pattern_name(b->pattern)));
     json_object_set_new(o, "operation", json_string(rc_acl_operation_name(b->operation)));
     json_object_set_new(o, "permission", json_string(rc_acl_permission_name(b->permission)));
-    json_object_set_new(o, "host", jstr_or_null(b->host));
-    json_object_set_new(o, "topic", jstr_or_null(b->topic));
-    json_object_set_new(o, "service", jstr_or_null(b->service));
-    json_object_set_new(o, "team", jstr_or_null(b->team));
-    json_object_set_new(o, "refusal", jstr_or_null(ch->refusal));
-    json_object_set_new(o, "error", jstr_or_null(ch->broker_error));
+    json_object_set_new(o, "host", rc_json_text(b->host));
+    json_object_set_new(o, "topic", rc_json_text(b->topic));
+    json_object_set_new(o, "service", rc_json_text(b->service));
+    json_object_set_new(o, "team", rc_json_text(b->team));
+    json_object_set_new(o, "refusal", rc_json_text(ch->refusal));
+    json_object_set_new(o, "error", rc_json_text(ch->broker_error));
     return o;
 }
 
@@ -169,7 +164,7 @@ struct json_t *rc_acl_to_json(const void *plan)
     json_object_set_new(s, "unchanged", json_integer((json_int_t)p->unchanged));
     json_object_set_new(s, "unmanaged", json_integer((json_int_t)c.unmanaged));
     json_object_set_new(o, "summary", s);
-    json_object_set_new(o, "refusal", jstr_or_null(p->refusal));
+    json_object_set_new(o, "refusal", rc_json_text(p->refusal));
     json_t *arr = json_array();
     for (size_t i = 0; i < p->nchanges; i++)
         json_array_append_new(arr, json_binding(&p->changes[i]));

@@ -229,7 +229,7 @@ void rc_plan_print_text(FILE *out, const rc_cluster_plan *plans, size_t n, bool 
 /* json_string refuses invalid UTF-8 (returns NULL). Topic names are ASCII, but
  * broker messages and values are not ours: degrade the bad bytes instead of
  * dropping the whole document. */
-static json_t *jstr(const char *s)
+json_t *rc_json_text(const char *s)
 {
     if (!s)
         return json_null();
@@ -248,7 +248,7 @@ static json_t *jstr(const char *s)
 static json_t *json_topic(const rc_topic_plan *tp)
 {
     json_t *t = json_object();
-    json_object_set_new(t, "name", jstr(tp->topic));
+    json_object_set_new(t, "name", rc_json_text(tp->topic));
     json_object_set_new(t, "action", json_string(rc_topic_action_name(tp->action)));
     if (tp->action == RC_ACT_CREATE) {
         json_t *parts = json_object();
@@ -266,30 +266,30 @@ static json_t *json_topic(const rc_topic_plan *tp)
     for (size_t k = 0; k < tp->nchanges; k++) {
         const rc_config_change *ch = &tp->changes[k];
         json_t *c = json_object();
-        json_object_set_new(c, "key", jstr(ch->key));
-        json_object_set_new(c, "old", jstr(ch->old_value));
-        json_object_set_new(c, "new", jstr(ch->new_value));
+        json_object_set_new(c, "key", rc_json_text(ch->key));
+        json_object_set_new(c, "old", rc_json_text(ch->old_value));
+        json_object_set_new(c, "new", rc_json_text(ch->new_value));
         json_object_set_new(c, "drift", json_boolean(ch->drift));
         json_array_append_new(cfg, c);
     }
     json_object_set_new(t, "config", cfg);
     json_t *ref = json_array();
     for (size_t k = 0; k < tp->nrefusals; k++)
-        json_array_append_new(ref, jstr(tp->refusals[k]));
+        json_array_append_new(ref, rc_json_text(tp->refusals[k]));
     json_object_set_new(t, "refusals", ref);
-    json_object_set_new(t, "error", jstr(tp->broker_error));
+    json_object_set_new(t, "error", rc_json_text(tp->broker_error));
     return t;
 }
 
 static json_t *json_cluster(const rc_cluster_plan *p)
 {
     json_t *c = json_object();
-    json_object_set_new(c, "name", jstr(p->cluster));
-    json_object_set_new(c, "cluster_id", jstr(p->cluster_id));
-    json_object_set_new(c, "error", jstr(p->error));
+    json_object_set_new(c, "name", rc_json_text(p->cluster));
+    json_object_set_new(c, "cluster_id", rc_json_text(p->cluster_id));
+    json_object_set_new(c, "error", rc_json_text(p->error));
     json_t *w = json_array();
     for (size_t k = 0; k < p->nwarnings; k++)
-        json_array_append_new(w, jstr(p->warnings[k]));
+        json_array_append_new(w, rc_json_text(p->warnings[k]));
     json_object_set_new(c, "warnings", w);
     counts n = plan_counts(p);
     json_t *s = json_object();

@@ -86,4 +86,10 @@ void rc_plan_print_text(FILE *out, const rc_cluster_plan *plans, size_t n, bool 
 int rc_plan_print_json(FILE *out, const rc_cluster_plan *plans, size_t n);
 void rc_plan_print_markdown(FILE *out, const rc_cluster_plan *plans, size_t n);
 
+/* s as a JSON string (null for NULL); bytes that are not UTF-8 become '?'
+ * rather than dropping the value (jansson refuses invalid UTF-8). For every
+ * JSON printer of the report layer. */
+struct json_t;
+struct json_t *rc_json_text(const char *s);
+
 #endif

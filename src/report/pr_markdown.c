@@ -360,7 +360,7 @@ static void md_kinds_section(md_section *s, const rc_changeset *cs, const plan_i
     for (size_t i = 0; i < cs->nclusters; i++) {
         const rc_changeset_cluster *cc = &cs->clusters[i];
         for (size_t k = 0; k < cc->nkinds; k++) {
-            if (!cc->kinds[k].kind->has_changes(cc->kinds[k].plan))
+            if (cc->kinds[k].kind->pending(cc->kinds[k].plan) == 0)
                 continue;
             rc_buf_puts(&s->before, "### Access: cluster ");
             rc_md_code(&s->before, cc->name);
@@ -372,7 +372,7 @@ static void md_kinds_section(md_section *s, const rc_changeset *cs, const plan_i
         const rc_cluster_plan *p = pis[i].plan;
         for (size_t k = 0; k < p->nkinds; k++) {
             const rc_kind_plan *kp = &p->kinds[k];
-            if (!kp->kind->has_changes(kp->plan) && !kp->kind->has_failures(kp->plan))
+            if (kp->kind->pending(kp->plan) == 0 && !kp->kind->has_failures(kp->plan))
                 continue;
             rc_buf_puts(&s->before, "### Access on the live cluster ");
             rc_md_code(&s->before, p->cluster ? p->cluster : "?");

@@ -207,7 +207,7 @@ static void text_kinds(FILE *out, const rc_changeset *cs)
     for (size_t i = 0; i < cs->nclusters; i++)
         for (size_t k = 0; k < cs->clusters[i].nkinds; k++) {
             const rc_kind_plan *kp = &cs->clusters[i].kinds[k];
-            if (kp->kind->has_changes(kp->plan))
+            if (kp->kind->pending(kp->plan) > 0)
                 kp->kind->print_text(out, cs->clusters[i].name, kp->plan, false);
         }
 }

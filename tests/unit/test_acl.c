@@ -436,16 +436,21 @@ static void test_diff_leaves_ignored_bindings_out(void **state)
 static void test_words_and_principals(void **state)
 {
     (void)state;
-    rc_acl_operation op;
-    assert_int_equal(rc_acl_operation_parse("describe-configs", &op), 0);
-    assert_int_equal(op, RC_ACL_OP_DESCRIBE_CONFIGS);
-    assert_int_equal(rc_acl_operation_parse("Idempotent_Write", &op), 0);
-    assert_int_equal(rc_acl_operation_parse("any", &op), RC_ERR);
-    rc_acl_resource r;
-    assert_int_equal(rc_acl_resource_parse("Cluster", &r), 0);
-    assert_int_equal(r, RC_ACL_RES_CLUSTER);
+    int v;
+    assert_int_equal(rc_acl_word_parse(RC_ACL_WORDS_OPERATION, "describe-configs", &v), 0);
+    assert_int_equal(v, RC_ACL_OP_DESCRIBE_CONFIGS);
+    assert_int_equal(rc_acl_word_parse(RC_ACL_WORDS_OPERATION, "Idempotent_Write", &v), 0);
+    assert_int_equal(v, RC_ACL_OP_IDEMPOTENT_WRITE);
+    assert_int_equal(rc_acl_word_parse(RC_ACL_WORDS_OPERATION, "any", &v), RC_ERR);
+    assert_int_equal(rc_acl_word_parse(RC_ACL_WORDS_RESOURCE, "Cluster", &v), 0);
+    assert_int_equal(v, RC_ACL_RES_CLUSTER);
     /* librdkafka 2.0.2 cannot name it in a binding */
-    assert_int_equal(rc_acl_resource_parse("transactional_id", &r), RC_ERR);
+    assert_int_equal(rc_acl_word_parse(RC_ACL_WORDS_RESOURCE, "transactional_id", &v), RC_ERR);
+    assert_int_equal(rc_acl_word_parse(RC_ACL_WORDS_PERMISSION, "DENY", &v), 0);
+    assert_int_equal(v, RC_ACL_DENY);
+    char *list = rc_acl_words_list(RC_ACL_WORDS_PATTERN);
+    assert_string_equal(list, "literal, prefixed");
+    free(list);
     assert_null(rc_acl_principal_problem("User:CN=a b,O=x", false));
     assert_null(rc_acl_principal_problem("User:*", true));
     assert_non_null(rc_acl_principal_problem("User:*", false));

@@ -110,6 +110,14 @@ static void test_hostile_names_escaped(void **state)
     /* an HTML tag in a service name is escaped text */
     assert_non_null(strstr(b.data, "(s\\|\\<i>)"));
     rc_buf_free(&b);
+    /* a principal that is not UTF-8 (the broker's, not ours) still prints
+     * in JSON, its bad byte degraded, rather than turning into null */
+    free(p.changes[0].binding.principal);
+    p.changes[0].binding.principal = rc_xstrdup("User:caf\xe9");
+    json_t *j = rc_acl_to_json(&p);
+    json_t *first = json_array_get(json_object_get(j, "bindings"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "principal")), "User:caf?");
+    json_decref(j);
     rc_acl_plan_free(&p);
 }
 

@@ -74,6 +74,8 @@ typedef struct profile_list {
 } profile_list;
 void list_profiles(cli *c, profile_list *pl, rc_decl_options *opt);
 int load_repo(cli *c, rc_repo *repo, rc_source *src);
+/* How many diagnostics have this rule id. */
+size_t count_rule(const rc_diags *d, const char *rule);
 
 /* ---- clusters (cli_clusters.c) ---- */
 bool plan_has_failures(const rc_cluster_plan *p);

@@ -61,6 +61,14 @@ void list_profiles(cli *c, profile_list *pl, rc_decl_options *opt)
     free(dash);
 }
 
+size_t count_rule(const rc_diags *d, const char *rule)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->len; i++)
+        n += !strcmp(d->items[i].rule, rule);
+    return n;
+}
+
 int load_repo(cli *c, rc_repo *repo, rc_source *src)
 {
     char err[512];
@@ -76,8 +84,13 @@ int load_repo(cli *c, rc_repo *repo, rc_source *src)
     rc_profiles_free(profiles.names, profiles.n);
     if (diags.len > 0)
         print_diags(c, &diags);
-    size_t nerr = rc_diags_errors(&diags);
+    size_t nerr = rc_diags_errors(&diags), nowner = count_rule(&diags, "owner-unset");
     rc_diags_free(&diags);
+    if (nowner > 0)
+        fprintf(stderr,
+                "reconcile: %zu topic%s still need%s an owner (owner-unset above): set each "
+                "owner to a team of topics/_teams.yaml\n",
+                nowner, nowner == 1 ? "" : "s", nowner == 1 ? "s" : "");
     if (rc != 0 || nerr > 0) {
         fprintf(stderr, "reconcile: %zu problem%s in the declarations%s; nothing was touched\n",
                 nerr, nerr == 1 ? "" : "s", c->ref ? " at that revision" : "");

@@ -96,6 +96,8 @@ static bool parse_teams(ctx *x, const rc_yfile *yf, rc_repo *out)
 typedef struct cluster_files {
     char *name;
     const rc_source_file *cluster_file;
+    const rc_source_file **access_files; /* _access*.yaml, in path order */
+    size_t naccess_files;
     const rc_source_file **topic_files;
     size_t ntopic_files;
     size_t cap;
@@ -186,10 +188,14 @@ static void group_files(const rc_source *src, rc_diags *diags, const rc_source_f
         base = base ? base + 1 : sub;
         if (!strcmp(sub, "_cluster.yaml")) {
             cf->cluster_file = f;
+        } else if (base == sub && !strncmp(sub, "_access", 7)) {
+            cf->access_files =
+                rc_xrealloc(cf->access_files, (cf->naccess_files + 1) * sizeof(*cf->access_files));
+            cf->access_files[cf->naccess_files++] = f;
         } else if (base[0] == '_') {
             diag_pos(diags, E, f->path, 0, "layout",
-                     "files starting with '_' are reserved: only topics/<cluster>/_cluster.yaml "
-                     "and topics/_teams.yaml are read");
+                     "files starting with '_' are reserved: only topics/<cluster>/_cluster.yaml, "
+                     "topics/<cluster>/_access*.yaml and topics/_teams.yaml are read");
         } else {
             if (cf->ntopic_files == cf->cap) {
                 cf->cap = cf->cap ? cf->cap * 2 : 16;
@@ -258,6 +264,14 @@ static void load_cluster(rc_cluster_decl *c, cluster_files *cf, const teams_ctx 
                  "cluster directory %s has no _cluster.yaml (bootstrap, defaults, policy)", dir);
     }
     free(dir);
+    for (size_t j = 0; j < cf->naccess_files; j++) {
+        ctx x = {diags, cf->access_files[j]->path, opt};
+        rc_yfile yf;
+        parse_file(&x, cf->access_files[j], &yf);
+        for (size_t d = 0; d < yf.ndocs; d++)
+            parse_access_file(&x, c, yf.docs[d].root);
+        rc_yfile_free(&yf);
+    }
     size_t seq = 0;
     for (size_t j = 0; j < cf->ntopic_files; j++) {
         ctx x = {diags, cf->topic_files[j]->path, opt};
@@ -273,6 +287,7 @@ static void load_cluster(rc_cluster_decl *c, cluster_files *cf, const teams_ctx 
     free_strv(cc.required_fields, cc.nrequired_fields);
     free(cc.topic_seq);
     free(cf->name);
+    free(cf->access_files);
     free(cf->topic_files);
 }
 

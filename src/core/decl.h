@@ -5,19 +5,21 @@
  *   topics/_teams.yaml              teams: {<team>: {chat: ..., escalation: ...,
  *                                   services: {<service>: <principal "Type:name">}}}
  *   topics/<cluster>/_cluster.yaml  one document: how to connect, defaults, policy, monitoring
+ *   topics/<cluster>/_access*.yaml  ACL bindings of the cluster (see Access files below)
  *   topics/<cluster>/[dir/]x.yaml|.yml  topics, one per YAML document (`---` separates several)
  *
  * Files that are not .yaml/.yml are ignored (README.md, .gitkeep), as is any
  * path with a component starting with '.'. A YAML file directly under topics/
  * other than _teams.yaml, a `_*.yaml` file inside a cluster other than the
- * top-level _cluster.yaml, and a cluster directory without _cluster.yaml are
+ * top-level _cluster.yaml and _access*.yaml, and a cluster directory without _cluster.yaml are
  * [layout] errors.
  *
  * Topic document:
  *   name: orders.order-placed.v1      required; [a-zA-Z0-9._-], <= 249, not . .. __*
  *   partitions: 12                    required here or in defaults.partitions
  *   replication_factor: 3             optional; else defaults, else -1 (broker default)
- *   owner: checkout                   required; a team of _teams.yaml
+ *   owner: checkout                   required; a team of _teams.yaml (the placeholder
+ *                                     RC_DECL_OWNER_PLACEHOLDER is the error owner-unset)
  *   message: shop.orders.v1.OrderPlaced
  *   description: free text
  *   config: {retention.ms: 7d, cleanup.policy: [compact, delete]}  values canonicalised
@@ -27,6 +29,12 @@
  *   producers: [orders-api]           services of _teams.yaml; they get write access
  *   throughput: {messages_per_second: 20000}
  *   alerts: {skew: true}
+ *
+ * Access files (topics/<cluster>/_access.yaml, _access-<anything>.yaml; what
+ * `reconcile import` writes for bindings no topic declaration derives):
+ *   bindings: [{principal, resource, name, pattern, operations, permission, host}]
+ *   the same entries as the cluster file's access.bindings, added to them; a
+ *   cluster with one manages its access.
  *
  * Cluster file (_cluster.yaml):
  *   bootstrap: ${RECONCILE_BOOTSTRAP:-127.0.0.1:19092}   required, ${VAR} / ${VAR:-default}
@@ -53,7 +61,7 @@
  *   partitions, replication-factor, min-insync, unknown-config, config-not-allowed,
  *   config-value, throughput (warning), lag, consumers, metric-source, label, url,
  *   ignored-topic (warning), principal, service-name, duplicate-service,
- *   duplicate-principal, unknown-service, producers, acl.
+ *   duplicate-principal, unknown-service, producers, acl, owner-unset.
  * unknown-config is an error when the catalogue has a close match (a typo) and
  * a warning otherwise (perhaps a newer broker's key: plan checks it against
  * the keys the broker reports, see rc_decl_check_cluster_live). A key listed
@@ -65,6 +73,11 @@
 #include "diag.h"
 #include "model.h"
 #include "source.h"
+
+/* What `reconcile import` writes as the owner of a topic no --owner-map rule
+ * matched: it cannot be a team name (teams are [A-Za-z0-9._-]), so validate
+ * reports every such topic (rule owner-unset) until a person picks one. */
+#define RC_DECL_OWNER_PLACEHOLDER "TODO: a team of topics/_teams.yaml"
 
 /* Build *out (zeroed first) from every file in src and append every problem
  * to diags. Returns 0 when no error-severity diagnostic was added, -1

@@ -308,3 +308,21 @@ void parse_cluster_access(ctx *x, rc_cluster_decl *c, const rc_ynode *v)
         for (size_t i = 0; i < n->nitems; i++)
             parse_binding(x, n->items[i], &c->extra_bindings);
 }
+
+static const char *const access_file_keys[] = {"bindings"};
+
+void parse_access_file(ctx *x, rc_cluster_decl *c, const rc_ynode *root)
+{
+    const rc_ypair *s[ARRAY_LEN(access_file_keys)];
+    if (rc_ynode_is_null(root))
+        return; /* an empty document (a trailing `---`) */
+    c->access_declared = true;
+    if (!walk_map(x, root, "access file", access_file_keys, ARRAY_LEN(access_file_keys), s))
+        return;
+    const rc_ynode *n = val(s[0]);
+    if (!n)
+        diag(x, E, root, "required", "missing required field \"bindings\"");
+    else if (want_kind(x, n, "bindings", RC_YNODE_SEQUENCE))
+        for (size_t i = 0; i < n->nitems; i++)
+            parse_binding(x, n->items[i], &c->extra_bindings);
+}

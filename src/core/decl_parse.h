@@ -85,6 +85,8 @@ void parse_topic_producers(ctx *x, const teams_ctx *tc, const rc_ynode *n, rc_to
 void parse_topic_consumers(ctx *x, const teams_ctx *tc, const rc_ynode *n, rc_topic_decl *t);
 /* The cluster file's access: block. */
 void parse_cluster_access(ctx *x, rc_cluster_decl *c, const rc_ynode *v);
+/* One document of an _access*.yaml file: {bindings: [...]}. */
+void parse_access_file(ctx *x, rc_cluster_decl *c, const rc_ynode *root);
 
 void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *root, size_t seq);
 

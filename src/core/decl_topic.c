@@ -168,8 +168,14 @@ static void topic_owner(topic_doc *d)
     if (!(n = val(s[TK_OWNER]))) {
         diag(x, E, s[TK_OWNER] ? s[TK_OWNER]->key : root, "required",
              "missing required field \"owner\"");
-    } else if (want_string(x, n, "owner", true, &t->owner) && d->tc->usable &&
-               !find_team(d->tc->repo, t->owner)) {
+    } else if (!want_string(x, n, "owner", true, &t->owner)) {
+        /* reported */
+    } else if (!strcmp(t->owner, RC_DECL_OWNER_PLACEHOLDER)) {
+        diag(x, E, n, "owner-unset",
+             "topic \"%s\" has no owner yet (the placeholder reconcile import writes): set "
+             "owner to a team of topics/_teams.yaml, or import again with --owner-map",
+             t->name ? t->name : "");
+    } else if (d->tc->usable && !find_team(d->tc->repo, t->owner)) {
         const char *dym = rc_did_you_mean(t->owner, d->tc->names, d->tc->repo->nteams);
         diag(x, E, n, "unknown-team", "owner \"%s\" is not a team in topics/_teams.yaml%s%s%s",
              t->owner, dym ? " (did you mean \"" : "", dym ? dym : "", dym ? "\"?)" : "");

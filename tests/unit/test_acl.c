@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "acl.h"
+#include "decl.h"
 #include "support.h"
 #include "util.h"
 
@@ -177,6 +178,50 @@ static void test_cluster_access_block_rules(void **state)
      * item 4, and item 7 (its unknown key is reported, its binding whole) */
     assert_int_equal(s.repo.clusters[0].extra_bindings.len, 2);
     assert_int_equal(s.repo.clusters[0].extra_bindings.items[0].operation, RC_ACL_OP_WRITE);
+    tside_free(&s);
+}
+
+/* _access*.yaml: bindings beside the cluster file (what import writes);
+ * other underscore files stay reserved, and a wrong key is positioned. */
+static void test_access_files(void **state)
+{
+    (void)state;
+    tside s;
+    tfile files[] = {
+        {TEAMS_PATH, TEAMS},
+        {CLUSTER_PATH, CLUSTER},
+        {"topics/prod/_access-2.yaml",
+         "bindings:\n  - {principal: User:b, resource: group, name: g, operations: [read]}\n"},
+        {"topics/prod/_access.yaml",
+         "bindings:\n  - {principal: User:a, resource: topic, name: t, operations: [write, "
+         "describe]}\n---\nbinding: []\n"},
+        {"topics/prod/_other.yaml", "bindings: []\n"},
+        {"topics/prod/sub/_access.yaml", "bindings: []\n"},
+        {TOPIC_PATH, "name: t\nowner: checkout\n"},
+    };
+    tside_load(&s, files, sizeof(files) / sizeof(files[0]));
+    rc_diags_sort(&s.diags);
+    expect_diag_lines(&s, "topics/prod/_access.yaml:4:1 unknown-key\n"
+                          "topics/prod/_access.yaml:4:1 required\n"
+                          "topics/prod/_other.yaml:0:0 layout\n"
+                          "topics/prod/sub/_access.yaml:0:0 layout\n");
+    const rc_cluster_decl *c = &s.repo.clusters[0];
+    assert_true(c->access_declared);
+    char *got = derived_text(&s);
+    assert_string_equal(got,
+                        "User:a WRITE topic t\nUser:a DESCRIBE topic t\nUser:b READ group g\n");
+    free(got);
+    tside_free(&s);
+}
+
+/* The owner import leaves for a person to set is an error of its own. */
+static void test_owner_placeholder(void **state)
+{
+    (void)state;
+    tside s;
+    load(&s, TEAMS, CLUSTER, "name: t\nowner: '" RC_DECL_OWNER_PLACEHOLDER "'\n");
+    expect_diag_lines(&s, TOPIC_PATH ":2:8 owner-unset\n");
+    assert_non_null(strstr(s.diags.items[0].message, "topic \"t\" has no owner yet"));
     tside_free(&s);
 }
 
@@ -468,6 +513,8 @@ int main(void)
         cmocka_unit_test(test_unknown_service_references),
         cmocka_unit_test(test_cluster_access_block_rules),
         cmocka_unit_test(test_required_producers),
+        cmocka_unit_test(test_access_files),
+        cmocka_unit_test(test_owner_placeholder),
         cmocka_unit_test(test_derive_producer_consumer_and_extras),
         cmocka_unit_test(test_derive_idempotent_write),
         cmocka_unit_test(test_diff_add_unchanged_unmanaged),

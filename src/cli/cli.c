@@ -61,6 +61,17 @@ const rc_command rc_cli_commands[] = {
      "reload its rules (POST /-/reload, then check /api/v1/rules). 5xx and connection errors "
      "are retried with backoff starting at --retry-delay; 4xx errors are reported.",
      F_TEXT, 0, "out", cmd_publish_options, cmd_publish},
+    {"import", CMD_IMPORT, "write declarations for what a live cluster has and git does not",
+     "Read the cluster (--cluster NAME; default: every cluster) and write declarations under "
+     "topics/<cluster>/ for every topic not declared yet (internal and policy.ignore topics "
+     "left out): partitions, replication factor and the topic's own config overrides (never "
+     "broker defaults) in human units; as consumers, the groups with committed offsets on it; "
+     "ACL bindings as the topics' producers and consumers where they map onto them, the rest "
+     "in topics/<cluster>/_access.yaml. Owners come from --owner-map rules; a topic no rule "
+     "matches gets a placeholder validate reports (owner-unset). Before writing, the import "
+     "is planned: right after it, plan shows no change and nothing unmanaged. An existing "
+     "file is never written over; importing again adds only what is still undeclared.",
+     F_TEXT | F_JSON, 0, NULL, cmd_import_options, cmd_import},
     {NULL, 0, NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 
@@ -372,6 +383,7 @@ int rc_cli_run(int argc, char **argv, const rc_cli_adapters *adapters)
     c.deadline_ms = RC_DEFAULT_DEADLINE_MS;
     c.deadline_arg = "30m";
     c.clusters = rc_xcalloc((size_t)argc, sizeof(char *));
+    c.owner_maps = rc_xcalloc((size_t)argc, sizeof(char *));
     int exit_code = RC_EXIT_OK;
 
     option_ref all[MAX_OPTIONS];
@@ -427,6 +439,7 @@ int rc_cli_run(int argc, char **argv, const rc_cli_adapters *adapters)
     stop_deadline();
 out:
     free(c.clusters);
+    free(c.owner_maps);
     rc_kvlist_free(&c.xprops);
     rc_secrets_free(&c.secrets);
     fflush(stdout);

@@ -14,7 +14,7 @@
 /* ---- one cluster ----------------------------------------------------------- */
 
 /* msg: what the failed admin call wrote to its errbuf. */
-static char *kadmin_error(const char *cluster, const char *what, const char *msg)
+char *kadmin_error(const char *cluster, const char *what, const char *msg)
 {
     /* the adapter's messages may already name the cluster */
     char *prefix = rc_xasprintf("cluster %s: ", cluster);
@@ -24,13 +24,7 @@ static char *kadmin_error(const char *cluster, const char *what, const char *msg
     return rc_xasprintf("cluster %s: %s: %s", cluster, what, msg);
 }
 
-/* Expanded connection settings of one cluster; they may hold secrets. */
-typedef struct cluster_conn {
-    char *bootstrap;
-    rc_kvlist props;
-} cluster_conn;
-
-static void cluster_conn_free(cluster_conn *cc)
+void cluster_conn_free(cluster_conn *cc)
 {
     free(cc->bootstrap);
     rc_kvlist_free(&cc->props);
@@ -42,8 +36,7 @@ static void cluster_conn_free(cluster_conn *cc)
 
 /* Expand the connection settings (secrets registered for masking) and make
  * the admin client. conn takes the expanded settings whatever happens. */
-static char *connect_cluster(cli *c, const rc_cluster_decl *decl, cluster_conn *conn,
-                             rc_kadmin **ka_out)
+char *connect_cluster(cli *c, const rc_cluster_decl *decl, cluster_conn *conn, rc_kadmin **ka_out)
 {
     char err[512];
     if (!decl->bootstrap)
@@ -73,6 +66,16 @@ static char *connect_cluster(cli *c, const rc_cluster_decl *decl, cluster_conn *
     return NULL;
 }
 
+char *cluster_id_problem(const rc_cluster_decl *decl, const rc_cluster_obs *obs)
+{
+    if (decl->cluster_id && (!obs->cluster_id || strcmp(decl->cluster_id, obs->cluster_id)))
+        return rc_xasprintf("cluster %s: cluster id is %s but %s pins %s; refusing to touch a "
+                            "different cluster (wrong bootstrap address?)",
+                            decl->name, obs->cluster_id ? obs->cluster_id : "(unknown)", decl->file,
+                            decl->cluster_id);
+    return NULL;
+}
+
 /* The cluster as the plan needs it: topics (the declared ones asked for by
  * name where the all-topics answer lacks them) and the declared topics'
  * configs. */
@@ -81,11 +84,9 @@ static char *read_cluster(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, rc
     char err[RC_ERRBUF_LEN] = "";
     if (ka->ops->describe_cluster(ka, obs, err, sizeof(err)) != 0)
         return kadmin_error(decl->name, "cannot read the cluster", err);
-    if (decl->cluster_id && (!obs->cluster_id || strcmp(decl->cluster_id, obs->cluster_id)))
-        return rc_xasprintf("cluster %s: cluster id is %s but %s pins %s; refusing to touch a "
-                            "different cluster (wrong bootstrap address?)",
-                            decl->name, obs->cluster_id ? obs->cluster_id : "(unknown)", decl->file,
-                            decl->cluster_id);
+    char *pin = cluster_id_problem(decl, obs);
+    if (pin)
+        return pin;
 
     /* Declared topics the all-topics answer lacks: missing, or hidden from
      * this principal. Asking for them by name tells the two apart. */

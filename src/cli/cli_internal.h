@@ -49,6 +49,11 @@ typedef struct cli {
     int timeout_ms;
     int deadline_ms;
     const char *deadline_arg; /* as given, for the message */
+    /* import */
+    const char **owner_maps; /* GLOB=TEAM, in order */
+    size_t nowner_maps;
+    const char *owner_map_file;
+    int layout; /* rc_import_layout */
     bool help;
     bool version;
     rc_secrets secrets;
@@ -74,10 +79,30 @@ typedef struct profile_list {
 } profile_list;
 void list_profiles(cli *c, profile_list *pl, rc_decl_options *opt);
 int load_repo(cli *c, rc_repo *repo, rc_source *src);
+/* load_repo where the diagnostics of one rule neither print nor fail (import
+ * runs while earlier imports' owners are still unset). */
+int load_repo_tolerating(cli *c, rc_repo *repo, rc_source *src, const char *tolerated);
 /* How many diagnostics have this rule id. */
 size_t count_rule(const rc_diags *d, const char *rule);
 
 /* ---- clusters (cli_clusters.c) ---- */
+/* Expanded connection settings of one cluster; they may hold secrets. */
+typedef struct cluster_conn {
+    char *bootstrap;
+    rc_kvlist props;
+} cluster_conn;
+void cluster_conn_free(cluster_conn *cc);
+struct rc_kadmin;
+/* Expand the connection settings (secrets registered for masking) and make
+ * the admin client: NULL, or the cluster-level error (heap, "cluster NAME:
+ * ..."). conn takes the expanded settings whatever happens. */
+char *connect_cluster(cli *c, const rc_cluster_decl *decl, cluster_conn *conn,
+                      struct rc_kadmin **ka_out);
+/* "cluster NAME: what: msg" from a failed admin call's message. Heap. */
+char *kadmin_error(const char *cluster, const char *what, const char *msg);
+/* The cluster id pin of the cluster file against what the broker says:
+ * NULL, or the refusal (heap). */
+char *cluster_id_problem(const rc_cluster_decl *decl, const rc_cluster_obs *obs);
 bool plan_has_failures(const rc_cluster_plan *p);
 void mask_plan(cli *c, rc_cluster_plan *p);
 void print_plans(cli *c, const rc_cluster_plan *plans, size_t n);
@@ -99,6 +124,7 @@ int cmd_apply(cli *c);
 int cmd_diff(cli *c);
 int cmd_render(cli *c);
 int cmd_publish(cli *c);
+int cmd_import(cli *c);
 /* plan --base and diff (cmd_diff.c) */
 int cmd_base(cli *c, bool is_diff);
 

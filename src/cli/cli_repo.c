@@ -71,6 +71,11 @@ size_t count_rule(const rc_diags *d, const char *rule)
 
 int load_repo(cli *c, rc_repo *repo, rc_source *src)
 {
+    return load_repo_tolerating(c, repo, src, NULL);
+}
+
+int load_repo_tolerating(cli *c, rc_repo *repo, rc_source *src, const char *tolerated)
+{
     char err[512];
     if (rc_source_load(src, c->repo_dir, c->ref, err, sizeof(err)) != 0) {
         print_masked(c, stderr, "reconcile: ", err);
@@ -82,9 +87,22 @@ int load_repo(cli *c, rc_repo *repo, rc_source *src)
     list_profiles(c, &profiles, &opt);
     int rc = rc_decl_load_opts(repo, src, &diags, &opt);
     rc_profiles_free(profiles.names, profiles.n);
+    size_t nowner = count_rule(&diags, "owner-unset");
+    size_t ntolerated = tolerated ? count_rule(&diags, tolerated) : 0;
+    if (ntolerated > 0) {
+        rc_diags kept = {0};
+        for (size_t i = 0; i < diags.len; i++)
+            if (strcmp(diags.items[i].rule, tolerated) != 0)
+                rc_diags_add(&kept, diags.items[i].severity, diags.items[i].file,
+                             diags.items[i].line, diags.items[i].col, diags.items[i].rule, "%s",
+                             diags.items[i].message);
+        rc_diags_free(&diags);
+        diags = kept;
+        nowner = 0;
+    }
     if (diags.len > 0)
         print_diags(c, &diags);
-    size_t nerr = rc_diags_errors(&diags), nowner = count_rule(&diags, "owner-unset");
+    size_t nerr = rc_diags_errors(&diags);
     rc_diags_free(&diags);
     if (nowner > 0)
         fprintf(stderr,

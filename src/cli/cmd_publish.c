@@ -84,20 +84,12 @@ out:
     return rc;
 }
 
-static int set_dry_run(cli *c, const char *arg)
-{
-    (void)arg;
-    c->dry_run = true;
-    return 0;
-}
-
 static int set_retry_delay(cli *c, const char *arg)
 {
     return parse_ms_option(&c->retry_delay_ms, "--retry-delay", "200ms", arg, 0, 600000);
 }
 
 const rc_option cmd_publish_options[] = {
-    {"dry-run", 0, NULL, "print the requests instead of sending them", CMD_PUBLISH, set_dry_run},
     {"retry-delay", 0, "DURATION",
      "first backoff for 5xx and connection errors, doubled each time (default 200ms)", CMD_PUBLISH,
      set_retry_delay},

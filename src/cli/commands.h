@@ -20,6 +20,7 @@ enum {
     CMD_DIFF = 1 << 3,
     CMD_RENDER = 1 << 4,
     CMD_PUBLISH = 1 << 5,
+    CMD_IMPORT = 1 << 6,
 };
 
 /* Formats as bits (1 << out_format). */
@@ -56,6 +57,7 @@ extern const rc_command rc_cli_commands[];
 
 /* Command files' own options. */
 extern const rc_option cmd_publish_options[];
+extern const rc_option cmd_import_options[];
 
 /* A duration option in [min_ms, max_ms]; prints the usage error itself and
  * returns RC_EXIT_USAGE, else 0. */

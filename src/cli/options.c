@@ -135,6 +135,13 @@ static int set_prune(cli *c, const char *arg)
     return 0;
 }
 
+static int set_dry_run(cli *c, const char *arg)
+{
+    (void)arg;
+    c->dry_run = true;
+    return 0;
+}
+
 static int set_out(cli *c, const char *arg)
 {
     c->out_dir = arg;
@@ -176,5 +183,9 @@ const rc_option rc_cli_options[] = {
      "the rendered files: render writes them there, publish reads them, apply renders there "
      "after a successful apply",
      CMD_APPLY | CMD_RENDER | CMD_PUBLISH, set_out},
+    {"dry-run", 0, NULL,
+     "change nothing: publish prints the requests it would send, import the files it would "
+     "write",
+     CMD_PUBLISH | CMD_IMPORT, set_dry_run},
     {NULL, 0, NULL, NULL, 0, NULL},
 };

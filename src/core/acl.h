@@ -115,6 +115,12 @@ typedef struct rc_acl_diff_options {
 void rc_acl_diff(rc_acl_plan *out, const rc_acl_set *desired, const rc_acl_set *observed,
                  const rc_acl_diff_options *opt);
 
+/* The plan of cluster decl's access against the bindings it has (have,
+ * normalised), as plan and apply make it: derived from repo, with the
+ * cluster's policy and ignore rules. out is zeroed first. */
+void rc_acl_plan_against(rc_acl_plan *out, const rc_repo *repo, const rc_cluster_decl *decl,
+                         const rc_acl_set *have, bool prune, const char *self_principal);
+
 /* The team a principal belongs to (the service declaring it), or NULL. */
 const rc_service *rc_repo_service_by_principal(const rc_repo *r, const char *principal);
 const rc_service *rc_repo_service(const rc_repo *r, const char *name);

@@ -21,23 +21,29 @@ int rc_acl_kind_plan(void **out, rc_kadmin *ka, const rc_cluster_decl *decl,
     int rc = ka->ops->describe_acls(ka, &have, errbuf, errlen);
     if (rc != 0)
         return rc;
+    rc_acl_plan *p = rc_xcalloc(1, sizeof(*p));
+    rc_acl_plan_against(p, opt->repo, decl, &have, opt->prune, opt->self_principal);
+    rc_acl_set_free(&have);
+    *out = p;
+    return 0;
+}
+
+void rc_acl_plan_against(rc_acl_plan *out, const rc_repo *repo, const rc_cluster_decl *decl,
+                         const rc_acl_set *have, bool prune, const char *self_principal)
+{
     rc_acl_set want;
-    rc_acl_derive(&want, opt->repo, decl);
-    rc_acl_diff_options dopt = {.prune = opt->prune,
+    rc_acl_derive(&want, repo, decl);
+    rc_acl_diff_options dopt = {.prune = prune,
                                 .allow_delete = decl->allow_delete,
                                 .max_deletions = decl->max_deletions,
-                                .self_principal = opt->self_principal,
-                                .repo = opt->repo,
+                                .self_principal = self_principal,
+                                .repo = repo,
                                 .topic_ignore = decl->ignore_patterns,
                                 .ntopic_ignore = decl->nignore_patterns,
                                 .principal_ignore = decl->ignore_principals,
                                 .nprincipal_ignore = decl->nignore_principals};
-    rc_acl_plan *p = rc_xcalloc(1, sizeof(*p));
-    rc_acl_diff(p, &want, &have, &dopt);
+    rc_acl_diff(out, &want, have, &dopt);
     rc_acl_set_free(&want);
-    rc_acl_set_free(&have);
-    *out = p;
-    return 0;
 }
 
 void rc_acl_kind_plan_offline(void **out, const rc_repo *base, const rc_cluster_decl *base_decl,

@@ -125,6 +125,14 @@ typedef struct rc_kadmin_ops {
     int (*wait_acls)(rc_kadmin *ka, const rc_acl_binding *const *present, size_t npresent,
                      const rc_acl_binding *const *absent, size_t nabsent, int timeout_ms,
                      char *errbuf, size_t errlen);
+    /* Every consumer group on the cluster (ListConsumerGroups; a broker that
+     * cannot list its groups fails the call: a partial list would drop
+     * consumers silently) with the topics it committed offsets on
+     * (ListConsumerGroupOffsets). *out is sorted by group, *nout entries,
+     * freed with rc_group_offsets_free. A group whose offsets the broker
+     * refuses gets .error, not a call failure. NULL in a fake without groups. */
+    int (*list_group_offsets)(rc_kadmin *ka, rc_group_offsets **out, size_t *nout, char *errbuf,
+                              size_t errlen);
     /* Wait until every named topic is in metadata with its partitions, or the
      * deadline passes (RC_KADMIN_ETIMEOUT, message names the missing topics). */
     int (*wait_topics)(rc_kadmin *ka, const rc_new_partitions *topics, size_t n, int timeout_ms,

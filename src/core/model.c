@@ -211,3 +211,15 @@ const char *rc_topic_action_sign(rc_topic_action a)
     return (unsigned)a < sizeof(topic_actions) / sizeof(topic_actions[0]) ? topic_actions[a].sign
                                                                           : "=";
 }
+
+void rc_group_offsets_free(rc_group_offsets *g, size_t n)
+{
+    for (size_t i = 0; g && i < n; i++) {
+        free(g[i].group);
+        for (size_t k = 0; k < g[i].ntopics; k++)
+            free(g[i].topics[k]);
+        free(g[i].topics);
+        free(g[i].error);
+    }
+    free(g);
+}

@@ -236,6 +236,16 @@ void rc_topic_obs_free(rc_topic_obs *t);
 void rc_cluster_obs_free(rc_cluster_obs *c);
 const rc_topic_obs *rc_cluster_obs_topic(const rc_cluster_obs *c, const char *name);
 
+/* A consumer group and the topics it has committed offsets on. */
+typedef struct rc_group_offsets {
+    char *group;
+    char **topics; /* sorted, each once */
+    size_t ntopics;
+    char *error; /* its offsets could not be read (the broker's message); topics empty */
+} rc_group_offsets;
+
+void rc_group_offsets_free(rc_group_offsets *g, size_t n);
+
 /* ---- plan (what apply would do) ------------------------------------------ */
 
 typedef enum rc_topic_action {

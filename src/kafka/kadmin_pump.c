@@ -47,7 +47,8 @@ int rk_pump_run(rk_pump *p, size_t *idx, size_t n)
     rk_admin *ka = p->ka;
     char *errbuf = p->errbuf;
     size_t errlen = p->errlen;
-    size_t bs = (size_t)ka->batch_size;
+    size_t bs = p->batch_size ? p->batch_size : (size_t)ka->batch_size;
+    size_t max_inflight = p->max_inflight ? p->max_inflight : RK_MAX_INFLIGHT;
     size_t nbatches = (n + bs - 1) / bs;
     rk_batch *batches = rc_xcalloc(nbatches, sizeof(*batches));
     for (size_t i = 0; i < nbatches; i++) {
@@ -59,7 +60,7 @@ int rk_pump_run(rk_pump *p, size_t *idx, size_t n)
     int rc = 0;
     long long backstop = rc_rk_now_ms() + ka->timeout_ms + RK_EVENT_GRACE_MS;
     while (rc == 0 && (next < nbatches || inflight > 0)) {
-        while (next < nbatches && inflight < RK_MAX_INFLIGHT) {
+        while (next < nbatches && inflight < max_inflight) {
             rk_batch *b = &batches[next++];
             rd_kafka_AdminOptions_set_opaque(p->opts, b);
             b->sent_ms = rc_rk_now_ms();

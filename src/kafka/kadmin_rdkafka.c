@@ -197,6 +197,7 @@ static const rc_kadmin_ops rk_ops = {
     .create_acls = rk_op_create_acls,
     .delete_acls = rk_op_delete_acls,
     .wait_acls = rk_op_wait_acls,
+    .list_group_offsets = rk_op_list_group_offsets,
     .destroy = op_destroy,
 };
 

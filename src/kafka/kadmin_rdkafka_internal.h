@@ -10,7 +10,8 @@
  *   kadmin_describe.c  describe_cluster and describe_named;
  *   kadmin_configs.c   describe_configs;
  *   kadmin_wait.c      wait_topics;
- *   kadmin_acls.c      describe / create / delete ACL bindings.
+ *   kadmin_acls.c      describe / create / delete ACL bindings;
+ *   kadmin_groups.c    consumer groups and the topics they committed on.
  * The design and the rules for messages and threading are at the top of
  * kadmin_rdkafka.c. */
 #ifndef RC_KADMIN_RDKAFKA_INTERNAL_H
@@ -87,6 +88,11 @@ struct rk_pump {
     /* Consume one result event of batch b; return 0 or a negative code. */
     int (*handle)(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev);
     void *ctx;
+    /* 0: the client's batch size and RK_MAX_INFLIGHT. A call whose request
+     * takes one input (ListConsumerGroupOffsets in librdkafka 2.0.2) sets
+     * batch_size 1 and more requests in flight. */
+    size_t batch_size;
+    size_t max_inflight;
 };
 
 /* Admin options with the client's timeouts; validate_only -1: not set. NULL
@@ -126,6 +132,8 @@ int rk_op_delete_acls(rc_kadmin *base, const rc_acl_binding *const *bindings, si
 int rk_op_wait_acls(rc_kadmin *base, const rc_acl_binding *const *present, size_t npresent,
                     const rc_acl_binding *const *absent, size_t nabsent, int timeout_ms,
                     char *errbuf, size_t errlen);
+int rk_op_list_group_offsets(rc_kadmin *base, rc_group_offsets **out, size_t *nout, char *errbuf,
+                             size_t errlen);
 int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n, int timeout_ms,
                       char *errbuf, size_t errlen);
 

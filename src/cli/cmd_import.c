@@ -1,0 +1,427 @@
+/* cmd_import.c — write declarations for what a live cluster has (import.h):
+ * read the cluster, build the import, check its round trip, write the files
+ * (never over an existing one). */
+#include "commands.h"
+
+#include "acl.h"
+#include "diff.h"
+#include "import.h"
+#include "import_print.h"
+#include "kadmin.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- options ----------------------------------------------------------------------- */
+
+static int set_owner_map(cli *c, const char *arg)
+{
+    c->owner_maps[c->nowner_maps++] = arg;
+    return 0;
+}
+
+static int set_owner_map_file(cli *c, const char *arg)
+{
+    c->owner_map_file = arg;
+    return 0;
+}
+
+static int set_layout(cli *c, const char *arg)
+{
+    for (int i = 0; i < RC_IMPORT_LAYOUT_N; i++)
+        if (!strcmp(arg, rc_import_layout_names[i])) {
+            c->layout = i;
+            return 0;
+        }
+    return usage_error("--layout expects topic, prefix or owner, got '%s'", arg);
+}
+
+const rc_option cmd_import_options[] = {
+    {"owner-map", 0, "GLOB=TEAM",
+     "the owner of the imported topics whose name matches GLOB (repeatable; the first match "
+     "wins, then --owner-map-file's rules)",
+     CMD_IMPORT, set_owner_map},
+    {"owner-map-file", 0, "FILE",
+     "owner rules, one GLOB=TEAM per line ('#' starts a comment), after the --owner-map ones",
+     CMD_IMPORT, set_owner_map_file},
+    {"layout", 0, "LAYOUT",
+     "topic: one file per topic (default); prefix: one per name prefix (up to the first '.'); "
+     "owner: one per owner team",
+     CMD_IMPORT, set_layout},
+    {NULL, 0, NULL, NULL, 0, NULL},
+};
+
+/* ---- owner rules --------------------------------------------------------------------- */
+
+typedef struct owner_rules {
+    rc_owner_rule *v;
+    size_t n;
+} owner_rules;
+
+static int add_rule(owner_rules *r, const rc_repo *repo, const char *text, const char *where)
+{
+    char err[512];
+    rc_owner_rule rule;
+    if (rc_owner_rule_parse(&rule, text, err, sizeof(err)) != 0) {
+        fprintf(stderr, "reconcile: %s: %s\n", where, err);
+        return RC_EXIT_FAILURE;
+    }
+    if (!rc_repo_team(repo, rule.team)) {
+        const char **names = rc_xcalloc(repo->nteams ? repo->nteams : 1, sizeof(char *));
+        for (size_t i = 0; i < repo->nteams; i++)
+            names[i] = repo->teams[i].name;
+        const char *dym = rc_did_you_mean(rule.team, names, repo->nteams);
+        fprintf(stderr, "reconcile: %s: team '%s' is not in topics/_teams.yaml%s%s%s\n", where,
+                rule.team, dym ? " (did you mean '" : "", dym ? dym : "", dym ? "'?)" : "");
+        free(names);
+        free(rule.glob);
+        free(rule.team);
+        return RC_EXIT_FAILURE;
+    }
+    r->v = rc_xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+    r->v[r->n++] = rule;
+    return 0;
+}
+
+static int read_rules(cli *c, const rc_repo *repo, owner_rules *r)
+{
+    for (size_t i = 0; i < c->nowner_maps; i++)
+        if (add_rule(r, repo, c->owner_maps[i], "--owner-map") != 0)
+            return RC_EXIT_FAILURE;
+    if (!c->owner_map_file)
+        return 0;
+    FILE *f = fopen(c->owner_map_file, "r");
+    if (!f) {
+        fprintf(stderr, "reconcile: --owner-map-file %s: %s\n", c->owner_map_file, strerror(errno));
+        return RC_EXIT_FAILURE;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    for (int lineno = 1; rc == 0 && getline(&line, &cap, f) >= 0; lineno++) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = line, *e = line + strlen(line);
+        while (*s == ' ' || *s == '\t')
+            s++;
+        while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+            *--e = '\0';
+        if (!*s)
+            continue;
+        char *where = rc_xasprintf("%s:%d", c->owner_map_file, lineno);
+        rc = add_rule(r, repo, s, where);
+        free(where);
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+/* ---- reading the cluster ---------------------------------------------------------- */
+
+typedef struct cluster_state {
+    rc_cluster_obs obs;
+    rc_group_offsets *groups;
+    size_t ngroups;
+    rc_acl_set acls;
+    bool acls_read;
+} cluster_state;
+
+static void cluster_state_free(cluster_state *s)
+{
+    rc_cluster_obs_free(&s->obs);
+    rc_group_offsets_free(s->groups, s->ngroups);
+    rc_acl_set_free(&s->acls);
+}
+
+/* A progress line on stderr ("reconcile: cluster NAME: N what"). */
+static void progress(cli *c, const char *cluster, size_t n, const char *what)
+{
+    if (!c->quiet)
+        fprintf(stderr, "reconcile: cluster %s: %zu %s\n", cluster, n, what);
+}
+
+static int decl_name_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const rc_topic_decl *)elem)->name);
+}
+
+/* Topics, the undeclared ones' configs, groups with their offsets, ACLs. */
+static char *read_state(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, cluster_state *st)
+{
+    char err[RC_ERRBUF_LEN] = "";
+    if (ka->ops->describe_cluster(ka, &st->obs, err, sizeof(err)) != 0)
+        return kadmin_error(decl->name, "cannot read the cluster", err);
+    char *pin = cluster_id_problem(decl, &st->obs);
+    if (pin)
+        return pin;
+    const char **names = rc_xcalloc(st->obs.ntopics ? st->obs.ntopics : 1, sizeof(char *));
+    size_t n = 0;
+    for (size_t i = 0; i < st->obs.ntopics; i++) {
+        const rc_topic_obs *o = &st->obs.topics[i];
+        if (!rc_diff_topic_ignored(decl, o->name, o->internal) &&
+            !(decl->ntopics &&
+              bsearch(o->name, decl->topics, decl->ntopics, sizeof(*decl->topics), decl_name_cmp)))
+            names[n++] = o->name;
+    }
+    progress(c, decl->name, n, "undeclared topics: reading their configs");
+    int rc = ka->ops->describe_configs(ka, &st->obs, names, n, err, sizeof(err));
+    free(names);
+    if (rc != 0)
+        return kadmin_error(decl->name, "cannot read topic configs", err);
+    if (ka->ops->list_group_offsets) {
+        if (ka->ops->list_group_offsets(ka, &st->groups, &st->ngroups, err, sizeof(err)) != 0)
+            return kadmin_error(decl->name, "cannot read its consumer groups", err);
+        progress(c, decl->name, st->ngroups, "consumer groups read with their committed offsets");
+    }
+    if (ka->ops->describe_acls) {
+        rc = ka->ops->describe_acls(ka, &st->acls, err, sizeof(err));
+        if (rc == RC_KADMIN_ENOAUTHORIZER)
+            return NULL; /* no authorizer: no bindings exist, none to import */
+        if (rc != 0)
+            return kadmin_error(decl->name, "cannot read its ACL bindings", err);
+        st->acls_read = true;
+        progress(c, decl->name, st->acls.len, "ACL bindings read");
+    }
+    return NULL;
+}
+
+static int str_ptr_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every entry of topics/<cluster>/ (files and directories): the names an
+ * imported file must avoid. Sorted heap strings. */
+static char **existing_paths(cli *c, const char *cluster, size_t *n)
+{
+    char *dir = rc_xasprintf("%s/topics/%s", c->repo_dir, cluster);
+    char **v = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        v = rc_xrealloc(v, (*n + 1) * sizeof(*v));
+        v[(*n)++] = rc_xasprintf("topics/%s/%s", cluster, e->d_name);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    if (*n > 1)
+        qsort(v, *n, sizeof(*v), str_ptr_cmp);
+    return v;
+}
+
+/* ---- one cluster ----------------------------------------------------------------- */
+
+/* Build and check; a topic whose declaration would not round-trip is left
+ * out with a warning and the import made again (once). */
+static char *build_checked(cli *c, const rc_source *src, rc_import_input *in, rc_import *im,
+                           rc_diags *diags)
+{
+    char err[RC_ERRBUF_LEN];
+    char **bad = NULL;
+    size_t nbad = 0;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        rc_import_free(im);
+        if (rc_import_build(im, in, err, sizeof(err)) != 0)
+            break;
+        progress(c, in->decl->name, im->ntopics, "topics to import: checking their round trip");
+        char **now_bad = NULL;
+        size_t nnow = 0;
+        rc_diags_free(diags);
+        int rc = rc_import_check(im, src, in->decl->name, in->obs, in->acls, diags, &now_bad, &nnow,
+                                 err, sizeof(err));
+        if (rc == 0 || nnow == 0 || attempt == 1) {
+            for (size_t i = 0; i < nnow; i++)
+                free(now_bad[i]);
+            free(now_bad);
+            if (rc == 0) {
+                for (size_t i = 0; i < nbad; i++) {
+                    char *w = rc_xasprintf("topic %s skipped: its declaration would not "
+                                           "round-trip (see validate)",
+                                           bad[i]);
+                    im->warnings =
+                        rc_xrealloc(im->warnings, (im->nwarnings + 1) * sizeof(*im->warnings));
+                    im->warnings[im->nwarnings++] = w;
+                }
+                err[0] = '\0';
+            }
+            break;
+        }
+        bad = now_bad;
+        nbad = nnow;
+        in->exclude = (const char *const *)bad;
+        in->nexclude = nbad;
+    }
+    in->exclude = NULL;
+    in->nexclude = 0;
+    for (size_t i = 0; i < nbad; i++)
+        free(bad[i]);
+    free(bad);
+    return err[0] ? rc_xasprintf("cluster %s: %s; nothing was written", in->decl->name, err) : NULL;
+}
+
+/* Write every file, never over an existing one. NULL or the failure. */
+static char *write_files(cli *c, const rc_import *im, bool *written)
+{
+    for (size_t i = 0; i < im->nfiles; i++) {
+        const rc_import_file *f = &im->files[i];
+        char *path = rc_xasprintf("%s/%s", c->repo_dir, f->path);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        size_t len = strlen(f->content);
+        bool ok = fd >= 0 && write(fd, f->content, len) == (ssize_t)len;
+        int saved = errno;
+        if (fd >= 0 && close(fd) != 0 && ok) {
+            ok = false;
+            saved = errno;
+        }
+        if (!ok) {
+            if (fd >= 0)
+                unlink(path); /* a partial file would be read as a declaration */
+            char *msg = rc_xasprintf("cannot write %s: %s%s", f->path, strerror(saved),
+                                     saved == EEXIST ? " (import never writes over a file)" : "");
+            free(path);
+            return msg;
+        }
+        written[i] = true;
+        free(path);
+    }
+    return NULL;
+}
+
+static void print_text(cli *c, const rc_import *im, const char *cluster, const bool *written)
+{
+    size_t groups = 0, by_topics = im->bindings_by_topics;
+    for (size_t i = 0; i < im->ntopics; i++)
+        groups += im->topics[i].nconsumers;
+    for (size_t i = 0; i < im->nfiles; i++) {
+        const rc_import_file *f = &im->files[i];
+        if (c->dry_run) {
+            fprintf(stdout, "--- %s (would be written)\n%s", f->path, f->content);
+        } else if (written[i] && !c->quiet) {
+            if (f->nbindings)
+                fprintf(stdout, "+ wrote %s (%zu binding%s)\n", f->path, f->nbindings,
+                        f->nbindings == 1 ? "" : "s");
+            else
+                fprintf(stdout, "+ wrote %s (%zu topic%s)\n", f->path, f->ntopics,
+                        f->ntopics == 1 ? "" : "s");
+        }
+    }
+    fprintf(stdout,
+            "cluster %s: %s %zu topic%s (%zu consumer group%s as consumers), %zu ACL binding%s "
+            "as producers and consumers, %zu in the access file, in %zu file%s",
+            cluster, c->dry_run ? "would import" : "imported", im->ntopics,
+            im->ntopics == 1 ? "" : "s", groups, groups == 1 ? "" : "s", by_topics,
+            by_topics == 1 ? "" : "s", im->bindings.len, im->nfiles, im->nfiles == 1 ? "" : "s");
+    if (im->nskipped)
+        fprintf(stdout, "; %zu skipped", im->nskipped);
+    fputc('\n', stdout);
+    if (im->unowned)
+        fprintf(stdout,
+                "cluster %s: %zu imported topic%s no --owner-map rule matched: set %s owner "
+                "(validate lists %s: owner-unset)\n",
+                cluster, im->unowned, im->unowned == 1 ? "" : "s",
+                im->unowned == 1 ? "its" : "their", im->unowned == 1 ? "it" : "them");
+}
+
+static int import_cluster(cli *c, const rc_repo *repo, const rc_source *src,
+                          const rc_cluster_decl *decl, const owner_rules *rules,
+                          rc_import_report *report)
+{
+    cluster_conn conn = {0};
+    rc_kadmin *ka = NULL;
+    cluster_state st = {0};
+    rc_import im = {0};
+    rc_diags diags = {0};
+    size_t nexisting = 0;
+    char **existing = existing_paths(c, decl->name, &nexisting);
+    bool *written = NULL;
+    char *error = connect_cluster(c, decl, &conn, &ka);
+    if (!error)
+        error = read_state(c, decl, ka, &st);
+    if (!error) {
+        rc_import_input in = {.repo = repo,
+                              .decl = decl,
+                              .obs = &st.obs,
+                              .groups = st.groups,
+                              .ngroups = st.ngroups,
+                              .acls = st.acls_read ? &st.acls : NULL,
+                              .owners = rules->v,
+                              .nowners = rules->n,
+                              .layout = (rc_import_layout)c->layout,
+                              .existing = (const char *const *)existing,
+                              .nexisting = nexisting};
+        error = build_checked(c, src, &in, &im, &diags);
+    }
+    written = rc_xcalloc(im.nfiles ? im.nfiles : 1, sizeof(*written));
+    if (!error) {
+        for (size_t i = 0; i < im.nwarnings && !c->quiet; i++)
+            print_masked(c, stderr, "reconcile: warning: ", im.warnings[i]);
+        rc_diags shown = {0};
+        for (size_t i = 0; i < diags.len; i++)
+            if (strcmp(diags.items[i].rule, "owner-unset") != 0)
+                rc_diags_add(&shown, diags.items[i].severity, diags.items[i].file,
+                             diags.items[i].line, diags.items[i].col, diags.items[i].rule, "%s",
+                             diags.items[i].message);
+        if (shown.len)
+            print_diags(c, &shown);
+        rc_diags_free(&shown);
+        if (!c->dry_run && im.nfiles > 0)
+            progress(c, decl->name, im.nfiles, "files to write");
+        char *werr = c->dry_run ? NULL : write_files(c, &im, written);
+        if (werr) {
+            error = rc_xasprintf("cluster %s: %s", decl->name, werr);
+            free(werr);
+        }
+    }
+    if (c->format == FMT_JSON)
+        rc_import_report_add(report, decl->name, &im, written, c->dry_run, error);
+    else if (error)
+        print_cluster_error(c, decl->name, error);
+    if (c->format != FMT_JSON && (!error || im.nfiles))
+        print_text(c, &im, decl->name, written);
+    int rc = error ? RC_EXIT_FAILURE : RC_EXIT_OK;
+    free(error);
+    free(written);
+    rc_diags_free(&diags);
+    rc_import_free(&im);
+    for (size_t i = 0; i < nexisting; i++)
+        free(existing[i]);
+    free(existing);
+    cluster_state_free(&st);
+    if (ka)
+        ka->ops->destroy(ka);
+    cluster_conn_free(&conn);
+    return rc;
+}
+
+int cmd_import(cli *c)
+{
+    if (c->ref)
+        return usage_error("import writes into the working tree; --ref does not apply");
+    rc_repo repo = {0};
+    rc_source src = {0};
+    owner_rules rules = {0};
+    rc_import_report report = {0};
+    int rc = load_repo_tolerating(c, &repo, &src, "owner-unset");
+    if (rc == 0)
+        rc = read_rules(c, &repo, &rules);
+    bool failed = false; /* one cluster's failure does not stop the others */
+    for (size_t i = 0; rc == 0 && i < repo.nclusters; i++)
+        if (cluster_selected(c, repo.clusters[i].name))
+            failed |= import_cluster(c, &repo, &src, &repo.clusters[i], &rules, &report) != 0;
+    if (rc == 0 && failed)
+        rc = RC_EXIT_FAILURE;
+    if (c->format == FMT_JSON && report.clusters)
+        rc_import_report_print(&report, stdout);
+    rc_import_report_free(&report);
+    rc_owner_rules_free(rules.v, rules.n);
+    rc_repo_free(&repo);
+    rc_source_free(&src);
+    return rc;
+}

@@ -1,0 +1,149 @@
+/* kadmin_groups.c — list_group_offsets on librdkafka's ListConsumerGroups and
+ * ListConsumerGroupOffsets, through the request pump. */
+#include "kadmin_rdkafka_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* librdkafka 2.0.2 takes one group per ListConsumerGroupOffsets request, so
+ * a cluster's groups are asked about one by one, this many at a time (each
+ * request is one OffsetFetch to the group's coordinator). */
+#define GROUPS_IN_FLIGHT 32
+
+typedef struct groups_op {
+    char **names; /* ListConsumerGroups' answer */
+    size_t nnames, cap;
+    rc_group_offsets *out; /* parallel to names once sorted */
+} groups_op;
+
+static int str_ptr_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool submit_list(rk_pump *p, rk_batch *b)
+{
+    (void)b;
+    rd_kafka_ListConsumerGroups(p->ka->rk, p->opts, p->q);
+    return true;
+}
+
+static int handle_list(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
+{
+    (void)b;
+    groups_op *op = p->ctx;
+    const rd_kafka_ListConsumerGroups_result_t *r = rd_kafka_event_ListConsumerGroups_result(ev);
+    size_t nerr = 0, cnt = 0;
+    const rd_kafka_error_t **errs = r ? rd_kafka_ListConsumerGroups_result_errors(r, &nerr) : NULL;
+    if (nerr > 0)
+        return rk_fail(p->ka, p->errbuf, p->errlen, RC_KADMIN_EOTHER,
+                       "%s: a broker could not list its groups (%zu error%s, first: %s)", p->what,
+                       nerr, nerr == 1 ? "" : "s", rd_kafka_error_string(errs[0]));
+    const rd_kafka_ConsumerGroupListing_t **gs =
+        r ? rd_kafka_ListConsumerGroups_result_valid(r, &cnt) : NULL;
+    for (size_t i = 0; i < cnt; i++) {
+        if (op->nnames == op->cap) {
+            op->cap = op->cap ? op->cap * 2 : 64;
+            op->names = rc_xrealloc(op->names, op->cap * sizeof(*op->names));
+        }
+        op->names[op->nnames++] = rc_xstrdup(rd_kafka_ConsumerGroupListing_group_id(gs[i]));
+    }
+    return 0;
+}
+
+static bool submit_offsets(rk_pump *p, rk_batch *b)
+{
+    groups_op *op = p->ctx;
+    rd_kafka_ListConsumerGroupOffsets_t *req =
+        rd_kafka_ListConsumerGroupOffsets_new(op->names[b->idx[0]], NULL);
+    rd_kafka_ListConsumerGroupOffsets(p->ka->rk, &req, 1, p->opts, p->q);
+    rd_kafka_ListConsumerGroupOffsets_destroy(req);
+    return true;
+}
+
+static int handle_offsets(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
+{
+    groups_op *op = p->ctx;
+    rc_group_offsets *g = &op->out[b->idx[0]];
+    const rd_kafka_ListConsumerGroupOffsets_result_t *r =
+        rd_kafka_event_ListConsumerGroupOffsets_result(ev);
+    size_t cnt = 0;
+    const rd_kafka_group_result_t **gr =
+        r ? rd_kafka_ListConsumerGroupOffsets_result_groups(r, &cnt) : NULL;
+    if (cnt < 1) {
+        g->error = rc_xstrdup("the broker's answer left this group out");
+        return 0;
+    }
+    const rd_kafka_error_t *e = rd_kafka_group_result_error(gr[0]);
+    if (e) {
+        g->error = rc_xstrdup(rd_kafka_error_string(e));
+        return 0;
+    }
+    const rd_kafka_topic_partition_list_t *parts = rd_kafka_group_result_partitions(gr[0]);
+    size_t cap = 0;
+    for (int i = 0; parts && i < parts->cnt; i++) {
+        const rd_kafka_topic_partition_t *tp = &parts->elems[i];
+        if (tp->err || tp->offset < 0 || !tp->topic)
+            continue; /* no committed offset on this partition */
+        if (g->ntopics == cap) {
+            cap = cap ? cap * 2 : 8;
+            g->topics = rc_xrealloc(g->topics, cap * sizeof(*g->topics));
+        }
+        g->topics[g->ntopics++] = rc_xstrdup(tp->topic);
+    }
+    if (g->ntopics > 1)
+        qsort(g->topics, g->ntopics, sizeof(*g->topics), str_ptr_cmp);
+    size_t w = 0; /* one entry per topic, not per partition */
+    for (size_t i = 0; i < g->ntopics; i++) {
+        if (w > 0 && !strcmp(g->topics[w - 1], g->topics[i]))
+            free(g->topics[i]);
+        else
+            g->topics[w++] = g->topics[i];
+    }
+    g->ntopics = w;
+    return 0;
+}
+
+int rk_op_list_group_offsets(rc_kadmin *base, rc_group_offsets **out, size_t *nout, char *errbuf,
+                             size_t errlen)
+{
+    rk_admin *ka = (rk_admin *)base;
+    *out = NULL;
+    *nout = 0;
+    groups_op op = {0};
+    rk_pump p = {.ka = ka,
+                 .errbuf = errbuf,
+                 .errlen = errlen,
+                 .what = "ListConsumerGroups (needs DESCRIBE on the groups)",
+                 .submit = submit_list,
+                 .handle = handle_list,
+                 .ctx = &op,
+                 .batch_size = 1};
+    int rc = rk_pump_call(&p, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, 1);
+    if (rc == 0 && op.nnames > 1)
+        qsort(op.names, op.nnames, sizeof(*op.names), str_ptr_cmp);
+    op.out = rc_xcalloc(op.nnames ? op.nnames : 1, sizeof(*op.out));
+    for (size_t i = 0; i < op.nnames; i++)
+        op.out[i].group = op.names[i]; /* moved */
+    if (rc == 0 && op.nnames > 0) {
+        rk_pump q = {.ka = ka,
+                     .errbuf = errbuf,
+                     .errlen = errlen,
+                     .what = "ListConsumerGroupOffsets (needs DESCRIBE on the group and the "
+                             "topics)",
+                     .submit = submit_offsets,
+                     .handle = handle_offsets,
+                     .ctx = &op,
+                     .batch_size = 1,
+                     .max_inflight = GROUPS_IN_FLIGHT};
+        rc = rk_pump_call(&q, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, op.nnames);
+    }
+    free(op.names);
+    if (rc != 0) {
+        rc_group_offsets_free(op.out, op.nnames);
+        return rc;
+    }
+    *out = op.out;
+    *nout = op.nnames;
+    return 0;
+}

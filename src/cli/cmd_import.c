@@ -266,6 +266,49 @@ static char *build_checked(cli *c, const rc_source *src, rc_import_input *in, rc
     return err[0] ? rc_xasprintf("cluster %s: %s; nothing was written", in->decl->name, err) : NULL;
 }
 
+#define MAX_PROBLEMS_SHOWN 20
+
+/* What validate will say about the imported files, but the owners (the
+ * summary counts those): in full when short, else the first ones and a count
+ * per rule, so ten thousand topics missing a required field stay readable. */
+static void print_problems(cli *c, const char *cluster, const rc_diags *diags)
+{
+    rc_diags shown = {0};
+    size_t total = 0;
+    rc_kvlist per_rule = {0};
+    for (size_t i = 0; i < diags->len; i++) {
+        const rc_diag *d = &diags->items[i];
+        if (!strcmp(d->rule, "owner-unset"))
+            continue;
+        total++;
+        if (shown.len < MAX_PROBLEMS_SHOWN)
+            rc_diags_add(&shown, d->severity, d->file, d->line, d->col, d->rule, "%s", d->message);
+        const char *n = rc_kvlist_get(&per_rule, d->rule);
+        char buf[32];
+        snprintf(buf, sizeof(buf), "%ld", (n ? strtol(n, NULL, 10) : 0) + 1);
+        rc_kvlist_set(&per_rule, d->rule, buf);
+    }
+    if (shown.len)
+        print_diags(c, &shown);
+    if (total > shown.len) {
+        rc_kvlist_sort(&per_rule);
+        rc_buf b = {0};
+        for (size_t i = 0; i < per_rule.len; i++)
+            rc_buf_printf(&b, "%s%s %s", i ? ", " : "", per_rule.items[i].value,
+                          per_rule.items[i].key);
+        fprintf(stderr, "reconcile: cluster %s: %zu more problems validate will report (%s)\n",
+                cluster, total - shown.len, b.data);
+        rc_buf_free(&b);
+    }
+    if (total > 0)
+        fprintf(stderr,
+                "reconcile: cluster %s: the imported files have %zu problem%s validate "
+                "reports; fix them (or the cluster's policy) before plan\n",
+                cluster, total, total == 1 ? "" : "s");
+    rc_kvlist_free(&per_rule);
+    rc_diags_free(&shown);
+}
+
 /* Write every file, never over an existing one. NULL or the failure. */
 static char *write_files(cli *c, const rc_import *im, bool *written)
 {
@@ -362,15 +405,7 @@ static int import_cluster(cli *c, const rc_repo *repo, const rc_source *src,
     if (!error) {
         for (size_t i = 0; i < im.nwarnings && !c->quiet; i++)
             print_masked(c, stderr, "reconcile: warning: ", im.warnings[i]);
-        rc_diags shown = {0};
-        for (size_t i = 0; i < diags.len; i++)
-            if (strcmp(diags.items[i].rule, "owner-unset") != 0)
-                rc_diags_add(&shown, diags.items[i].severity, diags.items[i].file,
-                             diags.items[i].line, diags.items[i].col, diags.items[i].rule, "%s",
-                             diags.items[i].message);
-        if (shown.len)
-            print_diags(c, &shown);
-        rc_diags_free(&shown);
+        print_problems(c, decl->name, &diags);
         if (!c->dry_run && im.nfiles > 0)
             progress(c, decl->name, im.nfiles, "files to write");
         char *werr = c->dry_run ? NULL : write_files(c, &im, written);

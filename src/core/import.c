@@ -255,18 +255,31 @@ static char *layout_key(const rc_import_input *in, const rc_import_topic *t)
 typedef struct taken {
     const char *const *existing;
     size_t nexisting;
-    char **mine; /* paths chosen so far, unsorted (few per key) */
+    char **mine; /* paths chosen so far, sorted */
     size_t nmine;
 } taken;
 
 static bool is_taken(const taken *tk, const char *path)
 {
-    if (in_sorted(tk->existing, tk->nexisting, path))
-        return true;
-    for (size_t i = 0; i < tk->nmine; i++)
-        if (!strcmp(tk->mine[i], path))
-            return true;
-    return false;
+    return in_sorted(tk->existing, tk->nexisting, path) ||
+           in_sorted((const char *const *)tk->mine, tk->nmine, path);
+}
+
+/* Keep mine sorted, so a cluster of thousands of files stays fast. */
+static void take(taken *tk, char *path)
+{
+    size_t lo = 0, hi = tk->nmine;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(tk->mine[mid], path) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    tk->mine = rc_xrealloc(tk->mine, (tk->nmine + 1) * sizeof(*tk->mine));
+    memmove(tk->mine + lo + 1, tk->mine + lo, (tk->nmine - lo) * sizeof(*tk->mine));
+    tk->mine[lo] = rc_xstrdup(path);
+    tk->nmine++;
 }
 
 /* topics/<cluster>/<stem><suffix>.yaml, the first not taken of "",
@@ -278,7 +291,7 @@ static char *free_path(taken *tk, const char *cluster, const char *stem)
                   : n == 2 ? rc_xasprintf("topics/%s/%s.imported.yaml", cluster, stem)
                            : rc_xasprintf("topics/%s/%s.imported-%d.yaml", cluster, stem, n - 1);
         if (!is_taken(tk, p)) {
-            strv_push(&tk->mine, &tk->nmine, rc_xstrdup(p));
+            take(tk, p);
             return p;
         }
         free(p);
@@ -292,7 +305,7 @@ static char *free_access_path(taken *tk, const char *cluster)
         char *p = n == 1 ? rc_xasprintf("topics/%s/_access.yaml", cluster)
                          : rc_xasprintf("topics/%s/_access-%d.yaml", cluster, n);
         if (!is_taken(tk, p)) {
-            strv_push(&tk->mine, &tk->nmine, rc_xstrdup(p));
+            take(tk, p);
             return p;
         }
         free(p);

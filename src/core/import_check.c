@@ -52,12 +52,16 @@ static const rc_cluster_decl *find_cluster(const rc_repo *r, const char *name)
     return NULL;
 }
 
+static int file_key_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const rc_import_file *)elem)->path);
+}
+
+/* im->files is sorted by path */
 static bool imported_file(const rc_import *im, const char *path)
 {
-    for (size_t i = 0; i < im->nfiles; i++)
-        if (!strcmp(im->files[i].path, path))
-            return true;
-    return false;
+    return im->nfiles > 0 &&
+           bsearch(path, im->files, im->nfiles, sizeof(*im->files), file_key_cmp) != NULL;
 }
 
 /* Additions and unmanaged bindings of the cluster's access plan; both 0

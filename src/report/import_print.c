@@ -41,19 +41,33 @@ static json_t *topic_json(const rc_import_topic *t)
     return o;
 }
 
-static json_t *file_json(const rc_import *im, size_t i, bool written)
+static json_t *file_json(const rc_import_file *f, bool written)
 {
-    const rc_import_file *f = &im->files[i];
     json_t *o = json_object();
     json_object_set_new(o, "path", rc_json_text(f->path));
     json_object_set_new(o, "written", json_boolean(written));
-    json_t *names = json_array();
-    for (size_t k = 0; k < im->ntopics; k++)
-        if (im->topics[k].file == f->path)
-            json_array_append_new(names, rc_json_text(im->topics[k].name));
-    json_object_set_new(o, "topics", names);
+    json_object_set_new(o, "topics", json_array());
     json_object_set_new(o, "bindings", json_integer((json_int_t)f->nbindings));
     return o;
+}
+
+static int file_key_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const rc_import_file *)elem)->path);
+}
+
+/* Each topic's name into its file's "topics" (files are sorted by path;
+ * topics by name, so each list is sorted too). */
+static void file_topics(json_t *files, const rc_import *im)
+{
+    for (size_t k = 0; k < im->ntopics; k++) {
+        const rc_import_file *f =
+            bsearch(im->topics[k].file, im->files, im->nfiles, sizeof(*im->files), file_key_cmp);
+        if (f)
+            json_array_append_new(
+                json_object_get(json_array_get(files, (size_t)(f - im->files)), "topics"),
+                rc_json_text(im->topics[k].name));
+    }
 }
 
 void rc_import_report_add(rc_import_report *r, const char *cluster, const rc_import *im,
@@ -67,7 +81,9 @@ void rc_import_report_add(rc_import_report *r, const char *cluster, const rc_imp
     json_object_set_new(o, "error", error ? rc_json_text(error) : json_null());
     json_t *files = json_array();
     for (size_t i = 0; i < im->nfiles; i++)
-        json_array_append_new(files, file_json(im, i, written[i]));
+        json_array_append_new(files, file_json(&im->files[i], written[i]));
+    if (im->nfiles > 0)
+        file_topics(files, im);
     json_object_set_new(o, "files", files);
     json_t *topics = json_array();
     for (size_t i = 0; i < im->ntopics; i++)

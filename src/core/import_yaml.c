@@ -126,7 +126,7 @@ static void begin(emitter *em, const char *header)
         die("cannot initialise the YAML emitter", NULL);
     yaml_emitter_set_output(&em->e, write_cb, &em->out);
     yaml_emitter_set_unicode(&em->e, 1);
-    yaml_emitter_set_width(&em->e, 100);
+    yaml_emitter_set_width(&em->e, -1); /* one line per binding, however long */
     yaml_emitter_set_indent(&em->e, 2);
     yaml_event_t ev;
     yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);

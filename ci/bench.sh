@@ -8,6 +8,7 @@
 #   render N topics              < 2 s
 #   plan N topics with access    < 3 s   (4 bindings a topic: about 40,000 bindings)
 #   apply: create those bindings program CPU under 10 % of wall
+#   import N topics, G groups, their bindings   < 10 s   (G = 2,000)
 # Usage: ci/bench.sh [N] [C] [RUNS]      (defaults 10000 2000 5)
 # Needs a build (ci/build.sh); not part of the test suite: numbers, not asserts.
 set -euo pipefail
@@ -132,6 +133,25 @@ cpu = med(sys.argv[1], "cpu") - med(sys.argv[2], "cpu")
 print(f"{'  of which the bindings (apply-plan)':<34} median {wall:7.3f} s wall, {cpu:7.3f} s cpu"
       f"  cpu/wall {cpu / wall:.3f}" if wall > 0 else "  (apply no slower than plan)")
 PY
+
+# Import: the same N topics and bindings, and G consumer groups committed on
+# 5 topics each (tests/tools/commit_offsets), adopted by a repository that
+# declares none of them; a fresh copy each run, so every file is written.
+G=${G:-2000}
+tools=$(dirname "$bin")
+echo "bench: committing offsets for $G consumer groups" >&2
+python3 -c "import sys; [print(f'bench.topic-{i:05d}.v1') for i in range(int(sys.argv[1]))]" "$N" |
+  "$tools/commit_offsets" "$RECONCILE_BOOTSTRAP" bench-import "$G" 5
+gen_repo "$work/adopt" 0 "none" access
+for r in $(seq "$RUNS"); do
+  rm -rf "$work/adopt$r"
+  cp -r "$work/adopt" "$work/adopt$r"
+  timed "$bin" -C "$work/adopt$r" import -q --owner-map '*=bench'
+done
+report "import $N topics, $G groups, $nb bindings" 10
+"$bin" -C "$work/adopt1" plan --detailed-exitcode >/dev/null ||
+  { echo "bench: plan after import is not clean" >&2; exit 1; }
+rm -rf "$work"/adopt*
 
 # Creation: fresh topics every run, deleted again (untimed) through a prune
 # with an empty declaration set, so every run starts from the same broker state.

@@ -2,6 +2,7 @@
  * ListConsumerGroupOffsets, through the request pump. */
 #include "kadmin_rdkafka_internal.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,20 @@ typedef struct groups_op {
     char **names; /* ListConsumerGroups' answer */
     size_t nnames, cap;
     rc_group_offsets *out; /* parallel to names once sorted */
+    bool *again;           /* parallel: the coordinator was not ready, ask again */
 } groups_op;
+
+/* A group's coordinator moves or loads a moment after __consumer_offsets
+ * is created or a broker restarts; librdkafka 2.0.2 hands these back. */
+#define ROUNDS 5
+#define ROUND_PAUSE_MS 200
+
+static bool retriable(rd_kafka_resp_err_t e)
+{
+    return e == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+           e == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE ||
+           e == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS;
+}
 
 static int str_ptr_cmp(const void *a, const void *b)
 {
@@ -75,6 +89,9 @@ static int handle_offsets(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
         return 0;
     }
     const rd_kafka_error_t *e = rd_kafka_group_result_error(gr[0]);
+    free(g->error);
+    g->error = NULL;
+    op->again[b->idx[0]] = e && retriable(rd_kafka_error_code(e));
     if (e) {
         g->error = rc_xstrdup(rd_kafka_error_string(e));
         return 0;
@@ -104,6 +121,44 @@ static int handle_offsets(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
     return 0;
 }
 
+/* Every group's committed offsets; a group whose coordinator was not ready
+ * is asked again, a few rounds apart. */
+static int fetch_offsets(rk_admin *ka, groups_op *op, char *errbuf, size_t errlen)
+{
+    op->again = rc_xcalloc(op->nnames, sizeof(*op->again));
+    rk_pump q = {.ka = ka,
+                 .errbuf = errbuf,
+                 .errlen = errlen,
+                 .what = "ListConsumerGroupOffsets (needs DESCRIBE on the group and the topics)",
+                 .submit = submit_offsets,
+                 .handle = handle_offsets,
+                 .ctx = op,
+                 .batch_size = 1,
+                 .max_inflight = GROUPS_IN_FLIGHT};
+    int rc = rk_pump_call(&q, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, op->nnames);
+    size_t *idx = rc_xcalloc(op->nnames, sizeof(*idx));
+    for (int round = 1; rc == 0 && round < ROUNDS; round++) {
+        size_t n = 0;
+        for (size_t i = 0; i < op->nnames; i++)
+            if (op->again[i])
+                idx[n++] = i;
+        if (n == 0)
+            break;
+        rk_pause_serving(ka, ROUND_PAUSE_MS * round);
+        q.opts = rk_make_options(ka, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, false, -1);
+        if (!q.opts) {
+            rc = rk_fail(ka, errbuf, errlen, RC_KADMIN_EOTHER, "%s: cannot set admin options",
+                         q.what);
+            break;
+        }
+        rc = rk_pump_run(&q, idx, n);
+        rd_kafka_AdminOptions_destroy(q.opts);
+        q.opts = NULL;
+    }
+    free(idx);
+    return rc;
+}
+
 int rk_op_list_group_offsets(rc_kadmin *base, rc_group_offsets **out, size_t *nout, char *errbuf,
                              size_t errlen)
 {
@@ -125,20 +180,10 @@ int rk_op_list_group_offsets(rc_kadmin *base, rc_group_offsets **out, size_t *no
     op.out = rc_xcalloc(op.nnames ? op.nnames : 1, sizeof(*op.out));
     for (size_t i = 0; i < op.nnames; i++)
         op.out[i].group = op.names[i]; /* moved */
-    if (rc == 0 && op.nnames > 0) {
-        rk_pump q = {.ka = ka,
-                     .errbuf = errbuf,
-                     .errlen = errlen,
-                     .what = "ListConsumerGroupOffsets (needs DESCRIBE on the group and the "
-                             "topics)",
-                     .submit = submit_offsets,
-                     .handle = handle_offsets,
-                     .ctx = &op,
-                     .batch_size = 1,
-                     .max_inflight = GROUPS_IN_FLIGHT};
-        rc = rk_pump_call(&q, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, op.nnames);
-    }
+    if (rc == 0 && op.nnames > 0)
+        rc = fetch_offsets(ka, &op, errbuf, errlen);
     free(op.names);
+    free(op.again);
     if (rc != 0) {
         rc_group_offsets_free(op.out, op.nnames);
         return rc;

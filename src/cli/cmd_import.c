@@ -414,10 +414,15 @@ static int import_cluster(cli *c, const rc_repo *repo, const rc_source *src,
             free(werr);
         }
     }
+    if (error && c->secrets.len) { /* a broker's message may echo a substituted value */
+        char *masked = rc_secrets_mask(&c->secrets, error);
+        free(error);
+        error = masked;
+    }
     if (c->format == FMT_JSON)
         rc_import_report_add(report, decl->name, &im, written, c->dry_run, error);
     else if (error)
-        print_cluster_error(c, decl->name, error);
+        print_masked(c, stderr, "reconcile: ", error); /* it names the cluster */
     if (c->format != FMT_JSON && (!error || im.nfiles))
         print_text(c, &im, decl->name, written);
     int rc = error ? RC_EXIT_FAILURE : RC_EXIT_OK;

@@ -2,7 +2,8 @@
 # The main job end to end on the embedded default: install the dependencies,
 # build, start a local single-node Kafka (left running, so a second run shows
 # "no changes"), then validate, plan and apply the example declarations of the
-# `local` cluster under topics/. Stop the broker with: ci/local-kafka.sh stop
+# `local` cluster under topics/, render, and show what `import` would adopt.
+# Stop the broker with: ci/local-kafka.sh stop
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -41,5 +42,8 @@ promtool check rules "$root/build/rendered/local/rules/topics.rules.yml"
 
 echo "== reconcile plan --cluster local (again)"
 "$bin" plan --cluster local
+
+echo "== reconcile import --cluster local --dry-run (what the cluster has that git does not)"
+"$bin" import --cluster local --dry-run -q
 echo
 echo "The broker keeps running at $bootstrap; stop it with: ci/local-kafka.sh stop"

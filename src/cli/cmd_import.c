@@ -218,54 +218,6 @@ static char **existing_paths(cli *c, const char *cluster, size_t *n)
 
 /* ---- one cluster ----------------------------------------------------------------- */
 
-/* Build and check; a topic whose declaration would not round-trip is left
- * out with a warning and the import made again (once). */
-static char *build_checked(cli *c, const rc_source *src, rc_import_input *in, rc_import *im,
-                           rc_diags *diags)
-{
-    char err[RC_ERRBUF_LEN];
-    char **bad = NULL;
-    size_t nbad = 0;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        rc_import_free(im);
-        if (rc_import_build(im, in, err, sizeof(err)) != 0)
-            break;
-        progress(c, in->decl->name, im->ntopics, "topics to import: checking their round trip");
-        char **now_bad = NULL;
-        size_t nnow = 0;
-        rc_diags_free(diags);
-        int rc = rc_import_check(im, src, in->decl->name, in->obs, in->acls, diags, &now_bad, &nnow,
-                                 err, sizeof(err));
-        if (rc == 0 || nnow == 0 || attempt == 1) {
-            for (size_t i = 0; i < nnow; i++)
-                free(now_bad[i]);
-            free(now_bad);
-            if (rc == 0) {
-                for (size_t i = 0; i < nbad; i++) {
-                    char *w = rc_xasprintf("topic %s skipped: its declaration would not "
-                                           "round-trip (see validate)",
-                                           bad[i]);
-                    im->warnings =
-                        rc_xrealloc(im->warnings, (im->nwarnings + 1) * sizeof(*im->warnings));
-                    im->warnings[im->nwarnings++] = w;
-                }
-                err[0] = '\0';
-            }
-            break;
-        }
-        bad = now_bad;
-        nbad = nnow;
-        in->exclude = (const char *const *)bad;
-        in->nexclude = nbad;
-    }
-    in->exclude = NULL;
-    in->nexclude = 0;
-    for (size_t i = 0; i < nbad; i++)
-        free(bad[i]);
-    free(bad);
-    return err[0] ? rc_xasprintf("cluster %s: %s; nothing was written", in->decl->name, err) : NULL;
-}
-
 #define MAX_PROBLEMS_SHOWN 20
 
 /* What validate will say about the imported files, but the owners (the
@@ -399,7 +351,11 @@ static int import_cluster(cli *c, const rc_repo *repo, const rc_source *src,
                               .layout = (rc_import_layout)c->layout,
                               .existing = (const char *const *)existing,
                               .nexisting = nexisting};
-        error = build_checked(c, src, &in, &im, &diags);
+        progress(c, decl->name, st.obs.ntopics,
+                 "topics on the cluster: importing, then checking the round trip");
+        char err[RC_ERRBUF_LEN];
+        if (rc_import_build_checked(&im, &in, src, &diags, err, sizeof(err)) != 0)
+            error = rc_xasprintf("cluster %s: %s; nothing was written", decl->name, err);
     }
     written = rc_xcalloc(im.nfiles ? im.nfiles : 1, sizeof(*written));
     if (!error) {

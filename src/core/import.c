@@ -215,9 +215,15 @@ static bool wanted(rc_import *im, const rc_import_input *in, const rc_topic_obs 
 {
     const rc_cluster_decl *d = in->decl;
     if (!strcmp(o->name, RC_APPLIED_STATE_TOPIC) ||
-        rc_diff_topic_ignored(d, o->name, o->internal) || declared(d, o->name) ||
-        in_sorted(in->exclude, in->nexclude, o->name))
+        rc_diff_topic_ignored(d, o->name, o->internal) || declared(d, o->name))
         return false;
+    if (in_sorted(in->exclude, in->nexclude, o->name)) {
+        skip(im, o->name,
+             rc_xasprintf("topic %s skipped: its declaration would not round-trip (plan would "
+                          "show a change; validate says why)",
+                          o->name));
+        return false;
+    }
     if (o->describe_denied || o->config_error || !o->configs) {
         skip(im, o->name,
              rc_xasprintf("topic %s skipped: %s", o->name,

@@ -145,4 +145,12 @@ int rc_import_check(const rc_import *im, const struct rc_source *src, const char
                     const rc_cluster_obs *obs, const rc_acl_set *acls, struct rc_diags *diags,
                     char ***bad, size_t *nbad, char *errbuf, size_t errlen);
 
+/* rc_import_build, then rc_import_check; when some topics would not round-trip
+ * (a config key validation refuses, say), the import is made again without
+ * them (each skipped with a warning) and checked again. in->exclude is used
+ * for that and reset. 0, or RC_ERR with the reason in errbuf (then nothing
+ * may be written). im and diags are overwritten (freed first). */
+int rc_import_build_checked(rc_import *im, rc_import_input *in, const struct rc_source *src,
+                            struct rc_diags *diags, char *errbuf, size_t errlen);
+
 #endif

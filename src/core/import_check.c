@@ -158,3 +158,37 @@ int rc_import_check(const rc_import *im, const rc_source *src, const char *clust
     free(merged.files);
     return rc;
 }
+
+int rc_import_build_checked(rc_import *im, rc_import_input *in, const rc_source *src,
+                            rc_diags *diags, char *errbuf, size_t errlen)
+{
+    char **bad = NULL;
+    size_t nbad = 0;
+    int rc = RC_ERR;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        rc_import_free(im);
+        rc_diags_free(diags);
+        if ((rc = rc_import_build(im, in, errbuf, errlen)) != 0)
+            break;
+        char **now_bad = NULL;
+        size_t nnow = 0;
+        rc = rc_import_check(im, src, in->decl->name, in->obs, in->acls, diags, &now_bad, &nnow,
+                             errbuf, errlen);
+        if (rc == 0 || nnow == 0 || attempt == 1) {
+            for (size_t i = 0; i < nnow; i++)
+                free(now_bad[i]);
+            free(now_bad);
+            break;
+        }
+        bad = now_bad; /* made again without them: rc_import_build skips them */
+        nbad = nnow;
+        in->exclude = (const char *const *)bad;
+        in->nexclude = nbad;
+    }
+    in->exclude = NULL;
+    in->nexclude = 0;
+    for (size_t i = 0; i < nbad; i++)
+        free(bad[i]);
+    free(bad);
+    return rc;
+}

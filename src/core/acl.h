@@ -14,7 +14,7 @@
  *                                   WRITE on a topic implies it);
  *   consumer {group G, service S}   ALLOW S READ, DESCRIBE on TOPIC T and READ
  *                                   on GROUP G (both LITERAL);
- *   access.bindings                 as written (one binding per operation).
+ *   access.bindings, access files   as written (one binding per operation).
  * Hosts are "*". The set is sorted (rc_acl_binding_cmp) and holds no two
  * equal bindings; each binding keeps where it came from (topic, service,
  * team) for the reports. */
@@ -79,8 +79,8 @@ void rc_acl_set_free(rc_acl_set *s);
  * and teams; references validation refused are skipped. */
 void rc_acl_derive(rc_acl_set *out, const rc_repo *repo, const rc_cluster_decl *c);
 
-/* Whether the cluster manages access at all: it has an access: block or a
- * topic names producers or consuming services. Other clusters are planned
+/* Whether the cluster manages access at all: it has an access: block or an
+ * access file, or a topic names producers or consuming services. Other clusters are planned
  * as before, without reading their ACLs (they may have no authorizer). */
 bool rc_acl_cluster_managed(const rc_cluster_decl *c);
 

@@ -145,14 +145,15 @@ typedef struct rc_cluster_decl {
     char *grafana_url;
     char *grafana_folder;
     rc_kvlist alert_labels;
-    /* access (acl.h): managed when the file has an access: block or a topic
-     * declares producers or consuming services */
+    /* access (acl.h): managed when the file has an access: block, the
+     * cluster an _access*.yaml file, or a topic declares producers or
+     * consuming services */
     bool access_declared;
     char *self_principal;     /* access.principal: reconcile's own; NULL = from sasl.username */
     bool idempotent_write;    /* access.idempotent_write */
     char **ignore_principals; /* access.ignore_principals: fnmatch globs */
     size_t nignore_principals;
-    rc_acl_set extra_bindings; /* access.bindings, one per operation */
+    rc_acl_set extra_bindings; /* access.bindings and the access files', one per operation */
     /* topics declared for this cluster, sorted by name */
     rc_topic_decl *topics;
     size_t ntopics;

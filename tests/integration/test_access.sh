@@ -37,7 +37,14 @@ as() {
   timeout 30 kcat -b "$SASL" -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=PLAIN \
     -X sasl.username="$u" -X sasl.password="$u-secret" "$@"
 }
-produces() { echo "m-$1-$RANDOM" | as "$1" -P -t "$2" -X enable.idempotence=true 2>/dev/null; }
+# produces USER TOPIC: USER produces a unique message (idempotent), and it is
+# there when the super user reads the topic to its end. kcat's exit code
+# alone is no witness: a producer refused InitProducerId sometimes exits 0.
+produces() {
+  local m="m-$1-$RANDOM$RANDOM"
+  echo "$m" | as "$1" -P -t "$2" -X enable.idempotence=true >/dev/null 2>&1 || true
+  timeout 30 kcat -b "$B" -C -t "$2" -e -q 2>/dev/null | grep -qxF -- "$m"
+}
 # consumes USER GROUP TOPIC: reads to the end with the group, prints messages
 consumes_with() { as "$1" -X auto.offset.reset=earliest -e -q -G "$2" "$3" 2>/dev/null; }
 assigns() { as "$1" -C -t "$2" -o beginning -e -q 2>/dev/null; }

@@ -484,7 +484,9 @@ static void test_wait_timeout(void **state)
     assert_int_equal(rc, RC_KADMIN_ETIMEOUT);
     assert_non_null(strstr(kerr, missing));
     assert_null(strstr(kerr, live.names[0]));
-    assert_true(took >= 900 && took < 5000);
+    /* at its deadline, not before; the upper bound only catches a hang (a
+     * loaded machine has taken over 5 s to return from a 1 s wait) */
+    assert_true(took >= 900 && took < 20000);
     print_message("wait timeout: %s\n", kerr);
 }
 

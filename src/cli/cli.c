@@ -15,6 +15,7 @@
 #define F_JSON FMT_BIT(FMT_JSON)
 #define F_MARKDOWN FMT_BIT(FMT_MARKDOWN)
 #define F_GITHUB FMT_BIT(FMT_GITHUB)
+#define F_OPENMETRICS FMT_BIT(FMT_OPENMETRICS)
 
 const rc_command rc_cli_commands[] = {
     {"validate", CMD_VALIDATE,
@@ -72,6 +73,15 @@ const rc_command rc_cli_commands[] = {
      "is planned: right after it, plan shows no change and nothing unmanaged. An existing "
      "file is never written over; importing again adds only what is still undeclared.",
      F_TEXT | F_JSON, 0, NULL, cmd_import_options, cmd_import},
+    {"lag", CMD_LAG, "how far behind, in time, the declared consumer groups are",
+     "For the declared topics and their declared consumer groups (or --topic, --group, or "
+     "--all-groups: every group with offsets on a declared topic), per group and topic: "
+     "the time lag measured from the messages themselves (the newest message's timestamp "
+     "minus that of the message at the committed offset; 0 when caught up), the offset "
+     "lag, and the partitions with no committed offset, whose committed message was "
+     "deleted (retention, compaction) or that have no timestamps. Worst first; -v adds a "
+     "line per partition. Reads only.",
+     F_TEXT | F_JSON | F_OPENMETRICS, 0, NULL, cmd_lag_options, cmd_lag},
     {NULL, 0, NULL, NULL, 0, 0, NULL, NULL, NULL},
 };
 
@@ -384,6 +394,8 @@ int rc_cli_run(int argc, char **argv, const rc_cli_adapters *adapters)
     c.deadline_arg = "30m";
     c.clusters = rc_xcalloc((size_t)argc, sizeof(char *));
     c.owner_maps = rc_xcalloc((size_t)argc, sizeof(char *));
+    c.lag_topics = rc_xcalloc((size_t)argc, sizeof(char *));
+    c.lag_groups = rc_xcalloc((size_t)argc, sizeof(char *));
     int exit_code = RC_EXIT_OK;
 
     option_ref all[MAX_OPTIONS];
@@ -440,6 +452,8 @@ int rc_cli_run(int argc, char **argv, const rc_cli_adapters *adapters)
 out:
     free(c.clusters);
     free(c.owner_maps);
+    free(c.lag_topics);
+    free(c.lag_groups);
     rc_kvlist_free(&c.xprops);
     rc_secrets_free(&c.secrets);
     fflush(stdout);

@@ -25,7 +25,14 @@
 /* A new output format is a value here, its name in rc_format_names
  * (options.c), its bit in the entries of the commands that print it
  * (commands.h) and its printer (src/report). */
-typedef enum out_format { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_GITHUB, N_FORMATS } out_format;
+typedef enum out_format {
+    FMT_TEXT,
+    FMT_JSON,
+    FMT_MARKDOWN,
+    FMT_GITHUB,
+    FMT_OPENMETRICS,
+    N_FORMATS
+} out_format;
 extern const char *const rc_format_names[N_FORMATS];
 
 typedef struct cli {
@@ -54,6 +61,12 @@ typedef struct cli {
     size_t nowner_maps;
     const char *owner_map_file;
     int layout; /* rc_import_layout */
+    /* lag */
+    const char **lag_topics;
+    size_t nlag_topics;
+    const char **lag_groups;
+    size_t nlag_groups;
+    bool all_groups;
     bool help;
     bool version;
     rc_secrets secrets;
@@ -125,6 +138,7 @@ int cmd_diff(cli *c);
 int cmd_render(cli *c);
 int cmd_publish(cli *c);
 int cmd_import(cli *c);
+int cmd_lag(cli *c);
 /* plan --base and diff (cmd_diff.c) */
 int cmd_base(cli *c, bool is_diff);
 

@@ -21,6 +21,7 @@ enum {
     CMD_RENDER = 1 << 4,
     CMD_PUBLISH = 1 << 5,
     CMD_IMPORT = 1 << 6,
+    CMD_LAG = 1 << 7,
 };
 
 /* Formats as bits (1 << out_format). */
@@ -58,6 +59,7 @@ extern const rc_command rc_cli_commands[];
 /* Command files' own options. */
 extern const rc_option cmd_publish_options[];
 extern const rc_option cmd_import_options[];
+extern const rc_option cmd_lag_options[];
 
 /* A duration option in [min_ms, max_ms]; prints the usage error itself and
  * returns RC_EXIT_USAGE, else 0. */

@@ -50,8 +50,11 @@ static int set_property(cli *c, const char *arg)
     return 0;
 }
 
-const char *const rc_format_names[N_FORMATS] = {
-    [FMT_TEXT] = "text", [FMT_JSON] = "json", [FMT_MARKDOWN] = "markdown", [FMT_GITHUB] = "github"};
+const char *const rc_format_names[N_FORMATS] = {[FMT_TEXT] = "text",
+                                                [FMT_JSON] = "json",
+                                                [FMT_MARKDOWN] = "markdown",
+                                                [FMT_GITHUB] = "github",
+                                                [FMT_OPENMETRICS] = "openmetrics"};
 
 static int set_format(cli *c, const char *arg)
 {

@@ -20,6 +20,7 @@
 #define RC_KADMIN_H
 
 #include "error.h"
+#include "lag.h"
 #include "model.h"
 #include "secrets.h"
 
@@ -133,6 +134,20 @@ typedef struct rc_kadmin_ops {
      * refuses gets .error, not a call failure. NULL in a fake without groups. */
     int (*list_group_offsets)(rc_kadmin *ka, rc_group_offsets **out, size_t *nout, char *errbuf,
                               size_t errlen);
+    /* The committed offsets of the named groups (ListConsumerGroupOffsets),
+     * as list_group_offsets gives them, in the order asked (n entries). */
+    int (*group_offsets)(rc_kadmin *ka, const char *const *groups, size_t n, rc_group_offsets **out,
+                         char *errbuf, size_t errlen);
+    /* Low and high watermark of each (topics[i], partitions[i]). A partition
+     * the broker cannot answer for fails the call (its message names it). */
+    int (*watermarks)(rc_kadmin *ka, const char *const *topics, const int *partitions, size_t n,
+                      int64_t *low, int64_t *high, char *errbuf, size_t errlen);
+    /* Read the message at each fetch's offset, or the first after it
+     * (lag.h: got_offset, timestamp; read false when there is none before the
+     * end, failed on a read error), with a consumer outside any group.
+     * fetches are sorted (rc_lag_fetches). */
+    int (*read_timestamps)(rc_kadmin *ka, rc_lag_fetch *fetches, size_t n, char *errbuf,
+                           size_t errlen);
     /* Wait until every named topic is in metadata with its partitions, or the
      * deadline passes (RC_KADMIN_ETIMEOUT, message names the missing topics). */
     int (*wait_topics)(rc_kadmin *ka, const rc_new_partitions *topics, size_t n, int timeout_ms,

@@ -216,6 +216,9 @@ void rc_group_offsets_free(rc_group_offsets *g, size_t n)
 {
     for (size_t i = 0; g && i < n; i++) {
         free(g[i].group);
+        for (size_t k = 0; k < g[i].ncommitted; k++)
+            free(g[i].committed[k].topic);
+        free(g[i].committed);
         for (size_t k = 0; k < g[i].ntopics; k++)
             free(g[i].topics[k]);
         free(g[i].topics);

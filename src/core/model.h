@@ -238,8 +238,17 @@ void rc_cluster_obs_free(rc_cluster_obs *c);
 const rc_topic_obs *rc_cluster_obs_topic(const rc_cluster_obs *c, const char *name);
 
 /* A consumer group and the topics it has committed offsets on. */
+/* A committed offset of a group. */
+typedef struct rc_committed {
+    char *topic;
+    int partition;
+    long long offset;
+} rc_committed;
+
 typedef struct rc_group_offsets {
     char *group;
+    rc_committed *committed; /* every partition with a committed offset, sorted */
+    size_t ncommitted;
     char **topics; /* sorted, each once */
     size_t ntopics;
     char *error; /* its offsets could not be read (the broker's message); topics empty */

@@ -75,6 +75,32 @@ static bool submit_offsets(rk_pump *p, rk_batch *b)
     return true;
 }
 
+static int committed_cmp(const void *pa, const void *pb)
+{
+    const rc_committed *a = pa, *b = pb;
+    int c = strcmp(a->topic, b->topic);
+    return c ? c : (a->partition > b->partition) - (a->partition < b->partition);
+}
+
+/* Every partition with a committed offset, sorted. */
+static void record_committed(rc_group_offsets *g, const rd_kafka_topic_partition_list_t *parts)
+{
+    for (size_t k = 0; k < g->ncommitted; k++) /* an earlier round's answer */
+        free(g->committed[k].topic);
+    free(g->committed);
+    g->committed =
+        rc_xcalloc(parts && parts->cnt > 0 ? (size_t)parts->cnt : 1, sizeof(*g->committed));
+    g->ncommitted = 0;
+    for (int i = 0; parts && i < parts->cnt; i++) {
+        const rd_kafka_topic_partition_t *tp = &parts->elems[i];
+        if (!tp->err && tp->offset >= 0 && tp->topic)
+            g->committed[g->ncommitted++] =
+                (rc_committed){rc_xstrdup(tp->topic), (int)tp->partition, (long long)tp->offset};
+    }
+    if (g->ncommitted > 1)
+        qsort(g->committed, g->ncommitted, sizeof(*g->committed), committed_cmp);
+}
+
 static int handle_offsets(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
 {
     groups_op *op = p->ctx;
@@ -97,6 +123,7 @@ static int handle_offsets(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
         return 0;
     }
     const rd_kafka_topic_partition_list_t *parts = rd_kafka_group_result_partitions(gr[0]);
+    record_committed(g, parts);
     size_t cap = 0;
     for (int i = 0; parts && i < parts->cnt; i++) {
         const rd_kafka_topic_partition_t *tp = &parts->elems[i];
@@ -190,5 +217,29 @@ int rk_op_list_group_offsets(rc_kadmin *base, rc_group_offsets **out, size_t *no
     }
     *out = op.out;
     *nout = op.nnames;
+    return 0;
+}
+
+int rk_op_group_offsets(rc_kadmin *base, const char *const *groups, size_t n,
+                        rc_group_offsets **out, char *errbuf, size_t errlen)
+{
+    rk_admin *ka = (rk_admin *)base;
+    groups_op op = {0};
+    op.nnames = n;
+    op.out = rc_xcalloc(n ? n : 1, sizeof(*op.out));
+    for (size_t i = 0; i < n; i++)
+        op.out[i].group = rc_xstrdup(groups[i]);
+    op.names = rc_xcalloc(n ? n : 1, sizeof(*op.names));
+    for (size_t i = 0; i < n; i++)
+        op.names[i] = op.out[i].group; /* borrowed */
+    int rc = n > 0 ? fetch_offsets(ka, &op, errbuf, errlen) : 0;
+    free(op.names);
+    free(op.again);
+    if (rc != 0) {
+        rc_group_offsets_free(op.out, n);
+        *out = NULL;
+        return rc;
+    }
+    *out = op.out;
     return 0;
 }

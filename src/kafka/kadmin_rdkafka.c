@@ -176,6 +176,12 @@ static void op_destroy(rc_kadmin *base)
     rk_admin *ka = (rk_admin *)base;
     if (!ka)
         return;
+    if (ka->consumer) {
+        rd_kafka_consumer_close(ka->consumer);
+        rd_kafka_destroy(ka->consumer);
+    }
+    if (ka->consumer_conf)
+        rd_kafka_conf_destroy(ka->consumer_conf);
     if (ka->rk)
         rd_kafka_destroy(ka->rk); /* blocks until librdkafka's threads are gone */
     rc_rk_watch_free(&ka->w);
@@ -198,6 +204,9 @@ static const rc_kadmin_ops rk_ops = {
     .delete_acls = rk_op_delete_acls,
     .wait_acls = rk_op_wait_acls,
     .list_group_offsets = rk_op_list_group_offsets,
+    .group_offsets = rk_op_group_offsets,
+    .watermarks = rk_op_watermarks,
+    .read_timestamps = rk_op_read_timestamps,
     .destroy = op_destroy,
 };
 
@@ -220,8 +229,11 @@ int rc_kadmin_rdkafka_new(rc_kadmin **out, const rc_kadmin_config *cfg, char *er
         rc = rc_rk_fail(&ka->w, errbuf, errlen, RC_KADMIN_EOTHER, "no bootstrap servers");
         rd_kafka_conf_destroy(conf);
     }
-    if (rc == 0)
+    if (rc == 0) {
+        /* kept for the consumer read_timestamps makes when first asked */
+        ka->consumer_conf = rd_kafka_conf_dup(conf);
         rc = rc_rk_client_new(&ka->rk, &ka->w, RD_KAFKA_PRODUCER, conf, errbuf, errlen);
+    }
     if (rc != 0) {
         op_destroy(&ka->base);
         return rc;

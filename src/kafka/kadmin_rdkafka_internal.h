@@ -11,13 +11,15 @@
  *   kadmin_configs.c   describe_configs;
  *   kadmin_wait.c      wait_topics;
  *   kadmin_acls.c      describe / create / delete ACL bindings;
- *   kadmin_groups.c    consumer groups and the topics they committed on.
+ *   kadmin_groups.c    consumer groups and the topics they committed on;
+ *   kadmin_lag.c       watermarks and the timestamps of given messages.
  * The design and the rules for messages and threading are at the top of
  * kadmin_rdkafka.c. */
 #ifndef RC_KADMIN_RDKAFKA_INTERNAL_H
 #define RC_KADMIN_RDKAFKA_INTERNAL_H
 
 #include "kadmin.h"
+#include "lag.h"
 #include "rdkafka_conf.h"
 
 #include <librdkafka/rdkafka.h>
@@ -28,8 +30,10 @@
 typedef struct rk_admin {
     rc_kadmin base; /* first: rc_kadmin * <-> rk_admin * */
     rd_kafka_t *rk;
-    char *cluster;   /* for messages */
-    char *bootstrap; /* for messages (addresses are not secret) */
+    rd_kafka_conf_t *consumer_conf; /* the client's settings, for the consumer */
+    rd_kafka_t *consumer;           /* NULL until read_timestamps needs it */
+    char *cluster;                  /* for messages */
+    char *bootstrap;                /* for messages (addresses are not secret) */
     int timeout_ms;
     int batch_size;
     /* Secrets masked in every message and log line, and what error_cb saw
@@ -134,6 +138,12 @@ int rk_op_wait_acls(rc_kadmin *base, const rc_acl_binding *const *present, size_
                     char *errbuf, size_t errlen);
 int rk_op_list_group_offsets(rc_kadmin *base, rc_group_offsets **out, size_t *nout, char *errbuf,
                              size_t errlen);
+int rk_op_group_offsets(rc_kadmin *base, const char *const *groups, size_t n,
+                        rc_group_offsets **out, char *errbuf, size_t errlen);
+int rk_op_watermarks(rc_kadmin *base, const char *const *topics, const int *partitions, size_t n,
+                     int64_t *low, int64_t *high, char *errbuf, size_t errlen);
+int rk_op_read_timestamps(rc_kadmin *base, rc_lag_fetch *fetches, size_t n, char *errbuf,
+                          size_t errlen);
 int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n, int timeout_ms,
                       char *errbuf, size_t errlen);
 

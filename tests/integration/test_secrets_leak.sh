@@ -86,6 +86,9 @@ for where in wrong-password unreachable; do
       probe "$where diff $fmt $verbosity" diff --base "$BASE" --format "$fmt" "${v[@]}"
     done
     probe "$where plan --base markdown $verbosity" plan --timeout 2s --base "$BASE" --format markdown "${v[@]}"
+    for fmt in text json openmetrics; do
+      probe "$where lag $fmt $verbosity" lag --timeout 2s --format "$fmt" "${v[@]}"
+    done
     for fmt in text json; do
       probe "$where import $fmt $verbosity" import --timeout 2s --dry-run --format "$fmt" "${v[@]}"
     done

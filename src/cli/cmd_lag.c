@@ -1,0 +1,292 @@
+/* cmd_lag.c — consumer lag in time for the declared groups (lag.h): read
+ * the committed offsets, the watermarks and two messages' timestamps per
+ * partition behind, print per group and topic. */
+#include "commands.h"
+
+#include "kadmin.h"
+#include "lag.h"
+#include "lag_print.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int set_topic(cli *c, const char *arg)
+{
+    c->lag_topics[c->nlag_topics++] = arg;
+    return 0;
+}
+
+static int set_group(cli *c, const char *arg)
+{
+    c->lag_groups[c->nlag_groups++] = arg;
+    return 0;
+}
+
+static int set_all_groups(cli *c, const char *arg)
+{
+    (void)arg;
+    c->all_groups = true;
+    return 0;
+}
+
+const rc_option cmd_lag_options[] = {
+    {"topic", 0, "NAME", "only this declared topic (repeatable)", CMD_LAG, set_topic},
+    {"group", 0, "NAME", "only this group (repeatable); with --all-groups, any group of that name",
+     CMD_LAG, set_group},
+    {"all-groups", 0, NULL,
+     "every group with committed offsets on a declared topic, not only the declared consumers",
+     CMD_LAG, set_all_groups},
+    {NULL, 0, NULL, NULL, 0, NULL},
+};
+
+static bool listed(const char *const *v, size_t n, const char *s)
+{
+    if (n == 0)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i], s))
+            return true;
+    return false;
+}
+
+/* What one cluster measured; owns its strings through the group offsets. */
+typedef struct measured {
+    rc_group_offsets *groups;
+    size_t ngroups;
+    rc_lag_partition *parts;
+    size_t nparts;
+    rc_lag_row *rows;
+    size_t nrows;
+    char *error;
+} measured;
+
+static void measured_free(measured *m)
+{
+    rc_group_offsets_free(m->groups, m->ngroups);
+    free(m->parts);
+    free(m->rows);
+    free(m->error);
+}
+
+typedef struct pair {
+    const char *group, *topic;
+} pair;
+
+/* The (group, topic) pairs to measure: the declared consumers, or with
+ * --all-groups every group that committed on a declared topic. */
+static char *choose_pairs(cli *c, const rc_cluster_decl *d, rc_kadmin *ka, pair **out, size_t *n,
+                          rc_group_offsets **all, size_t *nall)
+{
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < d->ntopics; i++) {
+        const rc_topic_decl *t = &d->topics[i];
+        if (!listed(c->lag_topics, c->nlag_topics, t->name))
+            continue;
+        if (!c->all_groups) {
+            for (size_t g = 0; g < t->nconsumers; g++)
+                if (listed(c->lag_groups, c->nlag_groups, t->consumers[g])) {
+                    *out = rc_xrealloc(*out, (*n + 1) * sizeof(**out));
+                    (*out)[(*n)++] = (pair){t->consumers[g], t->name};
+                }
+            continue;
+        }
+        if (!*all) {
+            char err[RC_ERRBUF_LEN] = "";
+            if (!ka->ops->list_group_offsets ||
+                ka->ops->list_group_offsets(ka, all, nall, err, sizeof(err)) != 0)
+                return kadmin_error(d->name, "cannot list its consumer groups", err);
+        }
+        for (size_t g = 0; g < *nall; g++)
+            for (size_t k = 0; k < (*all)[g].ntopics; k++)
+                if (!strcmp((*all)[g].topics[k], t->name) &&
+                    listed(c->lag_groups, c->nlag_groups, (*all)[g].group)) {
+                    *out = rc_xrealloc(*out, (*n + 1) * sizeof(**out));
+                    (*out)[(*n)++] = (pair){(*all)[g].group, t->name};
+                }
+    }
+    return NULL;
+}
+
+static int group_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const rc_group_offsets *)elem)->group);
+}
+
+static long long committed_of(const rc_group_offsets *g, const char *topic, int partition)
+{
+    for (size_t i = 0; g && i < g->ncommitted; i++)
+        if (g->committed[i].partition == partition && !strcmp(g->committed[i].topic, topic))
+            return g->committed[i].offset;
+    return -1;
+}
+
+static int str_ptr_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The committed offsets of the pairs' groups, then one rc_lag_partition per
+ * pair and partition. */
+static char *read_committed(const rc_cluster_decl *d, rc_kadmin *ka, const rc_cluster_obs *obs,
+                            const pair *pairs, size_t npairs, measured *m)
+{
+    const char **names = rc_xcalloc(npairs ? npairs : 1, sizeof(*names));
+    size_t nn = 0;
+    for (size_t i = 0; i < npairs; i++)
+        names[nn++] = pairs[i].group;
+    if (nn > 1)
+        qsort(names, nn, sizeof(*names), str_ptr_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < nn; i++)
+        if (w == 0 || strcmp(names[w - 1], names[i]))
+            names[w++] = names[i];
+    char err[RC_ERRBUF_LEN] = "";
+    int rc = ka->ops->group_offsets
+                 ? ka->ops->group_offsets(ka, names, w, &m->groups, err, sizeof(err))
+                 : rc_errorf(RC_ERR, err, sizeof(err), "not supported");
+    free(names);
+    if (rc != 0)
+        return kadmin_error(d->name, "cannot read the groups' committed offsets", err);
+    m->ngroups = w;
+    for (size_t i = 0; i < npairs; i++) {
+        const rc_topic_obs *o = rc_cluster_obs_topic(obs, pairs[i].topic);
+        const rc_group_offsets *g =
+            bsearch(pairs[i].group, m->groups, m->ngroups, sizeof(*m->groups), group_cmp);
+        /* parts borrow the group's and the declaration's strings */
+        for (int p = 0; o && p < o->partitions; p++) {
+            m->parts = rc_xrealloc(m->parts, (m->nparts + 1) * sizeof(*m->parts));
+            m->parts[m->nparts++] = (rc_lag_partition){
+                .group = g ? g->group : pairs[i].group,
+                .topic = pairs[i].topic,
+                .partition = p,
+                .committed = committed_of(g, pairs[i].topic, p),
+            };
+        }
+    }
+    return NULL;
+}
+
+/* Watermarks once per partition, however many groups read it. */
+static char *read_watermarks(const rc_cluster_decl *d, rc_kadmin *ka, measured *m)
+{
+    const char **topics = rc_xcalloc(m->nparts ? m->nparts : 1, sizeof(*topics));
+    int *parts = rc_xcalloc(m->nparts ? m->nparts : 1, sizeof(*parts));
+    int64_t *lo = rc_xcalloc(m->nparts ? m->nparts : 1, sizeof(*lo));
+    int64_t *hi = rc_xcalloc(m->nparts ? m->nparts : 1, sizeof(*hi));
+    for (size_t i = 0; i < m->nparts; i++) {
+        topics[i] = m->parts[i].topic;
+        parts[i] = m->parts[i].partition;
+    }
+    char err[RC_ERRBUF_LEN] = "";
+    /* parts are sorted by group first: a topic's partitions repeat per
+     * group, and asking each once is the cost that matters */
+    size_t n = 0;
+    for (size_t i = 0; i < m->nparts; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = parts[k] == m->parts[i].partition && !strcmp(topics[k], m->parts[i].topic);
+        if (!seen) {
+            topics[n] = m->parts[i].topic;
+            parts[n++] = m->parts[i].partition;
+        }
+    }
+    char *error = NULL;
+    if (ka->ops->watermarks(ka, topics, parts, n, lo, hi, err, sizeof(err)) != 0)
+        error = kadmin_error(d->name, "cannot read the partitions' watermarks", err);
+    for (size_t i = 0; !error && i < m->nparts; i++)
+        for (size_t k = 0; k < n; k++)
+            if (parts[k] == m->parts[i].partition && !strcmp(topics[k], m->parts[i].topic)) {
+                m->parts[i].low = lo[k];
+                m->parts[i].high = hi[k];
+                break;
+            }
+    free(topics);
+    free(parts);
+    free(lo);
+    free(hi);
+    return error;
+}
+
+static void measure_cluster(cli *c, const rc_cluster_decl *d, measured *m)
+{
+    cluster_conn conn = {0};
+    rc_kadmin *ka = NULL;
+    rc_cluster_obs obs = {0};
+    rc_group_offsets *all = NULL;
+    size_t nall = 0, npairs = 0;
+    pair *pairs = NULL;
+    char err[RC_ERRBUF_LEN] = "";
+    m->error = connect_cluster(c, d, &conn, &ka);
+    if (!m->error && ka->ops->describe_cluster(ka, &obs, err, sizeof(err)) != 0)
+        m->error = kadmin_error(d->name, "cannot read the cluster", err);
+    if (!m->error)
+        m->error = cluster_id_problem(d, &obs);
+    if (!m->error)
+        m->error = choose_pairs(c, d, ka, &pairs, &npairs, &all, &nall);
+    if (!m->error)
+        m->error = read_committed(d, ka, &obs, pairs, npairs, m);
+    rc_lag_sort_partitions(m->parts, m->nparts);
+    if (!m->error && m->nparts > 0)
+        m->error = read_watermarks(d, ka, m);
+    rc_lag_fetch *fetches = NULL;
+    size_t nf = 0;
+    if (!m->error) {
+        rc_lag_fetches(m->parts, m->nparts, &fetches, &nf);
+        if (nf > 0 && ka->ops->read_timestamps(ka, fetches, nf, err, sizeof(err)) != 0)
+            m->error = kadmin_error(d->name, "cannot read the messages' timestamps", err);
+    }
+    if (!m->error) {
+        rc_lag_measure(m->parts, m->nparts, fetches, nf);
+        m->rows = rc_lag_rows(m->parts, m->nparts, &m->nrows);
+        rc_lag_sort_rows(m->rows, m->nrows);
+    }
+    if (m->error && c->secrets.len) {
+        char *masked = rc_secrets_mask(&c->secrets, m->error);
+        free(m->error);
+        m->error = masked;
+    }
+    free(fetches);
+    free(pairs);
+    rc_group_offsets_free(all, nall);
+    rc_cluster_obs_free(&obs);
+    if (ka)
+        ka->ops->destroy(ka);
+    cluster_conn_free(&conn);
+}
+
+int cmd_lag(cli *c)
+{
+    rc_repo repo = {0};
+    rc_source src = {0};
+    int rc = load_repo(c, &repo, &src);
+    measured *ms = rc_xcalloc(repo.nclusters ? repo.nclusters : 1, sizeof(*ms));
+    rc_lag_report *rs = rc_xcalloc(repo.nclusters ? repo.nclusters : 1, sizeof(*rs));
+    size_t n = 0;
+    for (size_t i = 0; rc == 0 && i < repo.nclusters; i++) {
+        if (!cluster_selected(c, repo.clusters[i].name))
+            continue;
+        measure_cluster(c, &repo.clusters[i], &ms[n]);
+        rs[n] = (rc_lag_report){repo.clusters[i].name, ms[n].error, ms[n].rows, ms[n].nrows,
+                                ms[n].parts};
+        n++;
+    }
+    if (rc == 0) {
+        if (c->format == FMT_JSON)
+            rc_lag_print_json(stdout, rs, n);
+        else if (c->format == FMT_OPENMETRICS)
+            rc_lag_print_openmetrics(stdout, rs, n);
+        else
+            rc_lag_print_text(stdout, rs, n, c->verbose);
+        for (size_t i = 0; i < n; i++)
+            if (ms[i].error)
+                rc = RC_EXIT_FAILURE;
+    }
+    for (size_t i = 0; i < n; i++)
+        measured_free(&ms[i]);
+    free(ms);
+    free(rs);
+    rc_repo_free(&repo);
+    rc_source_free(&src);
+    return rc;
+}

@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   librdkafka-dev libyaml-dev libgit2-dev libcurl4-openssl-dev libjansson-dev libcmocka-dev
+  libmicrohttpd-dev
   prometheus kcat valgrind gdb clang-format python3 python3-yaml
 )
 command -v java >/dev/null 2>&1 || packages+=(default-jdk-headless)

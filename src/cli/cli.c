@@ -390,6 +390,7 @@ int rc_cli_run(int argc, char **argv, const rc_cli_adapters *adapters)
     c.adapters = adapters;
     c.repo_dir = ".";
     c.timeout_ms = 30000;
+    c.min_interval_ms = 15000;
     c.deadline_ms = RC_DEFAULT_DEADLINE_MS;
     c.deadline_arg = "30m";
     c.clusters = rc_xcalloc((size_t)argc, sizeof(char *));
@@ -446,7 +447,10 @@ int rc_cli_run(int argc, char **argv, const rc_cli_adapters *adapters)
     if ((exit_code = check_format(&c, k)) != 0)
         goto out;
     c.color = !c.no_color && !getenv("NO_COLOR") && isatty(STDOUT_FILENO);
-    start_deadline(c.deadline_ms, c.deadline_arg);
+    /* a server runs until stopped; each of its measurements is bounded by
+     * --timeout per request instead */
+    if (!c.serve)
+        start_deadline(c.deadline_ms, c.deadline_arg);
     exit_code = k->run(&c);
     stop_deadline();
 out:

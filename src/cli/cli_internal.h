@@ -67,6 +67,8 @@ typedef struct cli {
     const char **lag_groups;
     size_t nlag_groups;
     bool all_groups;
+    const char *serve; /* lag --serve ADDR */
+    int min_interval_ms;
     bool help;
     bool version;
     rc_secrets secrets;

@@ -6,6 +6,11 @@
 #include "kadmin.h"
 #include "lag.h"
 #include "lag_print.h"
+#include "metrics_server.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +27,17 @@ static int set_group(cli *c, const char *arg)
     return 0;
 }
 
+static int set_serve(cli *c, const char *arg)
+{
+    c->serve = arg;
+    return 0;
+}
+
+static int set_min_interval(cli *c, const char *arg)
+{
+    return parse_ms_option(&c->min_interval_ms, "--min-interval", "15s", arg, 0, 3600000);
+}
+
 static int set_all_groups(cli *c, const char *arg)
 {
     (void)arg;
@@ -36,6 +52,15 @@ const rc_option cmd_lag_options[] = {
     {"all-groups", 0, NULL,
      "every group with committed offsets on a declared topic, not only the declared consumers",
      CMD_LAG, set_all_groups},
+    {"serve", 0, "ADDR",
+     "be a Prometheus exporter of these figures on http://ADDR/metrics ([HOST:]PORT; "
+     "loopback when no host is given) until stopped (SIGTERM, SIGINT); --deadline does "
+     "not apply",
+     CMD_LAG, set_serve},
+    {"min-interval", 0, "DURATION",
+     "with --serve: a scrape sooner than this after the last measurement is answered from "
+     "it (default 15s)",
+     CMD_LAG, set_min_interval},
     {NULL, 0, NULL, NULL, 0, NULL},
 };
 
@@ -255,37 +280,174 @@ static void measure_cluster(cli *c, const rc_cluster_decl *d, measured *m)
     cluster_conn_free(&conn);
 }
 
+/* Every selected cluster measured once. */
+typedef struct lag_run {
+    measured *ms;
+    rc_lag_report *rs;
+    size_t n;
+} lag_run;
+
+static void measure_all(cli *c, const rc_repo *repo, lag_run *r)
+{
+    r->ms = rc_xcalloc(repo->nclusters ? repo->nclusters : 1, sizeof(*r->ms));
+    r->rs = rc_xcalloc(repo->nclusters ? repo->nclusters : 1, sizeof(*r->rs));
+    r->n = 0;
+    for (size_t i = 0; i < repo->nclusters; i++) {
+        if (!cluster_selected(c, repo->clusters[i].name))
+            continue;
+        measured *m = &r->ms[r->n];
+        measure_cluster(c, &repo->clusters[i], m);
+        r->rs[r->n++] =
+            (rc_lag_report){repo->clusters[i].name, m->error, m->rows, m->nrows, m->parts};
+    }
+}
+
+static void lag_run_free(lag_run *r)
+{
+    for (size_t i = 0; r->ms && i < r->n; i++)
+        measured_free(&r->ms[i]);
+    free(r->ms);
+    free(r->rs);
+    memset(r, 0, sizeof(*r));
+}
+
+/* ---- --serve --------------------------------------------------------------------- */
+
+typedef struct server_state {
+    cli *c;
+    const rc_repo *repo;
+    lag_run last;
+    bool measured;
+    long long last_ms; /* CLOCK_MONOTONIC */
+    double last_duration_s, last_unix_s;
+    unsigned long long measurements;
+    unsigned long long *errors; /* per cluster of the repository */
+} server_state;
+
+static long long now_ms(int clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void health(FILE *out, const server_state *st)
+{
+    fputs("# TYPE reconcile_lag_up gauge\n# HELP reconcile_lag_up 1 when the last "
+          "measurement of the cluster succeeded\n",
+          out);
+    for (size_t i = 0; i < st->last.n; i++)
+        fprintf(out, "reconcile_lag_up{cluster=\"%s\"} %d\n", st->last.rs[i].cluster,
+                st->last.rs[i].error ? 0 : 1);
+    fputs("# TYPE reconcile_lag_measurement_errors counter\n# HELP "
+          "reconcile_lag_measurement_errors measurements of the cluster that failed\n",
+          out);
+    for (size_t i = 0, k = 0; i < st->repo->nclusters; i++)
+        if (cluster_selected(st->c, st->repo->clusters[i].name))
+            fprintf(out, "reconcile_lag_measurement_errors_total{cluster=\"%s\"} %llu\n",
+                    st->repo->clusters[i].name, st->errors[k++]);
+    fprintf(out,
+            "# TYPE reconcile_lag_measurements counter\n# HELP reconcile_lag_measurements "
+            "measurements made (a scrape within --min-interval reuses the last)\n"
+            "reconcile_lag_measurements_total %llu\n"
+            "# TYPE reconcile_lag_measurement_duration_seconds gauge\n# UNIT "
+            "reconcile_lag_measurement_duration_seconds seconds\n# HELP "
+            "reconcile_lag_measurement_duration_seconds how long the last measurement took\n"
+            "reconcile_lag_measurement_duration_seconds %.3f\n"
+            "# TYPE reconcile_lag_last_measurement_timestamp_seconds gauge\n# UNIT "
+            "reconcile_lag_last_measurement_timestamp_seconds seconds\n# HELP "
+            "reconcile_lag_last_measurement_timestamp_seconds when the last measurement ended\n"
+            "reconcile_lag_last_measurement_timestamp_seconds %.3f\n# EOF\n",
+            st->measurements, st->last_duration_s, st->last_unix_s);
+}
+
+/* A scrape: measure when the last measurement is older than --min-interval. */
+static int on_scrape(void *ctx, rc_buf *out)
+{
+    server_state *st = ctx;
+    long long t0 = now_ms(CLOCK_MONOTONIC);
+    if (!st->measured || t0 - st->last_ms >= st->c->min_interval_ms) {
+        lag_run_free(&st->last);
+        measure_all(st->c, st->repo, &st->last);
+        st->measured = true;
+        st->measurements++;
+        st->last_ms = now_ms(CLOCK_MONOTONIC);
+        st->last_duration_s = (double)(st->last_ms - t0) / 1000.0;
+        st->last_unix_s = (double)now_ms(CLOCK_REALTIME) / 1000.0;
+        for (size_t i = 0; i < st->last.n; i++)
+            if (st->last.rs[i].error) {
+                st->errors[i]++;
+                print_masked(st->c, stderr, "reconcile: ", st->last.rs[i].error);
+            }
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return RC_ERR;
+    rc_lag_print_openmetrics(f, st->last.rs, st->last.n, false);
+    health(f, st);
+    fclose(f);
+    rc_buf_append(out, text, len);
+    free(text);
+    return 0;
+}
+
+static int serve_lag(cli *c, const rc_repo *repo)
+{
+    if (c->format != FMT_TEXT)
+        return usage_error("--serve answers in OpenMetrics; --format does not apply");
+    /* the signals are taken by sigwait below, in this thread only: blocked
+     * before libmicrohttpd starts its thread, which inherits the mask */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    server_state st = {.c = c, .repo = repo};
+    st.errors = rc_xcalloc(repo->nclusters ? repo->nclusters : 1, sizeof(*st.errors));
+    rc_metrics_server *srv = NULL;
+    char err[512];
+    int port = 0;
+    if (rc_metrics_server_start(&srv, c->serve, on_scrape, &st, &port, err, sizeof(err)) != 0) {
+        fprintf(stderr, "reconcile: %s\n", err);
+        free(st.errors);
+        return RC_EXIT_FAILURE;
+    }
+    if (!c->quiet)
+        fprintf(stderr, "reconcile: serving lag metrics on %s (port %d) at /metrics\n", c->serve,
+                port);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    rc_metrics_server_stop(srv); /* waits for a scrape in progress */
+    if (!c->quiet)
+        fprintf(stderr, "reconcile: stopped (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    lag_run_free(&st.last);
+    free(st.errors);
+    return RC_EXIT_OK;
+}
+
 int cmd_lag(cli *c)
 {
     rc_repo repo = {0};
     rc_source src = {0};
     int rc = load_repo(c, &repo, &src);
-    measured *ms = rc_xcalloc(repo.nclusters ? repo.nclusters : 1, sizeof(*ms));
-    rc_lag_report *rs = rc_xcalloc(repo.nclusters ? repo.nclusters : 1, sizeof(*rs));
-    size_t n = 0;
-    for (size_t i = 0; rc == 0 && i < repo.nclusters; i++) {
-        if (!cluster_selected(c, repo.clusters[i].name))
-            continue;
-        measure_cluster(c, &repo.clusters[i], &ms[n]);
-        rs[n] = (rc_lag_report){repo.clusters[i].name, ms[n].error, ms[n].rows, ms[n].nrows,
-                                ms[n].parts};
-        n++;
-    }
-    if (rc == 0) {
+    if (rc == 0 && c->serve)
+        rc = serve_lag(c, &repo);
+    else if (rc == 0) {
+        lag_run r;
+        measure_all(c, &repo, &r);
         if (c->format == FMT_JSON)
-            rc_lag_print_json(stdout, rs, n);
+            rc_lag_print_json(stdout, r.rs, r.n);
         else if (c->format == FMT_OPENMETRICS)
-            rc_lag_print_openmetrics(stdout, rs, n);
+            rc_lag_print_openmetrics(stdout, r.rs, r.n, true);
         else
-            rc_lag_print_text(stdout, rs, n, c->verbose);
-        for (size_t i = 0; i < n; i++)
-            if (ms[i].error)
+            rc_lag_print_text(stdout, r.rs, r.n, c->verbose);
+        for (size_t i = 0; i < r.n; i++)
+            if (r.ms[i].error)
                 rc = RC_EXIT_FAILURE;
+        lag_run_free(&r);
     }
-    for (size_t i = 0; i < n; i++)
-        measured_free(&ms[i]);
-    free(ms);
-    free(rs);
     rc_repo_free(&repo);
     rc_source_free(&src);
     return rc;

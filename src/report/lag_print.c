@@ -225,7 +225,7 @@ static void samples(FILE *out, const rc_lag_report *r, size_t n, metric m)
         }
 }
 
-void rc_lag_print_openmetrics(FILE *out, const rc_lag_report *r, size_t n)
+void rc_lag_print_openmetrics(FILE *out, const rc_lag_report *r, size_t n, bool eof)
 {
     for (int m = 0; m < M_N; m++) {
         fprintf(out, "# TYPE %s gauge\n# HELP %s %s\n", metric_names[m][0], metric_names[m][0],
@@ -234,5 +234,6 @@ void rc_lag_print_openmetrics(FILE *out, const rc_lag_report *r, size_t n)
             fprintf(out, "# UNIT %s seconds\n", metric_names[m][0]);
         samples(out, r, n, (metric)m);
     }
-    fputs("# EOF\n", out);
+    if (eof)
+        fputs("# EOF\n", out);
 }

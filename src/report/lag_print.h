@@ -38,6 +38,7 @@ char *rc_lag_duration_text(int64_t ms);
 
 void rc_lag_print_text(FILE *out, const rc_lag_report *r, size_t n, bool per_partition);
 void rc_lag_print_json(FILE *out, const rc_lag_report *r, size_t n);
-void rc_lag_print_openmetrics(FILE *out, const rc_lag_report *r, size_t n);
+/* eof: end with "# EOF" (false: the caller adds more families first). */
+void rc_lag_print_openmetrics(FILE *out, const rc_lag_report *r, size_t n, bool eof);
 
 #endif

@@ -82,4 +82,72 @@ expect_out "  $G4 on $T: time lag 1.0s, offset lag 2, 2 partitions (1 no-commit)
 run rc lag --format markdown
 expect_rc 64 "an output format lag does not print"
 
+# ---- the exporter: scraped by curl, then by a real Prometheus --------------------
+SERVE_PID=""
+PROM_PID=""
+stop_all() {
+  [ -z "$PROM_PID" ] || kill "$PROM_PID" 2>/dev/null || true
+  [ -z "$SERVE_PID" ] || kill "$SERVE_PID" 2>/dev/null || true
+}
+trap 'stop_all; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
+# serve ARGS...: start the exporter on a free port (it says which), wait until
+# it answers; PORT and SERVE_PID set
+serve() {
+  "$RECONCILE_BIN" -C "$REPO" lag --serve 127.0.0.1:0 "$@" 2>"$WORK/serve.log" &
+  SERVE_PID=$!
+  local deadline=$((SECONDS + 30))
+  PORT=""
+  while [ $SECONDS -lt $deadline ] && [ -z "$PORT" ]; do
+    PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$WORK/serve.log")
+    [ -n "$PORT" ] || sleep 0.1
+  done
+  [ -n "$PORT" ] || { cat "$WORK/serve.log" >&2; fail "the exporter did not start"; return 1; }
+}
+scrape() { curl -sf "http://127.0.0.1:$PORT/metrics"; }
+serve --min-interval 1h
+OUT=$(scrape)
+expect_out "reconcile_lag_seconds{cluster=\"it\",group=\"$G1\",topic=\"$T\"} 5.000" "the exporter serves the time lag"
+expect_out 'reconcile_lag_up{cluster="it"} 1' "and its health"
+expect_out "reconcile_lag_measurements_total 1" "one measurement"
+check "it ends with # EOF" test "$(tail -n 1 <<<"$OUT")" = "# EOF"
+OUT=$(scrape)
+expect_out "reconcile_lag_measurements_total 1" "a scrape within --min-interval is answered from the last measurement"
+check "the content type is OpenMetrics" grep -qi '^content-type: application/openmetrics-text' \
+  <(curl -sfI "http://127.0.0.1:$PORT/metrics")
+check "another path is 404" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/")" = 404
+check "it listens on loopback only" test -z "$(ss -ltnH "sport = :$PORT" | grep -v '127.0.0.1')"
+kill -TERM "$SERVE_PID"
+set +e
+wait "$SERVE_PID"
+RC=$?
+set -e
+SERVE_PID=""
+OUT=$(cat "$WORK/serve.log")
+expect_rc 0 "SIGTERM stops the exporter"
+
+serve --min-interval 0s
+cat >"$WORK/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: reconcile-lag
+    static_configs:
+      - targets: ['127.0.0.1:$PORT']
+YAML
+PROM_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+/usr/bin/prometheus --config.file="$WORK/prometheus.yml" --web.listen-address="127.0.0.1:$PROM_PORT" \
+  --storage.tsdb.path="$WORK/tsdb" >"$WORK/prometheus.log" 2>&1 &
+PROM_PID=$!
+query() {
+  curl -sf "http://127.0.0.1:$PROM_PORT/api/v1/query" --data-urlencode "query=$1" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["data"]["result"]
+print(r[0]["value"][1] if r else "")'
+}
+eventually "Prometheus scrapes the time lag of the stuck group" 5 \
+  query "reconcile_lag_seconds{group=\"$G1\",topic=\"$T\"}"
+eventually "and 0 for the caught-up one" 0 query "reconcile_lag_seconds{group=\"$G2\"}"
+eventually "and the deleted marker of the third" 1 \
+  query "reconcile_lag_partitions{group=\"$G3\",marker=\"deleted\"}"
+
 finish

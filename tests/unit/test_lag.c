@@ -118,7 +118,7 @@ static void test_figures_and_markers(void **state)
                              "  audit on orders: time lag -, offset lag 13, 3 partitions "
                              "(2 deleted, 1 no-timestamp)\n");
     out = tmpfile();
-    rc_lag_print_openmetrics(out, &r, 1);
+    rc_lag_print_openmetrics(out, &r, 1, true);
     rewind(out);
     len = fread(buf, 1, sizeof(buf) - 1, out);
     buf[len] = '\0';

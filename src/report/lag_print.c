@@ -225,8 +225,58 @@ static void samples(FILE *out, const rc_lag_report *r, size_t n, metric m)
         }
 }
 
+static int end_cmp(const void *pa, const void *pb)
+{
+    const rc_lag_partition *a = *(const rc_lag_partition *const *)pa;
+    const rc_lag_partition *b = *(const rc_lag_partition *const *)pb;
+    int c = strcmp(a->topic, b->topic);
+    return c ? c : (a->partition > b->partition) - (a->partition < b->partition);
+}
+
+/* The offsets rates are made of: each partition's end once (however many
+ * groups read it), each group's committed offset. */
+static void offsets(FILE *out, const rc_lag_report *r, size_t n)
+{
+    fputs("# TYPE reconcile_lag_end_offset gauge\n# HELP reconcile_lag_end_offset the "
+          "partition's end offset (high watermark): its rate is the production rate\n",
+          out);
+    for (size_t c = 0; c < n; c++) {
+        size_t total = 0; /* the rows cover every partition, in any order */
+        for (size_t i = 0; i < r[c].nrows; i++)
+            total += r[c].rows[i].partitions;
+        const rc_lag_partition **v = rc_xcalloc(total ? total : 1, sizeof(*v));
+        for (size_t i = 0; i < total; i++)
+            v[i] = &r[c].parts[i];
+        if (total > 1)
+            qsort(v, total, sizeof(*v), end_cmp);
+        for (size_t i = 0; i < total; i++) {
+            if (i > 0 && end_cmp(&v[i - 1], &v[i]) == 0)
+                continue;
+            fputs("reconcile_lag_end_offset{", out);
+            label(out, "cluster", r[c].cluster, true);
+            label(out, "topic", v[i]->topic, false);
+            fprintf(out, ",partition=\"%d\"} %" PRId64 "\n", v[i]->partition, v[i]->high);
+        }
+        free(v);
+    }
+    fputs("# TYPE reconcile_lag_committed_offset gauge\n# HELP reconcile_lag_committed_offset "
+          "the group's committed offset: its rate is the consumption rate\n",
+          out);
+    for (size_t c = 0; c < n; c++)
+        for (size_t i = 0; i < r[c].nrows; i++)
+            for (size_t k = 0; k < r[c].rows[i].partitions; k++) {
+                const rc_lag_partition *p = &r[c].parts[r[c].rows[i].first_part + k];
+                if (p->committed < 0)
+                    continue;
+                fputs("reconcile_lag_committed_offset{", out);
+                labels(out, r[c].cluster, &r[c].rows[i]);
+                fprintf(out, ",partition=\"%d\"} %" PRId64 "\n", p->partition, p->committed);
+            }
+}
+
 void rc_lag_print_openmetrics(FILE *out, const rc_lag_report *r, size_t n, bool eof)
 {
+    offsets(out, r, n);
     for (int m = 0; m < M_N; m++) {
         fprintf(out, "# TYPE %s gauge\n# HELP %s %s\n", metric_names[m][0], metric_names[m][0],
                 metric_names[m][1]);

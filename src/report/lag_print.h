@@ -14,6 +14,8 @@
  *   reconcile_lag_partition_seconds{...,partition}        per partition
  *   reconcile_lag_partition_offsets{...,partition}
  *   reconcile_lag_partitions{cluster,group,topic,marker}  partitions per marker
+ *   reconcile_lag_end_offset{cluster,topic,partition}     high watermark (each once)
+ *   reconcile_lag_committed_offset{cluster,group,topic,partition}
  * A figure that is unknown is left out (no sample), never NaN or 0. */
 #ifndef RC_LAG_PRINT_H
 #define RC_LAG_PRINT_H

@@ -107,7 +107,7 @@ static void test_figures_and_markers(void **state)
     FILE *out = tmpfile();
     rc_lag_print_text(out, &r, 1, false);
     rewind(out);
-    char buf[4096] = "";
+    char buf[16384] = "";
     size_t len = fread(buf, 1, sizeof(buf) - 1, out);
     buf[len] = '\0';
     fclose(out);
@@ -133,6 +133,16 @@ static void test_figures_and_markers(void **state)
     assert_non_null(strstr(buf, "reconcile_lag_partition_offsets{cluster=\"prod\",group=\"billing\""
                                 ",topic=\"orders\",partition=\"0\"} 6\n"));
     assert_string_equal(buf + len - 6, "# EOF\n");
+    /* the end of orders/0 once, though three groups read it */
+    const char *end0 =
+        "reconcile_lag_end_offset{cluster=\"prod\",topic=\"orders\",partition=\"0\"} 10\n";
+    const char *first = strstr(buf, end0);
+    assert_non_null(first);
+    assert_null(strstr(first + 1, end0));
+    assert_non_null(strstr(buf, "reconcile_lag_committed_offset{cluster=\"prod\",group=\"billing\","
+                                "topic=\"orders\",partition=\"0\"} 4\n"));
+    assert_null(strstr(buf, "reconcile_lag_committed_offset{cluster=\"prod\",group=\"billing\","
+                            "topic=\"orders\",partition=\"1\"}"));
     free(rows);
 }
 

@@ -60,7 +60,7 @@ else
     exit 1
 fi
 
-declare -A EXPECT=([exp]=4 [klag]=3 [kminion]=3 [redpanda]=3)
+declare -A EXPECT=([exp]=4 [klag]=3 [kminion]=3 [redpanda]=3 [recon]=3)
 for cluster in "${!EXPECT[@]}"; do
     n=$(find "$OUTDIR/$cluster/dashboards" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)
     check "$cluster: ${EXPECT[$cluster]} dashboards (got $n)" test "$n" -eq "${EXPECT[$cluster]}"
@@ -143,9 +143,9 @@ PY
 
 nfiles=$(awk '/^files /{print $2}' "$WORK/collect.out")
 nexprs=$(awk '/^exprs /{print $2}' "$WORK/collect.out")
-check "13 dashboards collected (got $nfiles)" test "$nfiles" -eq 13
+check "16 dashboards collected (got $nfiles)" test "$nfiles" -eq 16
 # 10 panel targets and 1 variable query per dashboard
-check "143 expressions collected (got $nexprs)" test "$nexprs" -eq 143
+check "176 expressions collected (got $nexprs)" test "$nexprs" -eq 176
 if grep -q '^problem ' "$WORK/collect.out"; then
     not_ok "dashboards are JSON with expressions and no unknown Grafana variables"
     sed -n 's/^problem /# /p' "$WORK/collect.out"
@@ -219,6 +219,16 @@ scenarios = {
         ('kminion_kafka_consumer_group_topic_partition_lag{group_id="g",topic_name="%s",partition_id="0"}', "0x10"),
         ('kminion_kafka_consumer_group_topic_partition_lag{group_id="g",topic_name="%s",partition_id="1"}', ramp(60)),
     ]),
+    "recon": (("group", "partition"), [
+        ('reconcile_lag_end_offset{cluster="recon",topic="%s",partition="0"}', ramp(60)),
+        ('reconcile_lag_end_offset{cluster="recon",topic="%s",partition="1"}', ramp(120)),
+        ('reconcile_lag_committed_offset{cluster="recon",group="g",topic="%s",partition="0"}', ramp(60)),
+        ('reconcile_lag_committed_offset{cluster="recon",group="g",topic="%s",partition="1"}', ramp(60)),
+        ('reconcile_lag_seconds{cluster="recon",group="g",topic="%s"}', ramp(30)),
+        ('reconcile_lag_offsets{cluster="recon",group="g",topic="%s"}', ramp(60)),
+        # another cluster's series of the same topic and group: never counted
+        ('reconcile_lag_seconds{cluster="other",group="g",topic="%s"}', ramp(90)),
+    ]),
     "redpanda": (("redpanda_group", "redpanda_partition"), [
         ('redpanda_kafka_max_offset{redpanda_namespace="kafka",redpanda_topic="%s",redpanda_partition="0"}', ramp(60)),
         ('redpanda_kafka_max_offset{redpanda_namespace="kafka",redpanda_topic="%s",redpanda_partition="1"}', ramp(120)),
@@ -270,7 +280,7 @@ else
     not_ok "every panel has an expected result"
     sed 's/^/# /' "$WORK/eval.out"
 fi
-for cluster in exp klag kminion redpanda; do
+for cluster in exp klag kminion redpanda recon; do
     if promtool test rules "$WORK/eval-$cluster.yaml" >"$WORK/eval-$cluster.log" 2>&1; then
         ok "$cluster: every panel gives the expected numbers on synthetic series"
     else

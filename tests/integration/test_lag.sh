@@ -13,8 +13,10 @@ T="$P.orders" T2="$P.audit"
 G1="$P-billing" G2="$P-search" G3="$P-audit" G4="$P-adhoc"
 BASE=1700000000000
 
-new_repo
-declare_topic "$T" 2 "consumers: [$G1, $G2]"
+new_repo "monitoring:
+  metric_source: reconcile
+  grafana_url: https://grafana.example.com"
+declare_topic "$T" 2 "consumers: [$G1, $G2]" "lag: {max: 3s, for: 2s}"
 declare_topic "$T2" 1 "consumers: [$G3]"
 commit "two topics and their consumers"
 create_topic_directly "$T" 2
@@ -126,9 +128,14 @@ OUT=$(cat "$WORK/serve.log")
 expect_rc 0 "SIGTERM stops the exporter"
 
 serve --min-interval 0s
+run rc render --out "$WORK/rendered"
+expect_rc 0 "render the rules of the reconcile profile"
 cat >"$WORK/prometheus.yml" <<YAML
 global:
   scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - $WORK/rendered/it/rules/topics.rules.yml
 scrape_configs:
   - job_name: reconcile-lag
     static_configs:
@@ -149,5 +156,22 @@ eventually "Prometheus scrapes the time lag of the stuck group" 5 \
 eventually "and 0 for the caught-up one" 0 query "reconcile_lag_seconds{group=\"$G2\"}"
 eventually "and the deleted marker of the third" 1 \
   query "reconcile_lag_partitions{group=\"$G3\",marker=\"deleted\"}"
+# the rendered high-lag rule on measured time lag: 5 s behind, declared 3s for 2s
+firing() { # the groups KafkaConsumerLagHigh fires for, with labels and link checked
+  curl -sf "http://127.0.0.1:$PROM_PORT/api/v1/alerts" | python3 -c '
+import json, sys
+t, url = sys.argv[1], sys.argv[2]
+out = []
+for a in json.load(sys.stdin)["data"]["alerts"]:
+    l = a["labels"]
+    if a["state"] != "firing" or l["alertname"] != "KafkaConsumerLagHigh":
+        continue
+    assert l["topic"] == t and l["cluster"] == "it" and l["team"] == "payments", l
+    assert a["annotations"]["dashboard_url"].startswith(url), a["annotations"]
+    out.append(l["group"])
+print(" ".join(sorted(out)))' "$T" "https://grafana.example.com/d/"
+}
+eventually "the high-lag alert fires for the stuck group only" "$G1" firing
+consistently "and never for the caught-up one" "$G1" firing
 
 finish

@@ -25,7 +25,7 @@ run rc validate
 expect_rc 1 "a misspelt profile is refused"
 expect_out "_cluster.yaml:" "with file and position"
 expect_out "did you mean \"acme_exporter\"" "suggesting the profile found"
-expect_out "profiles found: acme_exporter, kafka-lag-exporter, kafka_exporter, kminion, redpanda" \
+expect_out "profiles found: acme_exporter, kafka-lag-exporter, kafka_exporter, kminion, reconcile, redpanda" \
   "and listing every profile the templates provide"
 sed -i 's/metric_source: acme_exportr/metric_source: acme_exporter/' "$REPO/topics/it/_cluster.yaml"
 

@@ -17,7 +17,7 @@ FIXTURE=$SRC/tests/fixtures/alerts
 CASES=$SRC/tests/promtool
 
 # cluster directory in the fixture -> metric-source profile it uses
-PROFILES="exp:kafka_exporter klag:kafka-lag-exporter kminion:kminion redpanda:redpanda"
+PROFILES="exp:kafka_exporter klag:kafka-lag-exporter kminion:kminion redpanda:redpanda recon:reconcile"
 
 passed=0
 failed=0

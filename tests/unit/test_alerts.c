@@ -294,6 +294,7 @@ static const profile_case cases[] = {
      "absent(kminion_kafka_consumer_group_topic_lag{", false},
     {"redpanda", "redpanda_kafka_consumer_group_committed_offset{",
      "absent(redpanda_kafka_consumer_group_committed_offset{", false},
+    {"reconcile", "reconcile_lag_seconds{", "absent(reconcile_lag_offsets{", true},
 };
 
 static void test_every_profile(void **state)
@@ -361,7 +362,10 @@ static void test_every_profile(void **state)
         free(url);
         /* default threshold: 5m of time lag, or 1000 offsets */
         assert_non_null(strstr(str(rule, "expr"), pc->time ? "> 300" : "> 1000"));
-        if (pc->time)
+        if (!strcmp(pc->source,
+                    "reconcile")) /* measured: no NaN or +Inf; one exporter, many clusters */
+            assert_non_null(strstr(str(rule, "expr"), "cluster=\"c1\""));
+        else if (pc->time)
             assert_non_null(strstr(str(rule, "expr"), "< +Inf"));
         else if (strcmp(pc->source, "redpanda") != 0)
             assert_non_null(strstr(str(rule, "expr"), ">= 0"));

@@ -30,14 +30,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const sources[] = {"kafka_exporter", "kafka-lag-exporter", "kminion",
-                                      "redpanda"};
+static const char *const sources[] = {"kafka_exporter", "kafka-lag-exporter", "kminion", "redpanda",
+                                      "reconcile"};
 #define NSOURCES (sizeof(sources) / sizeof(sources[0]))
 
 /* a metric name only the profile of sources[i] uses */
 static const char *const source_metric[] = {"kafka_consumergroup_lag{",
                                             "kafka_consumergroup_group_lag_seconds",
-                                            "kminion_kafka_", "redpanda_kafka_"};
+                                            "kminion_kafka_", "redpanda_kafka_", "reconcile_lag_"};
 
 /* ---- fixtures ------------------------------------------------------------------ */
 
@@ -262,12 +262,13 @@ static void test_profiles_loaded(void **state)
 {
     size_t n = 0;
     const char *const *names = rc_dashboards_profiles(*state, &n);
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 5);
     /* sorted bytewise */
     assert_string_equal(names[0], "kafka-lag-exporter");
     assert_string_equal(names[1], "kafka_exporter");
     assert_string_equal(names[2], "kminion");
-    assert_string_equal(names[3], "redpanda");
+    assert_string_equal(names[3], "reconcile");
+    assert_string_equal(names[4], "redpanda");
 }
 
 static void test_every_profile(void **state)

@@ -165,3 +165,55 @@ for r in $(seq "$RUNS"); do
 done
 report "apply: create $C topics" 1000000
 echo "(apply has no time target: the ratio that matters is cpu/wall, the program's own share)"
+
+# Lag: L topics of 6 partitions, each read by its own declared group that
+# committed offset 5 of 10 messages on every partition (messages 1 s apart,
+# so every partition is 4 s behind: messages 5 and 9): one `reconcile lag` measures all;
+# then the exporter's scrape (--min-interval 0s: every scrape measures).
+L=${L:-1000}
+now_ms=$(( $(date +%s) * 1000 )) # timestamps an hour ago: within retention
+echo "bench: lag on $L topics x 6 partitions with $L groups" >&2
+python3 - "$work/lag" "$L" <<'PY'
+import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(f"{d}/topics/bench", exist_ok=True)
+open(f"{d}/topics/_teams.yaml", "w").write("teams:\n  bench:\n    chat: '#bench'\n")
+open(f"{d}/topics/bench/_cluster.yaml", "w").write(
+    "bootstrap: ${RECONCILE_BOOTSTRAP}\ndefaults:\n  partitions: 6\n  replication_factor: 1\n")
+with open(f"{d}/topics/bench/lag.yaml", "w") as f:
+    for i in range(n):
+        f.write(f"---\nname: lag.topic-{i:05d}.v1\nowner: bench\n"
+                f"consumers: [bench-lag-{i:05d}]\n")
+PY
+"$bin" -C "$work/lag" apply -q >/dev/null
+python3 -c "import sys; [print(f'lag.topic-{i:05d}.v1') for i in range(int(sys.argv[1]))]" "$L" >"$work/lag-topics"
+"$tools/produce_at" "$RECONCILE_BOOTSTRAP" - 6 $(for i in $(seq 0 9); do echo $((now_ms - 3600000 + 1000 * i)); done) <"$work/lag-topics"
+"$tools/commit_offsets" "$RECONCILE_BOOTSTRAP" bench-lag "$L" 1 6 5 <"$work/lag-topics"
+for _ in $(seq "$RUNS"); do timed "$bin" -C "$work/lag" lag -q --format json; done
+python3 - "$work/out" "$L" <<'PY'
+import json, sys
+l = json.load(open(sys.argv[1]))["clusters"][0]["lags"]
+bad = [r for r in l if r["time_lag_seconds"] != 4.0 or r["offset_lag"] != 30]
+if len(l) != int(sys.argv[2]) or bad:
+    sys.exit(f"bench: lag figures wrong: {len(l)} rows, first wrong: {bad[:1]}")
+PY
+report "lag: $L topics x 6 partitions, $L groups" 2 100
+"$bin" -C "$work/lag" lag --serve 127.0.0.1:0 --min-interval 0s 2>"$work/serve.log" &
+serve_pid=$!
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/serve.log")
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+for _ in $(seq "$RUNS"); do
+  curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics" >>"$work/scrapes"
+done
+kill "$serve_pid"
+wait "$serve_pid" || true
+python3 - "$work/scrapes" <<'PY'
+import statistics, sys
+v = [float(l) for l in open(sys.argv[1]) if l.strip()]
+m = statistics.median(v)
+print(f"{'lag --serve: one scrape (measures)':<34} median {m:7.3f} s wall  ({len(v)} runs)  wall/target {m / 2:.2f}")
+PY

@@ -192,44 +192,49 @@ static char *read_committed(const rc_cluster_decl *d, rc_kadmin *ka, const rc_cl
     return NULL;
 }
 
+static int by_partition(const void *pa, const void *pb)
+{
+    const rc_lag_partition *a = *(rc_lag_partition *const *)pa;
+    const rc_lag_partition *b = *(rc_lag_partition *const *)pb;
+    int c = strcmp(a->topic, b->topic);
+    return c ? c : (a->partition > b->partition) - (a->partition < b->partition);
+}
+
 /* Watermarks once per partition, however many groups read it. */
 static char *read_watermarks(const rc_cluster_decl *d, rc_kadmin *ka, measured *m)
 {
-    const char **topics = rc_xcalloc(m->nparts ? m->nparts : 1, sizeof(*topics));
-    int *parts = rc_xcalloc(m->nparts ? m->nparts : 1, sizeof(*parts));
-    int64_t *lo = rc_xcalloc(m->nparts ? m->nparts : 1, sizeof(*lo));
-    int64_t *hi = rc_xcalloc(m->nparts ? m->nparts : 1, sizeof(*hi));
+    size_t n = m->nparts ? m->nparts : 1;
+    rc_lag_partition **v = rc_xcalloc(n, sizeof(*v));
+    const char **topics = rc_xcalloc(n, sizeof(*topics));
+    int *parts = rc_xcalloc(n, sizeof(*parts));
+    int64_t *lo = rc_xcalloc(n, sizeof(*lo)), *hi = rc_xcalloc(n, sizeof(*hi));
+    size_t *slot = rc_xcalloc(n, sizeof(*slot)); /* v[i]'s distinct partition */
+    for (size_t i = 0; i < m->nparts; i++)
+        v[i] = &m->parts[i];
+    if (m->nparts > 1)
+        qsort(v, m->nparts, sizeof(*v), by_partition);
+    size_t k = 0;
     for (size_t i = 0; i < m->nparts; i++) {
-        topics[i] = m->parts[i].topic;
-        parts[i] = m->parts[i].partition;
+        if (i == 0 || by_partition(&v[i - 1], &v[i]) != 0) {
+            topics[k] = v[i]->topic;
+            parts[k++] = v[i]->partition;
+        }
+        slot[i] = k - 1;
     }
     char err[RC_ERRBUF_LEN] = "";
-    /* parts are sorted by group first: a topic's partitions repeat per
-     * group, and asking each once is the cost that matters */
-    size_t n = 0;
-    for (size_t i = 0; i < m->nparts; i++) {
-        bool seen = false;
-        for (size_t k = 0; k < n && !seen; k++)
-            seen = parts[k] == m->parts[i].partition && !strcmp(topics[k], m->parts[i].topic);
-        if (!seen) {
-            topics[n] = m->parts[i].topic;
-            parts[n++] = m->parts[i].partition;
-        }
-    }
     char *error = NULL;
-    if (ka->ops->watermarks(ka, topics, parts, n, lo, hi, err, sizeof(err)) != 0)
+    if (ka->ops->watermarks(ka, topics, parts, k, lo, hi, err, sizeof(err)) != 0)
         error = kadmin_error(d->name, "cannot read the partitions' watermarks", err);
-    for (size_t i = 0; !error && i < m->nparts; i++)
-        for (size_t k = 0; k < n; k++)
-            if (parts[k] == m->parts[i].partition && !strcmp(topics[k], m->parts[i].topic)) {
-                m->parts[i].low = lo[k];
-                m->parts[i].high = hi[k];
-                break;
-            }
+    for (size_t i = 0; !error && i < m->nparts; i++) {
+        v[i]->low = lo[slot[i]];
+        v[i]->high = hi[slot[i]];
+    }
+    free(v);
     free(topics);
     free(parts);
     free(lo);
     free(hi);
+    free(slot);
     return error;
 }
 

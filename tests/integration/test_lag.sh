@@ -11,7 +11,9 @@
 TOOLS=$(dirname "$RECONCILE_BIN")
 T="$P.orders" T2="$P.audit"
 G1="$P-billing" G2="$P-search" G3="$P-audit" G4="$P-adhoc"
-BASE=1700000000000
+# an hour ago: timestamps older than retention.ms (7 days) are deleted by the
+# broker's next retention check
+BASE=$(( $(date +%s) * 1000 - 3600000 ))
 
 new_repo "monitoring:
   metric_source: reconcile

@@ -2,10 +2,11 @@
  * the import benchmark (ci/bench.sh): Kafka's own ConsumerGroupCommand
  * costs a JVM start per group, which would make 2,000 groups take an hour.
  *
- *   commit_offsets BOOTSTRAP GROUP_PREFIX NGROUPS K < topics.txt
+ *   commit_offsets BOOTSTRAP GROUP_PREFIX NGROUPS K [PARTITIONS [OFFSET]] < topics.txt
  *
- * Group i (GROUP_PREFIX-00000 ...) commits offset 0 on partition 0 of K of
- * the topics read from stdin (one per line): topics (i*K + j) mod ntopics.
+ * Group i (GROUP_PREFIX-00000 ...) commits OFFSET (default 0) on partitions
+ * 0..PARTITIONS-1 (default 1) of K of the topics read from stdin (one per
+ * line): topics (i*K + j) mod ntopics.
  * Uses AlterConsumerGroupOffsets (one group per request in librdkafka
  * 2.0.2), 64 in flight. Exit 0 when every group's commit was accepted. */
 #include <librdkafka/rdkafka.h>
@@ -46,15 +47,20 @@ static char **read_topics(size_t *n)
     return v;
 }
 
+static long partitions = 1, commit_at = 0;
+
 static void submit(rd_kafka_t *rk, rd_kafka_queue_t *q, const char *prefix, long i, long k,
                    char **topics, size_t ntopics)
 {
     char group[256];
     snprintf(group, sizeof(group), "%s-%05ld", prefix, i);
-    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new((int)k);
+    rd_kafka_topic_partition_list_t *parts =
+        rd_kafka_topic_partition_list_new((int)(k * partitions));
     for (long j = 0; j < k; j++)
-        rd_kafka_topic_partition_list_add(parts, topics[(size_t)(i * k + j) % ntopics], 0)->offset =
-            0;
+        for (long p = 0; p < partitions; p++)
+            rd_kafka_topic_partition_list_add(parts, topics[(size_t)(i * k + j) % ntopics],
+                                              (int32_t)p)
+                ->offset = commit_at;
     rd_kafka_AlterConsumerGroupOffsets_t *req =
         rd_kafka_AlterConsumerGroupOffsets_new(group, parts);
     rd_kafka_AlterConsumerGroupOffsets(rk, &req, 1, NULL, q);
@@ -109,9 +115,14 @@ static int check(rd_kafka_event_t *ev, long *group)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5)
-        die("usage", "commit_offsets BOOTSTRAP GROUP_PREFIX NGROUPS K < topics.txt");
+    if (argc < 5 || argc > 7)
+        die("usage",
+            "commit_offsets BOOTSTRAP GROUP_PREFIX NGROUPS K [PARTITIONS [OFFSET]] < topics.txt");
     long ngroups = strtol(argv[3], NULL, 10), k = strtol(argv[4], NULL, 10);
+    if (argc > 5)
+        partitions = strtol(argv[5], NULL, 10);
+    if (argc > 6)
+        commit_at = strtol(argv[6], NULL, 10);
     size_t ntopics;
     char **topics = read_topics(&ntopics);
     if (ntopics == 0 || ngroups <= 0 || k <= 0)

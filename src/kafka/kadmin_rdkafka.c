@@ -176,10 +176,7 @@ static void op_destroy(rc_kadmin *base)
     rk_admin *ka = (rk_admin *)base;
     if (!ka)
         return;
-    if (ka->consumer) {
-        rd_kafka_consumer_close(ka->consumer);
-        rd_kafka_destroy(ka->consumer);
-    }
+
     if (ka->consumer_conf)
         rd_kafka_conf_destroy(ka->consumer_conf);
     if (ka->rk)

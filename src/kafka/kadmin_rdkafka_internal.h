@@ -31,7 +31,6 @@ typedef struct rk_admin {
     rc_kadmin base; /* first: rc_kadmin * <-> rk_admin * */
     rd_kafka_t *rk;
     rd_kafka_conf_t *consumer_conf; /* the client's settings, for the consumer */
-    rd_kafka_t *consumer;           /* NULL until read_timestamps needs it */
     char *cluster;                  /* for messages */
     char *bootstrap;                /* for messages (addresses are not secret) */
     int timeout_ms;

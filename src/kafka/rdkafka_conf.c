@@ -31,6 +31,13 @@ void rc_rk_watch_free(rc_rk_watch *w)
     rc_secrets_free(&w->secrets);
 }
 
+void rc_rk_watch_copy(rc_rk_watch *dst, const rc_rk_watch *src)
+{
+    rc_rk_watch_init(dst, src->cluster, src->verbose, NULL, NULL);
+    for (size_t i = 0; i < src->secrets.len; i++)
+        rc_secrets_add(&dst->secrets, src->secrets.values[i]);
+}
+
 char *rc_rk_redact(const rc_rk_watch *w, const char *text)
 {
     return rc_secrets_mask(&w->secrets, text);

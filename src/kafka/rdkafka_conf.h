@@ -60,6 +60,10 @@ typedef struct rc_rk_watch {
 void rc_rk_watch_init(rc_rk_watch *w, const char *cluster, bool verbose, const rc_kvlist *props,
                       const rc_secrets *extra);
 void rc_rk_watch_free(rc_rk_watch *w);
+/* A watch of its own for a client on another thread (error_cb writes what
+ * it saw into its watch): src's cluster, verbosity and secrets, nothing seen
+ * yet. Freed with rc_rk_watch_free. */
+void rc_rk_watch_copy(rc_rk_watch *dst, const rc_rk_watch *src);
 
 /* Heap copy of text (NULL: "") with the watch's secrets masked. */
 char *rc_rk_redact(const rc_rk_watch *w, const char *text);

@@ -176,4 +176,38 @@ print(" ".join(sorted(out)))' "$T" "https://grafana.example.com/d/"
 eventually "the high-lag alert fires for the stuck group only" "$G1" firing
 consistently "and never for the caught-up one" "$G1" firing
 
+# Many partitions: reads are split over several consumers and ListOffsets
+# calls (kadmin_lag.c); every piece must come back whole. 5 topics of 250
+# partitions, 5 messages each 1 s apart, offset 2 committed everywhere by
+# one group: every partition 2 s and 3 offsets behind.
+GM="$P-many"
+for i in 0 1 2 3 4; do
+  declare_topic "$P.many.$i" 250 "consumers: [$GM-00000]"
+  echo "$P.many.$i"
+done >"$WORK/many"
+commit "five topics of 250 partitions"
+run rc apply -q
+expect_rc 0 "apply the five topics"
+"$TOOLS/produce_at" "$B" - 250 $(for i in $(seq 0 4); do echo $((BASE + 1000 * i)); done) <"$WORK/many"
+"$TOOLS/commit_offsets" "$B" "$GM" 1 5 250 2 <"$WORK/many"
+set +e
+rc lag --group "$GM-00000" --format json >"$WORK/many.json" 2>"$WORK/err"
+RC=$?
+set -e
+expect_rc 0 "lag of 1,250 partitions"
+check "every one of the 1,250 partitions exactly 2 s and 3 offsets behind" python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))["clusters"][0]["lags"]
+assert len(rows) == 5, len(rows)
+for r in rows:
+    assert r["time_lag_seconds"] == 2.0 and r["offset_lag"] == 750, r["topic"]
+    assert r["markers"] == {}, r["markers"]
+    parts = r["per_partition"]
+    assert sorted(p["partition"] for p in parts) == list(range(250))
+    for p in parts:
+        assert (p["committed"], p["low"], p["high"], p["time_lag_seconds"]) == (2, 0, 5, 2.0), p
+' "$WORK/many.json"
+java -cp "$(kafka_cp)" org.apache.kafka.tools.TopicCommand --bootstrap-server "$B" \
+  --delete --topic "$P.many.*" >/dev/null
+
 finish

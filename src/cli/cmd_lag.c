@@ -76,20 +76,28 @@ static bool listed(const char *const *v, size_t n, const char *s)
 
 /* What one cluster measured; owns its strings through the group offsets. */
 typedef struct measured {
-    rc_group_offsets *groups;
-    size_t ngroups;
+    rc_group_offsets *offsets; /* owns the group names the rest borrows */
+    size_t noffsets;
     rc_lag_partition *parts;
     size_t nparts;
     rc_lag_row *rows;
     size_t nrows;
+    rc_lag_end *ends; /* every partition of the measured topics */
+    size_t nends;
+    const char **groups; /* the groups measured, sorted, each once (offsets' names) */
+    int *members;        /* parallel to groups */
+    size_t ngroup_names;
     char *error;
 } measured;
 
 static void measured_free(measured *m)
 {
-    rc_group_offsets_free(m->groups, m->ngroups);
+    rc_group_offsets_free(m->offsets, m->noffsets);
     free(m->parts);
     free(m->rows);
+    free(m->ends);
+    free(m->groups);
+    free(m->members);
     free(m->error);
 }
 
@@ -166,18 +174,26 @@ static char *read_committed(const rc_cluster_decl *d, rc_kadmin *ka, const rc_cl
     for (size_t i = 0; i < nn; i++)
         if (w == 0 || strcmp(names[w - 1], names[i]))
             names[w++] = names[i];
+    m->groups = names;
+    m->ngroup_names = w;
+    m->members = rc_xcalloc(w ? w : 1, sizeof(*m->members));
     char err[RC_ERRBUF_LEN] = "";
     int rc = ka->ops->group_offsets
-                 ? ka->ops->group_offsets(ka, names, w, &m->groups, err, sizeof(err))
+                 ? ka->ops->group_offsets(ka, names, w, &m->offsets, err, sizeof(err))
                  : rc_errorf(RC_ERR, err, sizeof(err), "not supported");
-    free(names);
     if (rc != 0)
         return kadmin_error(d->name, "cannot read the groups' committed offsets", err);
-    m->ngroups = w;
+    m->noffsets = w;
+    for (size_t i = 0; i < w; i++)
+        names[i] = m->offsets[i].group; /* the pairs' may be gone before the report */
+    rc = ka->ops->group_members ? ka->ops->group_members(ka, names, w, m->members, err, sizeof(err))
+                                : rc_errorf(RC_ERR, err, sizeof(err), "not supported");
+    if (rc != 0)
+        return kadmin_error(d->name, "cannot describe the groups", err);
     for (size_t i = 0; i < npairs; i++) {
         const rc_topic_obs *o = rc_cluster_obs_topic(obs, pairs[i].topic);
         const rc_group_offsets *g =
-            bsearch(pairs[i].group, m->groups, m->ngroups, sizeof(*m->groups), group_cmp);
+            bsearch(pairs[i].group, m->offsets, m->noffsets, sizeof(*m->offsets), group_cmp);
         /* parts borrow the group's and the declaration's strings */
         for (int p = 0; o && p < o->partitions; p++) {
             m->parts = rc_xrealloc(m->parts, (m->nparts + 1) * sizeof(*m->parts));
@@ -192,50 +208,76 @@ static char *read_committed(const rc_cluster_decl *d, rc_kadmin *ka, const rc_cl
     return NULL;
 }
 
-static int by_partition(const void *pa, const void *pb)
+static int end_cmp(const void *pa, const void *pb)
 {
-    const rc_lag_partition *a = *(rc_lag_partition *const *)pa;
-    const rc_lag_partition *b = *(rc_lag_partition *const *)pb;
+    const rc_lag_end *a = pa, *b = pb;
     int c = strcmp(a->topic, b->topic);
     return c ? c : (a->partition > b->partition) - (a->partition < b->partition);
+}
+
+/* Every partition of every selected declared topic the cluster has, sorted:
+ * its end is exported whether or not a group reads it (the production rate
+ * of a topic nobody consumes is still a signal). */
+static void choose_ends(cli *c, const rc_cluster_decl *d, const rc_cluster_obs *obs, measured *m)
+{
+    for (size_t i = 0; i < d->ntopics; i++) {
+        const rc_topic_obs *o = rc_cluster_obs_topic(obs, d->topics[i].name);
+        if (!o || !listed(c->lag_topics, c->nlag_topics, d->topics[i].name))
+            continue;
+        m->ends = rc_xrealloc(m->ends, (m->nends + (size_t)o->partitions) * sizeof(*m->ends));
+        for (int p = 0; p < o->partitions; p++)
+            m->ends[m->nends++] = (rc_lag_end){d->topics[i].name, p, -1, -1};
+    }
+    if (m->nends > 1)
+        qsort(m->ends, m->nends, sizeof(*m->ends), end_cmp);
 }
 
 /* Watermarks once per partition, however many groups read it. */
 static char *read_watermarks(const rc_cluster_decl *d, rc_kadmin *ka, measured *m)
 {
-    size_t n = m->nparts ? m->nparts : 1;
-    rc_lag_partition **v = rc_xcalloc(n, sizeof(*v));
+    size_t n = m->nends ? m->nends : 1;
     const char **topics = rc_xcalloc(n, sizeof(*topics));
     int *parts = rc_xcalloc(n, sizeof(*parts));
     int64_t *lo = rc_xcalloc(n, sizeof(*lo)), *hi = rc_xcalloc(n, sizeof(*hi));
-    size_t *slot = rc_xcalloc(n, sizeof(*slot)); /* v[i]'s distinct partition */
-    for (size_t i = 0; i < m->nparts; i++)
-        v[i] = &m->parts[i];
-    if (m->nparts > 1)
-        qsort(v, m->nparts, sizeof(*v), by_partition);
-    size_t k = 0;
-    for (size_t i = 0; i < m->nparts; i++) {
-        if (i == 0 || by_partition(&v[i - 1], &v[i]) != 0) {
-            topics[k] = v[i]->topic;
-            parts[k++] = v[i]->partition;
-        }
-        slot[i] = k - 1;
+    for (size_t i = 0; i < m->nends; i++) {
+        topics[i] = m->ends[i].topic;
+        parts[i] = m->ends[i].partition;
     }
     char err[RC_ERRBUF_LEN] = "";
     char *error = NULL;
-    if (ka->ops->watermarks(ka, topics, parts, k, lo, hi, err, sizeof(err)) != 0)
+    if (ka->ops->watermarks(ka, topics, parts, m->nends, lo, hi, err, sizeof(err)) != 0)
         error = kadmin_error(d->name, "cannot read the partitions' watermarks", err);
-    for (size_t i = 0; !error && i < m->nparts; i++) {
-        v[i]->low = lo[slot[i]];
-        v[i]->high = hi[slot[i]];
+    for (size_t i = 0; !error && i < m->nends; i++) {
+        m->ends[i].low = lo[i];
+        m->ends[i].high = hi[i];
     }
-    free(v);
+    /* a group's partitions are partitions of declared topics: all among ends */
+    for (size_t i = 0; !error && i < m->nparts; i++) {
+        rc_lag_end key = {m->parts[i].topic, m->parts[i].partition, 0, 0};
+        const rc_lag_end *e = bsearch(&key, m->ends, m->nends, sizeof(*m->ends), end_cmp);
+        m->parts[i].low = e ? e->low : 0;
+        m->parts[i].high = e ? e->high : 0;
+    }
     free(topics);
     free(parts);
     free(lo);
     free(hi);
-    free(slot);
     return error;
+}
+
+static int name_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, *(const char *const *)elem);
+}
+
+/* Each row's group's members. */
+static void fill_members(measured *m)
+{
+    for (size_t i = 0; i < m->nrows; i++) {
+        const char **g =
+            bsearch(m->rows[i].group, m->groups, m->ngroup_names, sizeof(*m->groups), name_cmp);
+        m->rows[i].members = g ? m->members[g - m->groups] : -1;
+    }
 }
 
 static void measure_cluster(cli *c, const rc_cluster_decl *d, measured *m)
@@ -257,7 +299,9 @@ static void measure_cluster(cli *c, const rc_cluster_decl *d, measured *m)
     if (!m->error)
         m->error = read_committed(d, ka, &obs, pairs, npairs, m);
     rc_lag_sort_partitions(m->parts, m->nparts);
-    if (!m->error && m->nparts > 0)
+    if (!m->error)
+        choose_ends(c, d, &obs, m);
+    if (!m->error && m->nends > 0)
         m->error = read_watermarks(d, ka, m);
     rc_lag_fetch *fetches = NULL;
     size_t nf = 0;
@@ -269,6 +313,7 @@ static void measure_cluster(cli *c, const rc_cluster_decl *d, measured *m)
     if (!m->error) {
         rc_lag_measure(m->parts, m->nparts, fetches, nf);
         m->rows = rc_lag_rows(m->parts, m->nparts, &m->nrows);
+        fill_members(m);
         rc_lag_sort_rows(m->rows, m->nrows);
     }
     if (m->error && c->secrets.len) {
@@ -302,8 +347,8 @@ static void measure_all(cli *c, const rc_repo *repo, lag_run *r)
             continue;
         measured *m = &r->ms[r->n];
         measure_cluster(c, &repo->clusters[i], m);
-        r->rs[r->n++] =
-            (rc_lag_report){repo->clusters[i].name, m->error, m->rows, m->nrows, m->parts};
+        r->rs[r->n++] = (rc_lag_report){
+            repo->clusters[i].name, m->error, m->rows, m->nrows, m->parts, m->ends, m->nends};
     }
 }
 

@@ -138,6 +138,13 @@ typedef struct rc_kadmin_ops {
      * as list_group_offsets gives them, in the order asked (n entries). */
     int (*group_offsets)(rc_kadmin *ka, const char *const *groups, size_t n, rc_group_offsets **out,
                          char *errbuf, size_t errlen);
+    /* How many members each named group has (DescribeConsumerGroups):
+     * members[i] for groups[i], 0 for a group with none (and for one the
+     * coordinator does not know), -1 when the group could not be described
+     * (its coordinator not ready, no permission): unknown, never 0. NULL in a
+     * fake without groups. */
+    int (*group_members)(rc_kadmin *ka, const char *const *groups, size_t n, int *members,
+                         char *errbuf, size_t errlen);
     /* Low and high watermark of each (topics[i], partitions[i]). A partition
      * the broker cannot answer for fails the call (its message names it). */
     int (*watermarks)(rc_kadmin *ka, const char *const *topics, const int *partitions, size_t n,

@@ -132,6 +132,7 @@ rc_lag_row *rc_lag_rows(const rc_lag_partition *parts, size_t nparts, size_t *nr
                                      .topic = p->topic,
                                      .offset_lag = -1,
                                      .time_lag_ms = -1,
+                                     .members = -1,
                                      .first_part = i};
         rc_lag_row *r = &rows[n - 1];
         r->partitions++;

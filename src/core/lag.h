@@ -84,7 +84,16 @@ typedef struct rc_lag_row {
     size_t partitions;
     size_t markers[RC_LAG_MARKER_N]; /* partitions per marker */
     size_t first_part;               /* its partitions: parts[first_part .. +partitions) */
+    int members; /* the group's members; -1 unknown (rc_lag_rows sets it; the caller fills it) */
 } rc_lag_row;
+
+/* A partition of a measured topic, whether or not a group reads it: its
+ * end is what the production rate is made of. */
+typedef struct rc_lag_end {
+    const char *topic; /* borrowed */
+    int partition;
+    int64_t low, high;
+} rc_lag_end;
 
 /* parts must be sorted by group, topic, partition (rc_lag_sort_partitions).
  * Rows in that order; rc_lag_sort_rows orders them worst first (time lag,

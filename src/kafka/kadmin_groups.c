@@ -1,5 +1,6 @@
-/* kadmin_groups.c — list_group_offsets on librdkafka's ListConsumerGroups and
- * ListConsumerGroupOffsets, through the request pump. */
+/* kadmin_groups.c — list_group_offsets and group_offsets on librdkafka's
+ * ListConsumerGroups and ListConsumerGroupOffsets, group_members on
+ * DescribeConsumerGroups, through the request pump. */
 #include "kadmin_rdkafka_internal.h"
 
 #include <stdbool.h>
@@ -242,4 +243,65 @@ int rk_op_group_offsets(rc_kadmin *base, const char *const *groups, size_t n,
     }
     *out = op.out;
     return 0;
+}
+
+/* ---- group_members ---------------------------------------------------------- */
+
+/* Groups per DescribeConsumerGroups call: librdkafka sends one request per
+ * coordinator for them. */
+#define DESCRIBE_BATCH 100
+
+typedef struct members_op {
+    const char *const *groups;
+    int *members;
+} members_op;
+
+static bool submit_describe(rk_pump *p, rk_batch *b)
+{
+    members_op *op = p->ctx;
+    const char **names = rc_xcalloc(b->n, sizeof(*names));
+    for (size_t i = 0; i < b->n; i++)
+        names[i] = op->groups[b->idx[i]];
+    rd_kafka_DescribeConsumerGroups(p->ka->rk, names, b->n, p->opts, p->q);
+    free(names);
+    return true;
+}
+
+static int handle_describe(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
+{
+    members_op *op = p->ctx;
+    const rd_kafka_DescribeConsumerGroups_result_t *r =
+        rd_kafka_event_DescribeConsumerGroups_result(ev);
+    size_t cnt = 0;
+    const rd_kafka_ConsumerGroupDescription_t **gs =
+        r ? rd_kafka_DescribeConsumerGroups_result_groups(r, &cnt) : NULL;
+    for (size_t k = 0; k < cnt; k++) {
+        const char *id = rd_kafka_ConsumerGroupDescription_group_id(gs[k]);
+        /* the answer names its groups: match them, whatever the order */
+        for (size_t i = 0; id && i < b->n; i++)
+            if (!strcmp(op->groups[b->idx[i]], id))
+                op->members[b->idx[i]] =
+                    rd_kafka_ConsumerGroupDescription_error(gs[k])
+                        ? -1
+                        : (int)rd_kafka_ConsumerGroupDescription_member_count(gs[k]);
+    }
+    return 0;
+}
+
+int rk_op_group_members(rc_kadmin *base, const char *const *groups, size_t n, int *members,
+                        char *errbuf, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++)
+        members[i] = -1; /* until a coordinator says */
+    members_op op = {groups, members};
+    rk_pump p = {.ka = (rk_admin *)base,
+                 .errbuf = errbuf,
+                 .errlen = errlen,
+                 .what = "DescribeConsumerGroups (needs DESCRIBE on the groups)",
+                 .submit = submit_describe,
+                 .handle = handle_describe,
+                 .ctx = &op,
+                 .batch_size = DESCRIBE_BATCH,
+                 .max_inflight = GROUPS_IN_FLIGHT};
+    return n > 0 ? rk_pump_call(&p, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, n) : 0;
 }

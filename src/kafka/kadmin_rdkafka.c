@@ -202,6 +202,7 @@ static const rc_kadmin_ops rk_ops = {
     .wait_acls = rk_op_wait_acls,
     .list_group_offsets = rk_op_list_group_offsets,
     .group_offsets = rk_op_group_offsets,
+    .group_members = rk_op_group_members,
     .watermarks = rk_op_watermarks,
     .read_timestamps = rk_op_read_timestamps,
     .destroy = op_destroy,

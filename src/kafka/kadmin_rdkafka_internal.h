@@ -139,6 +139,8 @@ int rk_op_list_group_offsets(rc_kadmin *base, rc_group_offsets **out, size_t *no
                              size_t errlen);
 int rk_op_group_offsets(rc_kadmin *base, const char *const *groups, size_t n,
                         rc_group_offsets **out, char *errbuf, size_t errlen);
+int rk_op_group_members(rc_kadmin *base, const char *const *groups, size_t n, int *members,
+                        char *errbuf, size_t errlen);
 int rk_op_watermarks(rc_kadmin *base, const char *const *topics, const int *partitions, size_t n,
                      int64_t *low, int64_t *high, char *errbuf, size_t errlen);
 int rk_op_read_timestamps(rc_kadmin *base, rc_lag_fetch *fetches, size_t n, char *errbuf,

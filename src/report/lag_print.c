@@ -66,8 +66,13 @@ static void row_line(FILE *out, const rc_lag_row *row)
         fputs("-", out);
     else
         fprintf(out, "%" PRId64, row->offset_lag);
-    fprintf(out, ", %zu partition%s%s\n", row->partitions, row->partitions == 1 ? "" : "s",
+    fprintf(out, ", %zu partition%s%s", row->partitions, row->partitions == 1 ? "" : "s",
             m.data ? m.data : "");
+    if (row->members == 0)
+        fputs("; no members", out);
+    else if (row->members > 0)
+        fprintf(out, "; %d member%s", row->members, row->members == 1 ? "" : "s");
+    fputc('\n', out);
     rc_buf_free(&m);
     free(d);
 }
@@ -110,6 +115,7 @@ static json_t *row_json(const rc_lag_row *row, const rc_lag_partition *parts)
     json_object_set_new(o, "topic", rc_json_text(row->topic));
     json_object_set_new(o, "time_lag_seconds", seconds_or_null(row->time_lag_ms));
     json_object_set_new(o, "offset_lag", int_or_null(row->offset_lag));
+    json_object_set_new(o, "members", int_or_null(row->members));
     json_object_set_new(o, "partitions", json_integer((json_int_t)row->partitions));
     json_t *m = json_object();
     for (int k = 1; k < RC_LAG_MARKER_N; k++)
@@ -225,40 +231,51 @@ static void samples(FILE *out, const rc_lag_report *r, size_t n, metric m)
         }
 }
 
-static int end_cmp(const void *pa, const void *pb)
+static int group_cmp(const void *pa, const void *pb)
 {
-    const rc_lag_partition *a = *(const rc_lag_partition *const *)pa;
-    const rc_lag_partition *b = *(const rc_lag_partition *const *)pb;
-    int c = strcmp(a->topic, b->topic);
-    return c ? c : (a->partition > b->partition) - (a->partition < b->partition);
+    return strcmp((*(const rc_lag_row *const *)pa)->group, (*(const rc_lag_row *const *)pb)->group);
 }
 
-/* The offsets rates are made of: each partition's end once (however many
- * groups read it), each group's committed offset. */
+/* Each group's members once, however many topics it reads. */
+static void members(FILE *out, const rc_lag_report *r, size_t n)
+{
+    fputs("# TYPE reconcile_lag_group_members gauge\n# HELP reconcile_lag_group_members the "
+          "group's members: 0 when no consumer of it runs\n",
+          out);
+    for (size_t c = 0; c < n; c++) {
+        const rc_lag_row **v = rc_xcalloc(r[c].nrows ? r[c].nrows : 1, sizeof(*v));
+        for (size_t i = 0; i < r[c].nrows; i++)
+            v[i] = &r[c].rows[i];
+        if (r[c].nrows > 1)
+            qsort(v, r[c].nrows, sizeof(*v), group_cmp);
+        for (size_t i = 0; i < r[c].nrows; i++) {
+            if ((i > 0 && group_cmp(&v[i - 1], &v[i]) == 0) || v[i]->members < 0)
+                continue;
+            fputs("reconcile_lag_group_members{", out);
+            label(out, "cluster", r[c].cluster, true);
+            label(out, "group", v[i]->group, false);
+            fprintf(out, "} %d\n", v[i]->members);
+        }
+        free(v);
+    }
+}
+
+/* The offsets rates are made of: each partition's end (every partition of
+ * every measured topic, read by a group or not), each group's committed
+ * offset. */
 static void offsets(FILE *out, const rc_lag_report *r, size_t n)
 {
     fputs("# TYPE reconcile_lag_end_offset gauge\n# HELP reconcile_lag_end_offset the "
           "partition's end offset (high watermark): its rate is the production rate\n",
           out);
-    for (size_t c = 0; c < n; c++) {
-        size_t total = 0; /* the rows cover every partition, in any order */
-        for (size_t i = 0; i < r[c].nrows; i++)
-            total += r[c].rows[i].partitions;
-        const rc_lag_partition **v = rc_xcalloc(total ? total : 1, sizeof(*v));
-        for (size_t i = 0; i < total; i++)
-            v[i] = &r[c].parts[i];
-        if (total > 1)
-            qsort(v, total, sizeof(*v), end_cmp);
-        for (size_t i = 0; i < total; i++) {
-            if (i > 0 && end_cmp(&v[i - 1], &v[i]) == 0)
-                continue;
+    for (size_t c = 0; c < n; c++)
+        for (size_t i = 0; i < r[c].nends; i++) {
             fputs("reconcile_lag_end_offset{", out);
             label(out, "cluster", r[c].cluster, true);
-            label(out, "topic", v[i]->topic, false);
-            fprintf(out, ",partition=\"%d\"} %" PRId64 "\n", v[i]->partition, v[i]->high);
+            label(out, "topic", r[c].ends[i].topic, false);
+            fprintf(out, ",partition=\"%d\"} %" PRId64 "\n", r[c].ends[i].partition,
+                    r[c].ends[i].high);
         }
-        free(v);
-    }
     fputs("# TYPE reconcile_lag_committed_offset gauge\n# HELP reconcile_lag_committed_offset "
           "the group's committed offset: its rate is the consumption rate\n",
           out);
@@ -277,6 +294,7 @@ static void offsets(FILE *out, const rc_lag_report *r, size_t n)
 void rc_lag_print_openmetrics(FILE *out, const rc_lag_report *r, size_t n, bool eof)
 {
     offsets(out, r, n);
+    members(out, r, n);
     for (int m = 0; m < M_N; m++) {
         fprintf(out, "# TYPE %s gauge\n# HELP %s %s\n", metric_names[m][0], metric_names[m][0],
                 metric_names[m][1]);

@@ -1,12 +1,13 @@
 /* lag_print.h — `reconcile lag` in text, JSON and OpenMetrics.
  *
  * Text: per cluster, one line per group and topic, worst first (time lag,
- * then offset lag; rc_lag_sort_rows), the partitions' markers counted; with
+ * then offset lag; rc_lag_sort_rows), the partitions' markers counted, the
+ * group's members when known ("; no members" says no consumer runs); with
  * verbose, a line per partition under it.
  * JSON ("schema": 1): {"clusters": [{"cluster", "error", "lags": [{"group",
  *   "topic", "time_lag_seconds" (number | null), "offset_lag" (int | null),
- *   "partitions", "markers": {marker: count}, "per_partition": [{"partition",
- *   "committed" (int | null), "low", "high", "offset_lag", "time_lag_seconds",
+ *   "members" (int | null), "partitions", "markers": {marker: count}, "per_partition":
+ * [{"partition", "committed" (int | null), "low", "high", "offset_lag", "time_lag_seconds",
  *   "marker"}]}]}]}
  * OpenMetrics (text exposition 1.0.0; metric names in the README):
  *   reconcile_lag_seconds{cluster,group,topic}            largest time lag
@@ -14,8 +15,11 @@
  *   reconcile_lag_partition_seconds{...,partition}        per partition
  *   reconcile_lag_partition_offsets{...,partition}
  *   reconcile_lag_partitions{cluster,group,topic,marker}  partitions per marker
- *   reconcile_lag_end_offset{cluster,topic,partition}     high watermark (each once)
+ *   reconcile_lag_end_offset{cluster,topic,partition}     high watermark, every partition
+ *                                                         of every measured topic (ends)
  *   reconcile_lag_committed_offset{cluster,group,topic,partition}
+ *   reconcile_lag_group_members{cluster,group}            members (each group once; left
+ *                                                         out when unknown)
  * A figure that is unknown is left out (no sample), never NaN or 0. */
 #ifndef RC_LAG_PRINT_H
 #define RC_LAG_PRINT_H
@@ -33,6 +37,8 @@ typedef struct rc_lag_report {
     const rc_lag_row *rows;
     size_t nrows;
     const rc_lag_partition *parts;
+    const rc_lag_end *ends; /* every partition of every measured topic */
+    size_t nends;
 } rc_lag_report;
 
 /* "4m10s", "4.2s", "350ms"; "-" for unknown (< 0). Heap string. */

@@ -69,7 +69,7 @@ assert a["per_partition"][0]["low"] == 3 and a["per_partition"][0]["committed"] 
 run rc lag
 expect_rc 0 "lag (text)"
 check "worst first: the group 5 s behind leads" test "$(sed -n 2p <<<"$OUT")" = \
-  "  $G1 on $T: time lag 5.0s, offset lag 6, 2 partitions (1 no-commit)"
+  "  $G1 on $T: time lag 5.0s, offset lag 6, 2 partitions (1 no-commit); no members"
 expect_out "  $G2 on $T: time lag 0ms, offset lag 0, 2 partitions" "the caught-up group"
 expect_out "  $G3 on $T2: time lag -, offset lag 4, 1 partition (1 deleted)" "the deleted committed message is marked"
 run rc lag -v --group "$G1"
@@ -89,11 +89,27 @@ expect_rc 64 "an output format lag does not print"
 # ---- the exporter: scraped by curl, then by a real Prometheus --------------------
 SERVE_PID=""
 PROM_PID=""
+KCAT_PID=""
 stop_all() {
   [ -z "$PROM_PID" ] || kill "$PROM_PID" 2>/dev/null || true
   [ -z "$SERVE_PID" ] || kill "$SERVE_PID" 2>/dev/null || true
+  [ -z "$KCAT_PID" ] || kill "$KCAT_PID" 2>/dev/null || true
 }
 trap 'stop_all; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
+
+# Members, as the coordinator reports them: a real consumer (kcat in the
+# group, caught up: nothing to consume or commit) is one member of G2; it
+# keeps running until the Prometheus part below stops it.
+kcat -b "$B" -G "$G2" "$T" >/dev/null 2>&1 &
+KCAT_PID=$!
+members_of() {
+  rc lag --format openmetrics --group "$1" |
+    sed -n "s/^reconcile_lag_group_members{cluster=\"it\",group=\"$1\"} //p"
+}
+eventually "a running consumer is a member of its group" 1 members_of "$G2"
+check "a group whose consumers never ran has none" test "$(members_of "$G1")" = 0
+run rc lag --group "$G2"
+expect_out "  $G2 on $T: time lag 0ms, offset lag 0, 2 partitions; 1 member" "the text says how many"
 # serve ARGS...: start the exporter on a free port (it says which), wait until
 # it answers; PORT and SERVE_PID set
 serve() {

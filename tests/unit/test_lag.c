@@ -103,7 +103,13 @@ static void test_figures_and_markers(void **state)
     assert_int_equal(rows[2].time_lag_ms, -1);
     assert_int_equal(rows[2].offset_lag, 8 + 2 + 3);
 
-    rc_lag_report r = {"prod", NULL, rows, nr, p};
+    assert_int_equal(rows[0].members, -1); /* until the caller knows */
+    rows[0].members = 0;                   /* billing: its consumers stopped */
+    rows[1].members = 2;
+    /* every partition of the measured topics, one nobody reads among them */
+    const rc_lag_end ends[] = {
+        {"orders", 0, 0, 10}, {"orders", 1, 0, 3}, {"orders", 2, 0, 10}, {"quiet", 0, 4, 9}};
+    rc_lag_report r = {"prod", NULL, rows, nr, p, ends, 4};
     FILE *out = tmpfile();
     rc_lag_print_text(out, &r, 1, false);
     rewind(out);
@@ -113,8 +119,9 @@ static void test_figures_and_markers(void **state)
     fclose(out);
     assert_string_equal(buf, "cluster prod: 3 groups on topics, worst first\n"
                              "  billing on orders: time lag 5.0s, offset lag 6, 3 partitions "
-                             "(1 no-commit)\n"
-                             "  search on orders: time lag 3.0s, offset lag 4, 1 partition\n"
+                             "(1 no-commit); no members\n"
+                             "  search on orders: time lag 3.0s, offset lag 4, 1 partition; "
+                             "2 members\n"
                              "  audit on orders: time lag -, offset lag 13, 3 partitions "
                              "(2 deleted, 1 no-timestamp)\n");
     out = tmpfile();
@@ -139,6 +146,13 @@ static void test_figures_and_markers(void **state)
     const char *first = strstr(buf, end0);
     assert_non_null(first);
     assert_null(strstr(first + 1, end0));
+    assert_non_null(strstr(
+        buf, "reconcile_lag_end_offset{cluster=\"prod\",topic=\"quiet\",partition=\"0\"} 9\n"));
+    assert_non_null(
+        strstr(buf, "reconcile_lag_group_members{cluster=\"prod\",group=\"billing\"} 0\n"));
+    assert_non_null(
+        strstr(buf, "reconcile_lag_group_members{cluster=\"prod\",group=\"search\"} 2\n"));
+    assert_null(strstr(buf, "reconcile_lag_group_members{cluster=\"prod\",group=\"audit\"}"));
     assert_non_null(strstr(buf, "reconcile_lag_committed_offset{cluster=\"prod\",group=\"billing\","
                                 "topic=\"orders\",partition=\"0\"} 4\n"));
     assert_null(strstr(buf, "reconcile_lag_committed_offset{cluster=\"prod\",group=\"billing\","

@@ -191,11 +191,6 @@ static char *read_state(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, clus
     return NULL;
 }
 
-static int str_ptr_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every entry of topics/<cluster>/ (files and directories): the names an
  * imported file must avoid. Sorted heap strings. */
 static char **existing_paths(cli *c, const char *cluster, size_t *n)
@@ -212,7 +207,7 @@ static char **existing_paths(cli *c, const char *cluster, size_t *n)
         closedir(d);
     free(dir);
     if (*n > 1)
-        qsort(v, *n, sizeof(*v), str_ptr_cmp);
+        qsort(v, *n, sizeof(*v), rc_str_ptr_cmp);
     return v;
 }
 

@@ -154,11 +154,6 @@ static long long committed_of(const rc_group_offsets *g, const char *topic, int 
     return -1;
 }
 
-static int str_ptr_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The committed offsets of the pairs' groups, then one rc_lag_partition per
  * pair and partition. */
 static char *read_committed(const rc_cluster_decl *d, rc_kadmin *ka, const rc_cluster_obs *obs,
@@ -169,7 +164,7 @@ static char *read_committed(const rc_cluster_decl *d, rc_kadmin *ka, const rc_cl
     for (size_t i = 0; i < npairs; i++)
         names[nn++] = pairs[i].group;
     if (nn > 1)
-        qsort(names, nn, sizeof(*names), str_ptr_cmp);
+        qsort(names, nn, sizeof(*names), rc_str_ptr_cmp);
     size_t w = 0;
     for (size_t i = 0; i < nn; i++)
         if (w == 0 || strcmp(names[w - 1], names[i]))

@@ -45,14 +45,9 @@ static void strv_push(char ***v, size_t *n, char *s)
     (*v)[(*n)++] = s;
 }
 
-static int str_ptr_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool in_sorted(const char *const *v, size_t n, const char *s)
 {
-    return n > 0 && bsearch(&s, v, n, sizeof(*v), str_ptr_cmp) != NULL;
+    return n > 0 && bsearch(&s, v, n, sizeof(*v), rc_str_ptr_cmp) != NULL;
 }
 
 static int decl_name_cmp(const void *key, const void *elem)

@@ -19,14 +19,9 @@ static int file_path_cmp(const void *a, const void *b)
     return strcmp(((const rc_source_file *)a)->path, ((const rc_source_file *)b)->path);
 }
 
-static int str_ptr_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool in_sorted(char *const *v, size_t n, const char *s)
 {
-    return n > 0 && bsearch(&s, v, n, sizeof(*v), str_ptr_cmp) != NULL;
+    return n > 0 && bsearch(&s, v, n, sizeof(*v), rc_str_ptr_cmp) != NULL;
 }
 
 /* src's files and the imported ones, borrowed, in path order. */
@@ -146,7 +141,7 @@ int rc_import_check(const rc_import *im, const rc_source *src, const char *clust
                           adds0);
     }
     if (*nbad > 1)
-        qsort(*bad, *nbad, sizeof(**bad), str_ptr_cmp);
+        qsort(*bad, *nbad, sizeof(**bad), rc_str_ptr_cmp);
     int rc = 0;
     if (why.len)
         rc = rc_errorf(RC_ERR, errbuf, errlen, "the import would not round-trip: %s", why.data);

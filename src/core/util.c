@@ -298,3 +298,8 @@ uint64_t rc_fnv1a64(uint64_t h, const void *p, size_t n)
     }
     return h;
 }
+
+int rc_str_ptr_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}

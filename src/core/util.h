@@ -82,6 +82,9 @@ bool rc_all_digits(const char *s);
  * anything else. */
 size_t rc_ident_len(const char *s);
 
+/* qsort/bsearch comparator of two (const) char * elements, strcmp order. */
+int rc_str_ptr_cmp(const void *a, const void *b);
+
 /* 64-bit FNV-1a over n bytes, continuing from h: start with RC_FNV1A64_INIT.
  * Used for short stable ids (dashboard and folder uids), so the constants are
  * part of the output and must not change. */

@@ -31,11 +31,6 @@ static bool retriable(rd_kafka_resp_err_t e)
            e == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS;
 }
 
-static int str_ptr_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool submit_list(rk_pump *p, rk_batch *b)
 {
     (void)b;
@@ -137,7 +132,7 @@ static int handle_offsets(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
         g->topics[g->ntopics++] = rc_xstrdup(tp->topic);
     }
     if (g->ntopics > 1)
-        qsort(g->topics, g->ntopics, sizeof(*g->topics), str_ptr_cmp);
+        qsort(g->topics, g->ntopics, sizeof(*g->topics), rc_str_ptr_cmp);
     size_t w = 0; /* one entry per topic, not per partition */
     for (size_t i = 0; i < g->ntopics; i++) {
         if (w > 0 && !strcmp(g->topics[w - 1], g->topics[i]))
@@ -204,7 +199,7 @@ int rk_op_list_group_offsets(rc_kadmin *base, rc_group_offsets **out, size_t *no
                  .batch_size = 1};
     int rc = rk_pump_call(&p, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, 1);
     if (rc == 0 && op.nnames > 1)
-        qsort(op.names, op.nnames, sizeof(*op.names), str_ptr_cmp);
+        qsort(op.names, op.nnames, sizeof(*op.names), rc_str_ptr_cmp);
     op.out = rc_xcalloc(op.nnames ? op.nnames : 1, sizeof(*op.out));
     for (size_t i = 0; i < op.nnames; i++)
         op.out[i].group = op.names[i]; /* moved */

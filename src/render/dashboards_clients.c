@@ -146,9 +146,9 @@ int dash_check_clients(const rc_dashboards *d, const rc_cluster_decl *c, char *e
 {
     if (!c->client_metrics.declared || d->clients_tmpl)
         return 0;
+    /* the command layer prefixes the cluster's name: name its file instead */
     return rc_errorf(RC_ERR, errbuf, errlen,
-                     "cluster %s: monitoring.client_metrics is declared, but there is no %s "
-                     "beside %s (a copy of dashboards/ from before client metrics? add the "
-                     "installed %s to it)",
-                     c->name, CLIENTS_FILE, d->tmpl_file, CLIENTS_FILE);
+                     "%s declares monitoring.client_metrics, but there is no %s beside %s (a "
+                     "copy of dashboards/ from before client metrics? add the installed %s to it)",
+                     c->file ? c->file : c->name, CLIENTS_FILE, d->tmpl_file, CLIENTS_FILE);
 }

@@ -53,13 +53,24 @@
  *   monitoring: {metric_source: one of the profiles found (rc_decl_options; the shipped
  *                ones: see alert-templates/), default kafka_exporter, prometheus_datasource,
  *                prometheus_url,
- *                grafana_url, grafana_folder, labels: {name: value}}
+ *                grafana_url, grafana_folder, labels: {name: value},
+ *                client_metrics: {delivered, delivery_failed, consumed, consume_failed,
+ *                                 topic_label, service_label, partition_label}}
+ *       client_metrics names the counters the applications' Kafka client library
+ *       exports (scraped by the same Prometheus) for messages delivered, failed
+ *       deliveries, messages consumed and consumption errors, each optional but at
+ *       least one required; topic_label and service_label (required) are the labels
+ *       that carry the topic and the service, partition_label (optional) the
+ *       partition. Every topic dashboard of the cluster then gets a "Clients" row
+ *       (dashboards/clients.yaml). Metric names are [a-zA-Z_:][a-zA-Z0-9_:]*
+ *       (rule metric-name), labels as monitoring.labels (rule label), three
+ *       distinct labels; they are pasted into PromQL, so nothing else passes.
  *
  * Rule ids (stable; every diagnostic is positioned at the offending node):
  *   yaml-syntax, layout, unknown-key, duplicate-key, type, required, env, secret, client,
  *   topic-name, name-pattern, name-collision, duplicate-topic, unknown-team, team-name,
  *   partitions, replication-factor, min-insync, unknown-config, config-not-allowed,
- *   config-value, throughput (warning), lag, consumers, metric-source, label, url,
+ *   config-value, throughput (warning), lag, consumers, metric-source, metric-name, label, url,
  *   ignored-topic (warning), principal, service-name, duplicate-service,
  *   duplicate-principal, unknown-service, producers, acl, owner-unset.
  * unknown-config is an error when the catalogue has a close match (a typo) and

@@ -62,10 +62,18 @@ static const char *const policy_keys[] = {"name_pattern",
                                           "required_fields",
                                           "partition_messages_per_second"};
 
-enum { MK_SOURCE, MK_DATASOURCE, MK_PROM_URL, MK_GRAFANA_URL, MK_FOLDER, MK_LABELS };
-static const char *const monitoring_keys[] = {"metric_source",  "prometheus_datasource",
-                                              "prometheus_url", "grafana_url",
-                                              "grafana_folder", "labels"};
+enum {
+    MK_SOURCE,
+    MK_DATASOURCE,
+    MK_PROM_URL,
+    MK_GRAFANA_URL,
+    MK_FOLDER,
+    MK_LABELS,
+    MK_CLIENT_METRICS
+};
+static const char *const monitoring_keys[] = {
+    "metric_source", "prometheus_datasource", "prometheus_url", "grafana_url", "grafana_folder",
+    "labels",        "client_metrics"};
 
 /* What policy.required_fields may name. */
 const char *const topic_field_paths[] = {
@@ -510,6 +518,8 @@ static void parse_monitoring(ctx *x, rc_cluster_decl *c, const rc_ynode *v)
         want_string(x, n, "monitoring.grafana_folder", true, &c->grafana_folder);
     if ((n = val(s[MK_LABELS])))
         parse_string_map(x, n, "monitoring.labels", &c->alert_labels, false, true);
+    if ((n = val(s[MK_CLIENT_METRICS])))
+        parse_client_metrics(x, c, s[MK_CLIENT_METRICS]->key, n);
 }
 
 void parse_cluster_file(ctx *x, cluster_ctx *cc, const rc_yfile *yf)

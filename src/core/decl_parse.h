@@ -1,9 +1,10 @@
 /* decl_parse.h — what the files of the declaration parser share (decl.c:
  * teams, the repository walk, the plan-time checks; decl_values.c: typed
  * access to YAML nodes and the checks on values; decl_cluster.c: the cluster
- * file; decl_topic.c: topic documents and each cluster's finish). Internal to
- * those files: the public contract is decl.h. Every diagnostic goes through
- * diag()/diag_pos() with the file, line and column of the offending node. */
+ * file; decl_client_metrics.c: its monitoring.client_metrics; decl_topic.c:
+ * topic documents and each cluster's finish). Internal to those files: the
+ * public contract is decl.h. Every diagnostic goes through diag()/diag_pos()
+ * with the file, line and column of the offending node. */
 #ifndef RC_DECL_PARSE_H
 #define RC_DECL_PARSE_H
 
@@ -62,6 +63,9 @@ extern const char *const topic_field_paths[];
 #define N_TOPIC_FIELD_PATHS 17
 
 void parse_cluster_file(ctx *x, cluster_ctx *cc, const rc_yfile *yf);
+/* monitoring.client_metrics (decl_client_metrics.c): v its mapping, key its
+ * key (where a missing field is reported). */
+void parse_client_metrics(ctx *x, rc_cluster_decl *c, const rc_ynode *key, const rc_ynode *v);
 
 /* ---- access (decl_access.c) ---- */
 

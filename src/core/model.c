@@ -13,6 +13,18 @@ static void free_strv(char **v, size_t n)
     free(v);
 }
 
+const char *const rc_client_metric_keys[RC_CLIENT_NMETRICS] = {"delivered", "delivery_failed",
+                                                               "consumed", "consume_failed"};
+
+static void client_metrics_free(rc_client_metrics *m)
+{
+    for (size_t i = 0; i < RC_CLIENT_NMETRICS; i++)
+        free(m->metric[i]);
+    free(m->topic_label);
+    free(m->service_label);
+    free(m->partition_label);
+}
+
 void rc_topic_decl_free(rc_topic_decl *t)
 {
     free(t->name);
@@ -47,6 +59,7 @@ void rc_cluster_decl_free(rc_cluster_decl *c)
     free(c->grafana_url);
     free(c->grafana_folder);
     rc_kvlist_free(&c->alert_labels);
+    client_metrics_free(&c->client_metrics);
     free(c->self_principal);
     free_strv(c->ignore_principals, c->nignore_principals);
     rc_acl_set_free(&c->extra_bindings);

@@ -110,6 +110,29 @@ typedef struct rc_topic_decl {
     bool skew_alert;
 } rc_topic_decl;
 
+/* monitoring.client_metrics (decl.h): counters that the applications' Kafka
+ * client library exports, scraped by the same Prometheus, which the
+ * dashboards draw beside the exporter's figures. The kinds are a table
+ * (rc_client_metric_keys): the declaration's keys, and the names of the
+ * dashboard variables (client_<key>, has_client_<key>, dashboards.h). */
+typedef enum rc_client_metric {
+    RC_CLIENT_DELIVERED,       /* messages the producers delivered */
+    RC_CLIENT_DELIVERY_FAILED, /* messages that failed to be delivered */
+    RC_CLIENT_CONSUMED,        /* messages the consumers consumed */
+    RC_CLIENT_CONSUME_FAILED,  /* consumption errors */
+    RC_CLIENT_NMETRICS
+} rc_client_metric;
+
+/* "delivered", "delivery_failed", "consumed", "consume_failed": by rc_client_metric. */
+extern const char *const rc_client_metric_keys[RC_CLIENT_NMETRICS];
+
+typedef struct rc_client_metrics {
+    bool declared;                     /* the block is there; valid: labels set */
+    char *metric[RC_CLIENT_NMETRICS];  /* metric names; NULL: not named */
+    char *topic_label, *service_label; /* label names, required with the block */
+    char *partition_label;             /* optional; NULL: not given */
+} rc_client_metrics;
+
 typedef struct rc_cluster_decl {
     char *name;             /* directory name under topics/ */
     char *file;             /* path of _cluster.yaml */
@@ -145,6 +168,7 @@ typedef struct rc_cluster_decl {
     char *grafana_url;
     char *grafana_folder;
     rc_kvlist alert_labels;
+    rc_client_metrics client_metrics;
     /* access (acl.h): managed when the file has an access: block, the
      * cluster an _access*.yaml file, or a topic declares producers or
      * consuming services */

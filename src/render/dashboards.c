@@ -43,34 +43,59 @@ static int check_panels(const json_t *panels, const char *file, char *errbuf, si
     return 0;
 }
 
+/* The made-up topic and cluster of a probe: full sets every optional field
+ * (hostile text included), clients declares client metrics (all of them
+ * when full, one without a partition label otherwise, so both sides of
+ * every "$when" of the row are rendered). */
+typedef struct probe_decl {
+    char *consumers[1];
+    rc_topic_decl t;
+    rc_cluster_decl c;
+} probe_decl;
+
+static void probe_make(probe_decl *pd, const profile *p, bool full, bool clients)
+{
+    memset(pd, 0, sizeof(*pd));
+    pd->consumers[0] = "probe-consumer";
+    rc_topic_decl *t = &pd->t;
+    t->name = "probe.topic.v1";
+    t->file = "topics/probe/probe.yaml";
+    t->line = 1;
+    t->partitions = 3;
+    t->owner = "probe-team";
+    t->message = full ? "probe.v1.Probe" : NULL;
+    t->description = full ? "probe \"quoted\" \\ \x01\n\t caf\xc3\xa9 \xe2\x80\xa8" : NULL;
+    t->lag_max_offsets = full ? 0 : 1000;
+    t->consumers = full ? pd->consumers : NULL;
+    t->nconsumers = full ? 1 : 0;
+    rc_cluster_decl *c = &pd->c;
+    c->name = "probe";
+    c->metric_source = p->name;
+    c->repo_url = full ? "https://git.example.com/probe" : NULL;
+    c->prometheus_datasource = full ? "prometheus" : NULL;
+    c->default_lag_max_seconds = 300;
+    rc_client_metrics *m = &c->client_metrics;
+    m->declared = clients;
+    for (size_t i = 0; clients && i < RC_CLIENT_NMETRICS; i++)
+        m->metric[i] = full || i == RC_CLIENT_CONSUMED ? "probe_total" : NULL;
+    m->topic_label = clients ? "topic" : NULL;
+    m->service_label = clients ? "job" : NULL;
+    m->partition_label = clients && full ? "partition" : NULL;
+}
+
 /* Render a made-up topic with profile p both ways: the tree must be a valid
  * grid and the fast path must write exactly what the reference writes. */
-static int probe(const rc_dashboards *d, const profile *p, bool full, char *errbuf, size_t errlen)
+static int probe(const rc_dashboards *d, const profile *p, bool full, bool clients, char *errbuf,
+                 size_t errlen)
 {
-    char *consumers[] = {"probe-consumer"};
-    rc_topic_decl t = {0};
-    t.name = "probe.topic.v1";
-    t.file = "topics/probe/probe.yaml";
-    t.line = 1;
-    t.partitions = 3;
-    t.owner = "probe-team";
-    t.message = full ? "probe.v1.Probe" : NULL;
-    t.description = full ? "probe \"quoted\" \\ \x01\n\t caf\xc3\xa9 \xe2\x80\xa8" : NULL;
-    t.lag_max_offsets = full ? 0 : 1000;
-    t.consumers = full ? consumers : NULL;
-    t.nconsumers = full ? 1 : 0;
-    rc_cluster_decl c = {0};
-    c.name = "probe";
-    c.metric_source = p->name;
-    c.repo_url = full ? "https://git.example.com/probe" : NULL;
-    c.prometheus_datasource = full ? "prometheus" : NULL;
-    c.default_lag_max_seconds = 300;
-
+    probe_decl pd;
+    probe_make(&pd, p, full, clients);
+    const char *file = clients ? d->clients_file : d->tmpl_file;
     rc_tmpl_vars vars = {0};
     rc_buf ref = {0}, fast = {0};
     json_t *tree = NULL;
-    int rc = dash_make_vars(&vars, d, NULL, &c, &t, NULL, errbuf, errlen);
-    if (rc == 0 && dash_render_reference(&ref, d, &vars, &tree, errbuf, errlen) < 0) {
+    int rc = dash_make_vars(&vars, d, NULL, &pd.c, &pd.t, NULL, errbuf, errlen);
+    if (rc == 0 && dash_render_reference(&ref, d, &vars, clients, &tree, errbuf, errlen) < 0) {
         /* name the profile: a var the template uses may be missing from it */
         char *msg = rc_xstrdup(errlen ? errbuf : "");
         rc = rc_errorf(-1, errbuf, errlen, "%s (with profile %s)", msg, p->file);
@@ -79,23 +104,35 @@ static int probe(const rc_dashboards *d, const profile *p, bool full, char *errb
     if (rc == 0) {
         json_t *panels = json_object_get(tree, "panels");
         if (!json_is_object(tree) || !json_is_array(panels))
-            rc = rc_errorf(-1, errbuf, errlen, "%s: expected an object with a `panels` array",
-                           d->tmpl_file);
+            rc =
+                rc_errorf(-1, errbuf, errlen, "%s: expected an object with a `panels` array", file);
         else
-            rc = check_panels(panels, d->tmpl_file, errbuf, errlen);
+            rc = check_panels(panels, file, errbuf, errlen);
     }
     if (rc == 0)
-        rc = dash_render_fast(&fast, d, &vars, errbuf, errlen);
+        rc = dash_render_fast(&fast, d, &vars, clients, errbuf, errlen);
     if (rc == 0 && (fast.len != ref.len || memcmp(fast.data, ref.data, ref.len) != 0))
         rc = rc_errorf(-1, errbuf, errlen,
                        "%s (profile %s): internal error: the compiled template renders differently "
                        "from the reference",
-                       d->tmpl_file, p->name);
+                       file, p->name);
     json_decref(tree);
     rc_buf_free(&ref);
     rc_buf_free(&fast);
     rc_tmpl_vars_free(&vars);
     return rc;
+}
+
+/* Every profile, full and bare, without and (when there is a clients.yaml)
+ * with client metrics. */
+static int probe_all(const rc_dashboards *d, char *errbuf, size_t errlen)
+{
+    for (size_t i = 0; i < d->nprofiles; i++)
+        for (int clients = 0; clients <= (d->clients_tmpl != NULL); clients++)
+            for (int full = 0; full < 2; full++)
+                if (probe(d, &d->profiles[i], full, clients, errbuf, errlen) < 0)
+                    return -1;
+    return 0;
 }
 
 int rc_dashboards_load(rc_dashboards **out, const char *dashboards_dir, char *errbuf, size_t errlen)
@@ -129,12 +166,10 @@ int rc_dashboards_load(rc_dashboards **out, const char *dashboards_dir, char *er
         rc_errorf(-1, errbuf, errlen, "%s: %s", d->tmpl_file, err);
         goto err;
     }
-    if (dash_load_profiles(d, dashboards_dir, errbuf, errlen) < 0)
+    if (dash_load_profiles(d, dashboards_dir, errbuf, errlen) < 0 ||
+        dash_load_clients(d, dashboards_dir, errbuf, errlen) < 0 ||
+        probe_all(d, errbuf, errlen) < 0)
         goto err;
-    for (size_t i = 0; i < d->nprofiles; i++)
-        if (probe(d, &d->profiles[i], true, errbuf, errlen) < 0 ||
-            probe(d, &d->profiles[i], false, errbuf, errlen) < 0)
-            goto err;
     *out = d;
     return 0;
 err:
@@ -149,7 +184,7 @@ int rc_dashboard_render_lag(rc_buf *out, const rc_dashboards *d, const rc_repo *
     rc_tmpl_vars vars = {0};
     int rc = dash_make_vars(&vars, d, repo, c, t, lag, errbuf, errlen);
     if (rc == 0)
-        rc = dash_render_fast(out, d, &vars, errbuf, errlen);
+        rc = dash_render_fast(out, d, &vars, c->client_metrics.declared, errbuf, errlen);
     rc_tmpl_vars_free(&vars);
     return rc;
 }
@@ -168,7 +203,7 @@ int rc_dashboard_render_reference(rc_buf *out, const rc_dashboards *d, const rc_
     rc_tmpl_vars vars = {0};
     int rc = dash_make_vars(&vars, d, repo, c, t, lag, errbuf, errlen);
     if (rc == 0)
-        rc = dash_render_reference(out, d, &vars, NULL, errbuf, errlen);
+        rc = dash_render_reference(out, d, &vars, c->client_metrics.declared, NULL, errbuf, errlen);
     rc_tmpl_vars_free(&vars);
     return rc;
 }
@@ -240,6 +275,9 @@ void rc_dashboards_free(rc_dashboards *d)
     free(d->names);
     dash_cnode_free(d->compiled);
     json_decref(d->tmpl);
+    dash_cnode_free(d->clients_compiled);
+    json_decref(d->clients_tmpl);
+    free(d->clients_file);
     free(d->tmpl_file);
     free(d);
 }

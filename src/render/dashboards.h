@@ -8,6 +8,13 @@
  *                                      after monitoring.metric_source of the cluster
  *                                      (the profiles are these files: profiles.h);
  *                                      `description:` (text) and `vars:`
+ *   dashboards/clients.yaml            optional: `panels:` appended below topic.json's
+ *                                      (their gridPos.y counted from its bottom) for
+ *                                      clusters that declare monitoring.client_metrics;
+ *                                      a cluster without the block is rendered from
+ *                                      topic.json alone, so the file cannot change its
+ *                                      dashboards. Without the file, a cluster that
+ *                                      declares the block is an error at render.
  *
  * Both are parsed once by rc_dashboards_load and expanded per topic with the
  * structure-aware templating of tmpl.h, so no declared value can break the
@@ -42,6 +49,14 @@
  *   when no time threshold);
  *   raw: partitions, lag_max_seconds, lag_max_offsets (0 when not set),
  *   has_repository_url, has_lag_max_seconds, has_lag_max_offsets (booleans).
+ * Client-metric variables (monitoring.client_metrics; names come from
+ * rc_client_metric_keys, so every profile var named client_* or has_client_*
+ * is refused as reserved): client_delivered, client_delivery_failed,
+ * client_consumed, client_consume_failed (metric names, "" when not named),
+ * client_topic_label, client_service_label, client_partition_label (label
+ * names, "" when not set); raw: has_client_<metric> for each of the four,
+ * has_client_delivered_by_partition (delivered and partition_label given).
+ * They are validated names (decl.h), pasted into PromQL as they are.
  *
  * The lag threshold line is the high-lag alert's: rc_dashboard_render_lag
  * takes it from the caller (the command layer has it from
@@ -67,11 +82,12 @@
 
 typedef struct rc_dashboards rc_dashboards;
 
-/* Read and parse <dashboards_dir>/topic.json and every
- * <dashboards_dir>/profiles/<name>.yaml (files starting with '.' skipped), then render a probe
- * topic with every profile so a broken template or profile (unknown placeholder, $when that is not
- * a boolean, a panel without gridPos or outside the 24 columns) is reported here, naming the file,
- * rather than for the first topic. */
+/* Read and parse <dashboards_dir>/topic.json, every
+ * <dashboards_dir>/profiles/<name>.yaml (files starting with '.' skipped) and clients.yaml when
+ * it exists, then render a probe topic with every profile, with and without client metrics, so a
+ * broken template or profile (unknown placeholder, $when that is not a boolean, a panel without
+ * gridPos or outside the 24 columns) is reported here, naming the file, rather than for the first
+ * topic. */
 int rc_dashboards_load(rc_dashboards **out, const char *dashboards_dir, char *errbuf,
                        size_t errlen);
 

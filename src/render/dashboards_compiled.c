@@ -268,12 +268,12 @@ static int f_node(fctx *x, const cnode *n, int depth)
     return 0;
 }
 
-int dash_render_fast(rc_buf *out, const rc_dashboards *d, const rc_tmpl_vars *vars, char *errbuf,
-                     size_t errlen)
+int dash_render_fast(rc_buf *out, const rc_dashboards *d, const rc_tmpl_vars *vars, bool clients,
+                     char *errbuf, size_t errlen)
 {
     fctx x = {out, vars, 1, errbuf, errlen};
     size_t mark = out->len;
-    if (f_node(&x, d->compiled, 0) < 0) {
+    if (f_node(&x, clients ? d->clients_compiled : d->compiled, 0) < 0) {
         out->len = mark;
         if (out->data)
             out->data[mark] = '\0';

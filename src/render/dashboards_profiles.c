@@ -70,7 +70,9 @@ static int load_profile(profile *p, const char *dir, const char *fname, char *er
             goto out;
         }
         if (dash_is_topic_var(key)) {
-            rc_errorf(-1, errbuf, errlen, "%s: vars.%s: shadows the topic variable of that name",
+            rc_errorf(-1, errbuf, errlen,
+                      "%s: vars.%s: shadows a topic variable (dashboards.h; client_* and "
+                      "has_client_* are reserved)",
                       p->file, key);
             goto out;
         }

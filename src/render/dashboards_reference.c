@@ -68,16 +68,17 @@ static void assign_ids(json_t *panels, long long *next)
 
 /* The reference rendering: expand the whole tree with tmpl.h, resolve $when,
  * assign ids. *out = the tree (the caller's reference). */
-static int build_tree(json_t **out, const rc_dashboards *d, const rc_tmpl_vars *vars, char *errbuf,
-                      size_t errlen)
+static int build_tree(json_t **out, const rc_dashboards *d, const rc_tmpl_vars *vars, bool clients,
+                      char *errbuf, size_t errlen)
 {
     char err[512];
     json_t *tree = NULL;
-    if (rc_tmpl_expand(&tree, d->tmpl, vars, err, sizeof(err)) < 0)
-        return rc_errorf(RC_ERR, errbuf, errlen, "%s: %s", d->tmpl_file, err);
+    const char *file = clients ? d->clients_file : d->tmpl_file;
+    if (rc_tmpl_expand(&tree, clients ? d->clients_tmpl : d->tmpl, vars, err, sizeof(err)) < 0)
+        return rc_errorf(RC_ERR, errbuf, errlen, "%s: %s", file, err);
     if (resolve_when(tree, err, sizeof(err)) < 0) {
         json_decref(tree);
-        return rc_errorf(RC_ERR, errbuf, errlen, "%s: %s", d->tmpl_file, err);
+        return rc_errorf(RC_ERR, errbuf, errlen, "%s: %s", file, err);
     }
     long long next = 1;
     assign_ids(json_object_get(tree, "panels"), &next);
@@ -86,10 +87,10 @@ static int build_tree(json_t **out, const rc_dashboards *d, const rc_tmpl_vars *
 }
 
 int dash_render_reference(rc_buf *out, const rc_dashboards *d, const rc_tmpl_vars *vars,
-                          json_t **tree_out, char *errbuf, size_t errlen)
+                          bool clients, json_t **tree_out, char *errbuf, size_t errlen)
 {
     json_t *tree = NULL;
-    if (build_tree(&tree, d, vars, errbuf, errlen) < 0)
+    if (build_tree(&tree, d, vars, clients, errbuf, errlen) < 0)
         return RC_ERR;
     size_t mark = out->len;
     if (rc_tmpl_emit_json(out, tree) < 0) {

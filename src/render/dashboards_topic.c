@@ -37,6 +37,8 @@ static const char *const topic_vars[] = {
 
 bool dash_is_topic_var(const char *s)
 {
+    if (dash_is_client_var(s))
+        return true;
     for (size_t i = 0; i < sizeof(topic_vars) / sizeof(topic_vars[0]); i++)
         if (!strcmp(s, topic_vars[i]))
             return true;
@@ -138,6 +140,7 @@ static void set_topic_vars(rc_tmpl_vars *v, const rc_repo *repo, const rc_cluste
     set_bool(v, "has_repository_url", has_repo);
     set_bool(v, "has_lag_max_seconds", seconds > 0);
     set_bool(v, "has_lag_max_offsets", offsets > 0);
+    dash_set_client_vars(v, c);
 }
 
 /* Every variable of one topic: the topic's, then the profile's expanded in
@@ -159,6 +162,8 @@ int dash_make_vars(rc_tmpl_vars *vars, const rc_dashboards *d, const rc_repo *re
         rc_buf_free(&have);
         return -1;
     }
+    if (dash_check_clients(d, c, errbuf, errlen) < 0)
+        return -1;
     char err[512];
     set_topic_vars(vars, repo, c, t, lag, source);
     for (size_t i = 0; i < p->vars.len; i++) {

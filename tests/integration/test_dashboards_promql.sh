@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # test_dashboards_promql.sh — render the dashboards of tests/fixtures/dashboards
-# (one cluster per metric-source profile) with the real binary and check that
-# every PromQL expression in them parses, with promtool: each panel target's
-# `expr`, and the selector inside the `group` variable's label_values() query.
+# (one cluster per metric-source profile, and `clients`, which declares client
+# metrics) with the real binary and check that every PromQL expression in them
+# parses, with promtool: each panel target's `expr` (the Clients row's
+# included, and counted), and the selector inside the `group` variable's
+# label_values() query.
 #
 # Prometheus 2.42's promtool has no `query parse`, so the expressions go into a
 # throwaway rule file as recording rules and `promtool check rules` parses
@@ -60,7 +62,7 @@ else
     exit 1
 fi
 
-declare -A EXPECT=([exp]=4 [klag]=3 [kminion]=3 [redpanda]=3 [recon]=3)
+declare -A EXPECT=([exp]=4 [klag]=3 [kminion]=3 [redpanda]=3 [recon]=3 [clients]=3)
 for cluster in "${!EXPECT[@]}"; do
     n=$(find "$OUTDIR/$cluster/dashboards" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)
     check "$cluster: ${EXPECT[$cluster]} dashboards (got $n)" test "$n" -eq "${EXPECT[$cluster]}"
@@ -81,6 +83,7 @@ out, work = sys.argv[1], sys.argv[2]
 subst = [("$__rate_interval", "5m"), ("$__interval", "1m"), ("$__range", "1h"),
          ("$group", ".*")]
 rules, legend, problems = [], [], []
+client_exprs, client_rows = 0, 0
 files = sorted(glob.glob(os.path.join(out, "*", "dashboards", "*.json")))
 
 def concrete(expr, where):
@@ -104,11 +107,16 @@ for f in files:
         problems.append("%s: not JSON: %s" % (rel, e))
         continue
     n = 0
+    in_clients = False
     for p in panels(d.get("panels", [])):
+        if p.get("type") == "row" and p.get("title") == "Clients":
+            in_clients = True
+            client_rows += 1
         for t in p.get("targets", []):
             if "expr" not in t:
                 continue
             n += 1
+            client_exprs += in_clients
             where = "%s panel %s %r" % (rel, p.get("id"), p.get("title"))
             rules.append(concrete(t["expr"], where))
             legend.append(where)
@@ -137,15 +145,22 @@ with open(os.path.join(work, "legend.txt"), "w") as l:
         l.write("dashboard_expr_%d %s\n" % (i, w))
 print("files %d" % len(files))
 print("exprs %d" % len(rules))
+print("client_rows %d" % client_rows)
+print("client_exprs %d" % client_exprs)
 for p in problems:
     print("problem %s" % p)
 PY
 
 nfiles=$(awk '/^files /{print $2}' "$WORK/collect.out")
 nexprs=$(awk '/^exprs /{print $2}' "$WORK/collect.out")
-check "16 dashboards collected (got $nfiles)" test "$nfiles" -eq 16
-# 10 panel targets and 1 variable query per dashboard
-check "176 expressions collected (got $nexprs)" test "$nexprs" -eq 176
+nrows=$(awk '/^client_rows /{print $2}' "$WORK/collect.out")
+nclient=$(awk '/^client_exprs /{print $2}' "$WORK/collect.out")
+check "19 dashboards collected (got $nfiles)" test "$nfiles" -eq 19
+# 10 panel targets and 1 variable query per dashboard, and the Clients row's
+# 5 panels (4 metrics, the partition skew) on the 3 dashboards of `clients`
+check "224 expressions collected (got $nexprs)" test "$nexprs" -eq 224
+check "a Clients row on the 3 dashboards of clients only (got $nrows)" test "$nrows" -eq 3
+check "15 Clients-row expressions among them (got $nclient)" test "$nclient" -eq 15
 if grep -q '^problem ' "$WORK/collect.out"; then
     not_ok "dashboards are JSON with expressions and no unknown Grafana variables"
     sed -n 's/^problem /# /p' "$WORK/collect.out"
@@ -236,6 +251,27 @@ scenarios = {
         ('redpanda_kafka_consumer_group_committed_offset{redpanda_group="g",redpanda_topic="%s",redpanda_partition="1"}', ramp(60)),
     ]),
 }
+# `clients` is redpanda's situation plus the applications' own counters:
+#   service orders-api delivers 1 msg/s to partition 0 (instance a) and 2 to
+#   partition 1 (instance b), backfill 1 to partition 1: 3 and 1 by service,
+#   partitions at 1 and 3, skew 3 / 2; orders-api fails 0.5 msg/s;
+#   fulfilment consumes 1 + 1 (two instances), search-indexer 3 and reports
+#   0.5 errors/s. Series of another topic, under the same services, are far
+#   larger: counted anywhere, they would show.
+scenarios["clients"] = (scenarios["redpanda"][0], scenarios["redpanda"][1] + [
+    ('kafka_producer_topic_record_send_total{job="orders-api",instance="a",topic="%s",partition="0"}', ramp(60)),
+    ('kafka_producer_topic_record_send_total{job="orders-api",instance="b",topic="%s",partition="1"}', ramp(120)),
+    ('kafka_producer_topic_record_send_total{job="backfill",instance="c",topic="%s",partition="1"}', ramp(60)),
+    ('kafka_producer_topic_record_send_total{job="orders-api",instance="a",topic="other.topic",partition="0"}', ramp(6000)),
+    ('kafka_producer_topic_record_error_total{job="orders-api",instance="a",topic="%s"}', ramp(30)),
+    ('kafka_producer_topic_record_error_total{job="orders-api",instance="a",topic="other.topic"}', ramp(6000)),
+    ('kafka_consumer_fetch_manager_records_consumed_total{job="fulfilment",instance="a",topic="%s"}', ramp(60)),
+    ('kafka_consumer_fetch_manager_records_consumed_total{job="fulfilment",instance="b",topic="%s"}', ramp(60)),
+    ('kafka_consumer_fetch_manager_records_consumed_total{job="search-indexer",instance="c",topic="%s"}', ramp(180)),
+    ('kafka_consumer_fetch_manager_records_consumed_total{job="fulfilment",instance="a",topic="other.topic"}', ramp(6000)),
+    ('myapp_kafka_consume_errors_total{job="search-indexer",instance="c",topic="%s"}', ramp(30)),
+    ('myapp_kafka_consume_errors_total{job="search-indexer",instance="c",topic="other.topic"}', ramp(6000)),
+])
 # panel title (without the profile's " (estimated)") -> samples; G/P = group/partition label
 expected = {
     "Production rate": [("", 3)],
@@ -249,25 +285,35 @@ expected = {
     "Producer skew (max / avg partition rate)": [("", 4 / 3)],
     "Consumer skew by consumer group (max / avg partition rate)": [('G="g"', 1)],
 }
+client_expected = {
+    "Delivered by producing service": [('job="backfill"', 1), ('job="orders-api"', 3)],
+    "Failed deliveries by producing service": [('job="orders-api"', 0.5)],
+    "Consumed by consuming service": [('job="fulfilment"', 2), ('job="search-indexer"', 3)],
+    "Consumption errors by consuming service": [('job="search-indexer"', 0.5)],
+    "Producer skew by partition (clients, max / avg)": [("", 1.5)],
+}
 for cluster, ((g, p), series) in sorted(scenarios.items()):
     d = json.load(open(os.path.join(out, cluster, "dashboards", TOPIC + ".json")))
     lines = ["tests:", "  - interval: 1m", "    input_series:"]
     for s, v in series:
-        lines += ["      - series: %s" % json.dumps(s % TOPIC), "        values: %s" % json.dumps(v)]
+        lines += ["      - series: %s" % json.dumps(s.replace("%s", TOPIC)), "        values: %s" % json.dumps(v)]
     lines.append("    promql_expr_test:")
+    want = dict(expected, **(client_expected if cluster == "clients" else {}))
     seen = set()
     for panel in d["panels"]:
+        if panel["type"] == "row":
+            continue
         title = panel["title"].replace(" (estimated)", "")
-        if title not in expected:
+        if title not in want:
             problems.append("%s: no expectation for panel %r" % (cluster, title))
             continue
         seen.add(title)
         expr = panel["targets"][0]["expr"].replace("$__rate_interval", "5m").replace("$group", ".*")
         lines += ["      - expr: %s" % json.dumps(expr), "        eval_time: 10m", "        exp_samples:"]
-        for labels, value in expected[title]:
+        for labels, value in want[title]:
             labels = "{%s}" % labels.replace("G=", g + "=").replace("P=", p + "=")
             lines += ["          - labels: %s" % json.dumps(labels), "            value: %r" % value]
-    for title in sorted(set(expected) - seen):
+    for title in sorted(set(want) - seen):
         problems.append("%s: panel %r missing" % (cluster, title))
     with open(os.path.join(work, "eval-%s.yaml" % cluster), "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -280,7 +326,7 @@ else
     not_ok "every panel has an expected result"
     sed 's/^/# /' "$WORK/eval.out"
 fi
-for cluster in exp klag kminion redpanda recon; do
+for cluster in exp klag kminion redpanda recon clients; do
     if promtool test rules "$WORK/eval-$cluster.yaml" >"$WORK/eval-$cluster.log" 2>&1; then
         ok "$cluster: every panel gives the expected numbers on synthetic series"
     else

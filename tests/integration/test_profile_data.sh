@@ -37,4 +37,27 @@ run promtool check rules "$rules"
 expect_rc 0 "promtool accepts the rules"
 check "the dashboard uses the profile's metric" grep -q "acme_group_lag" "$WORK/out/it/dashboards/"*.json
 
+
+# The Clients row (dashboards/clients.yaml) needs no profile's help: a cluster
+# on the data-only profile that declares client metrics gets it.
+cat >>"$REPO/topics/it/_cluster.yaml" <<'YAML'
+  client_metrics:
+    consumed: acme_records_consumed_total
+    topic_label: topic
+    service_label: app
+YAML
+commit "client metrics"
+run rc render --out "$WORK/out"
+expect_rc 0 "render with client metrics on the new profile"
+check "the dashboard has the Clients row on the profile's" \
+  grep -q 'sum by (app) (rate(acme_records_consumed_total{topic=' "$WORK/out/it/dashboards/"*.json
+check "and the profile's own panels" grep -q "acme_group_lag" "$WORK/out/it/dashboards/"*.json
+# a repository's own dashboards/ from before the row: refused, not rendered without it
+rm "$REPO/dashboards/clients.yaml"
+commit "templates from before client metrics"
+run rc render --out "$WORK/out2"
+expect_rc 1 "client metrics without clients.yaml in the repository's dashboards/"
+expect_out "clients.yaml" "the error names the missing file"
+check "no dashboard was written" test -z "$(find "$WORK/out2" -name '*.json')"
+
 finish

@@ -212,6 +212,32 @@ sys.exit(1 if bad else 0)
 else
   fail "recorded requests: $(cat "$WORK/check.out")"
 fi
+# publish sends what render wrote: each posted dashboard is its file (id
+# null), the Clients row of the cluster's client_metrics included
+if recorded | python3 -c '
+import json, sys
+posted = {}
+for l in sys.stdin:
+    r = json.loads(l) if l.strip() else {}
+    if r.get("method") == "POST" and r.get("path") == "/api/dashboards/db":
+        posted[r["body"]["dashboard"]["uid"]] = r["body"]["dashboard"]
+bad = []
+for path in sys.argv[1:]:
+    d = json.load(open(path))
+    d = d.get("dashboard", d)
+    d["id"] = None
+    if posted.get(d["uid"]) != d:
+        bad.append("the dashboard posted for %s is not %s" % (d["uid"], path))
+    rows = [p for p in posted.get(d["uid"], {}).get("panels", []) if p.get("type") == "row"]
+    if [p.get("title") for p in rows] != ["Clients"]:
+        bad.append("%s: no Clients row was posted" % path)
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+' "${DASHBOARDS[@]}" >"$WORK/check.out"; then
+  pass "the posted dashboards are the rendered files, Clients row included"
+else
+  fail "posted dashboards: $(cat "$WORK/check.out")"
+fi
 
 # Prometheus now reports the rendered groups, from the files we gave it
 loaded_groups >"$WORK/groups.txt"

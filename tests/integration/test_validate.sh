@@ -92,4 +92,33 @@ printf 'client:\n  sasl.password: ${KAFKA_PASSWORD}\n' >>"$REPO/topics/it/_clust
 run rc validate
 expect_rc 0 "exactly one reference is accepted"
 
+# monitoring.client_metrics: the names go into PromQL, so a bad one is
+# refused at its position with its rule, and so are missing labels
+new_repo "monitoring:
+  client_metrics:
+    delivered: kafka-producer-sent
+    topic_label: topic
+    partition_label: 1p
+    colour: red"
+declare_topic "$P.t" 1
+run rc validate
+expect_rc 1 "bad client metrics are refused"
+for want in \
+  "topics/it/_cluster.yaml:6:3: required:" \
+  "topics/it/_cluster.yaml:7:16: metric-name:" \
+  "topics/it/_cluster.yaml:9:22: label:" \
+  "topics/it/_cluster.yaml:10:5: unknown-key:"; do
+  expect_out "$want" "client metrics: reports $want"
+done
+expect_out 'missing required field "service_label"' "client metrics: names the missing label"
+expect_out "4 problems" "client metrics: every problem counted"
+new_repo "monitoring:
+  client_metrics:
+    delivered: kafka_producer_topic_record_send_total
+    topic_label: topic
+    service_label: job"
+declare_topic "$P.t" 1
+run rc validate
+expect_rc 0 "valid client metrics are accepted"
+
 finish

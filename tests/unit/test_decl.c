@@ -713,6 +713,132 @@ static void test_rule_metric_source(void **state)
     result_free(&r);
 }
 
+/* monitoring.client_metrics: the names land in the model as written; a
+ * cluster without the block has none. */
+static void test_client_metrics_parsed(void **state)
+{
+    (void)state;
+    result r;
+    load_cluster(&r,
+                 "bootstrap: x\n"
+                 "monitoring:\n"
+                 "  client_metrics:\n"
+                 "    delivered: kafka_producer_topic_record_send_total\n"
+                 "    consume_failed: \"app:kafka_consume_errors:total\"\n"
+                 "    topic_label: topic\n"
+                 "    service_label: job\n"
+                 "    partition_label: partition\n",
+                 NULL);
+    expect_diags(&r.diags, NULL);
+    assert_int_equal(r.rc, 0);
+    const rc_client_metrics *m = &r.repo.clusters[0].client_metrics;
+    assert_true(m->declared);
+    assert_string_equal(m->metric[RC_CLIENT_DELIVERED], "kafka_producer_topic_record_send_total");
+    assert_null(m->metric[RC_CLIENT_DELIVERY_FAILED]);
+    assert_null(m->metric[RC_CLIENT_CONSUMED]);
+    assert_string_equal(m->metric[RC_CLIENT_CONSUME_FAILED], "app:kafka_consume_errors:total");
+    assert_string_equal(m->topic_label, "topic");
+    assert_string_equal(m->service_label, "job");
+    assert_string_equal(m->partition_label, "partition");
+    result_free(&r);
+
+    /* no block, or a bare key (the same as leaving it out): nothing declared */
+    static const char *const none[] = {"bootstrap: x\nmonitoring: {metric_source: kminion}\n",
+                                       "bootstrap: x\nmonitoring:\n  client_metrics:\n"};
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        load_cluster(&r, none[i], NULL);
+        expect_diags(&r.diags, NULL);
+        m = &r.repo.clusters[0].client_metrics;
+        assert_false(m->declared);
+        assert_null(m->metric[RC_CLIENT_DELIVERED]);
+        assert_null(m->topic_label);
+        result_free(&r);
+    }
+}
+
+/* What the dashboards paste into PromQL must be a name: every bad one is
+ * reported at its node with its rule. */
+static void test_rule_client_metrics(void **state)
+{
+    (void)state;
+    result r;
+    load_cluster(&r,
+                 "bootstrap: x\n"
+                 "monitoring:\n"
+                 "  client_metrics:\n"
+                 "    delivered: kafka-producer-sent\n"
+                 "    consumed: \"__internal_total\"\n"
+                 "    delivery_failed: 9lives_total\n"
+                 "    topic_label: topic.name\n"
+                 "    service_label: __job\n"
+                 "    consume_failed: 'up or vector(1)'\n"
+                 "    colour: red\n"
+                 "    partition_label: [p]\n",
+                 NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":4:16 metric-name", CLUSTER_PATH ":5:15 metric-name",
+                 CLUSTER_PATH ":6:22 metric-name", CLUSTER_PATH ":7:18 label",
+                 CLUSTER_PATH ":8:20 label", CLUSTER_PATH ":9:21 metric-name",
+                 CLUSTER_PATH ":10:5 unknown-key", CLUSTER_PATH ":11:22 type", NULL);
+    assert_int_equal(r.rc, -1);
+    assert_contains(msg_of(&r.diags, "metric-name"), "kafka-producer-sent");
+    assert_contains(msg_of(&r.diags, "label"), "topic.name");
+    assert_contains(msg_of(&r.diags, "unknown-key"), "monitoring.client_metrics");
+    /* nothing invalid reaches the model */
+    const rc_client_metrics *m = &r.repo.clusters[0].client_metrics;
+    for (size_t i = 0; i < RC_CLIENT_NMETRICS; i++)
+        assert_null(m->metric[i]);
+    assert_null(m->topic_label);
+    assert_null(m->service_label);
+    result_free(&r);
+
+    /* the labels are required, and at least one metric */
+    load_cluster(&r, "bootstrap: x\nmonitoring:\n  client_metrics:\n    partition_label: p\n",
+                 NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":3:3 required", CLUSTER_PATH ":3:3 required",
+                 CLUSTER_PATH ":3:3 required", NULL);
+    bool topic = false, service = false, metric = false;
+    for (size_t i = 0; i < r.diags.len; i++) {
+        topic |= strstr(r.diags.items[i].message, "\"topic_label\"") != NULL;
+        service |= strstr(r.diags.items[i].message, "\"service_label\"") != NULL;
+        metric |= strstr(r.diags.items[i].message,
+                         "at least one metric (delivered, delivery_failed, consumed, "
+                         "consume_failed)") != NULL;
+    }
+    assert_true(topic && service && metric);
+    result_free(&r);
+    load_cluster(&r, "bootstrap: x\nmonitoring:\n  client_metrics: {}\n", NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":3:3 required", CLUSTER_PATH ":3:3 required",
+                 CLUSTER_PATH ":3:3 required", NULL);
+    result_free(&r);
+    load_cluster(&r, "bootstrap: x\nmonitoring:\n  client_metrics: [delivered]\n", NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":3:19 type", NULL);
+    result_free(&r);
+
+    /* one label cannot play two roles */
+    load_cluster(&r,
+                 "bootstrap: x\n"
+                 "monitoring:\n"
+                 "  client_metrics:\n"
+                 "    delivered: sent_total\n"
+                 "    topic_label: topic\n"
+                 "    service_label: topic\n"
+                 "    partition_label: topic\n",
+                 NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":6:20 label", CLUSTER_PATH ":7:22 label", NULL);
+    result_free(&r);
+    load_cluster(&r,
+                 "bootstrap: x\n"
+                 "monitoring:\n"
+                 "  client_metrics:\n"
+                 "    delivered: sent_total\n"
+                 "    topic_label: topic\n"
+                 "    service_label: job\n"
+                 "    partition_label: job\n",
+                 NULL);
+    expect_diags(&r.diags, CLUSTER_PATH ":7:22 label", NULL);
+    result_free(&r);
+}
+
 static void test_rules_cluster_file(void **state)
 {
     (void)state;
@@ -1196,6 +1322,8 @@ int main(void)
         cmocka_unit_test(test_rule_lag),
         cmocka_unit_test(test_rule_consumers),
         cmocka_unit_test(test_rule_metric_source),
+        cmocka_unit_test(test_client_metrics_parsed),
+        cmocka_unit_test(test_rule_client_metrics),
         cmocka_unit_test(test_rules_cluster_file),
         cmocka_unit_test(test_rule_url),
         cmocka_unit_test(test_rules_teams_file),

@@ -477,6 +477,24 @@ static void cmp_config(fields *f, const rc_kvlist *a, const rc_kvlist *b)
     free(y);
 }
 
+/* alerts.no_production, .produce_rate_change, .no_consumption: an alert
+ * that appears or goes is a change of the rendered rules */
+static void compare_signals(fields *f, const rc_topic_decl *a, const rc_topic_decl *b)
+{
+    if (a->no_production_seconds != b->no_production_seconds)
+        field_add_owned(f, RC_FIELD_SCALAR, "alerts.no_production",
+                        duration_or_null(a->no_production_seconds),
+                        duration_or_null(b->no_production_seconds), LABEL_NONE);
+    char *ra = rc_topic_rate_change_text(a), *rb = rc_topic_rate_change_text(b);
+    cmp_str(f, RC_FIELD_SCALAR, "alerts.produce_rate_change", ra, rb, LABEL_NONE);
+    free(ra);
+    free(rb);
+    if (a->no_consumption_seconds != b->no_consumption_seconds)
+        field_add_owned(f, RC_FIELD_SCALAR, "alerts.no_consumption",
+                        duration_or_null(a->no_consumption_seconds),
+                        duration_or_null(b->no_consumption_seconds), LABEL_NONE);
+}
+
 static void compare_topics(fields *f, const rc_topic_decl *a, const rc_topic_decl *b)
 {
     if (a->partitions != b->partitions)
@@ -505,6 +523,7 @@ static void compare_topics(fields *f, const rc_topic_decl *a, const rc_topic_dec
     if (a->skew_alert != b->skew_alert)
         field_add(f, RC_FIELD_SCALAR, "alerts.skew", a->skew_alert ? "true" : "false",
                   b->skew_alert ? "true" : "false", LABEL_DEFAULT);
+    compare_signals(f, a, b);
 }
 
 /* An added topic lists what it declares: every field against an empty

@@ -17,7 +17,8 @@
  *   description, every config key (canonical values, cluster defaults merged
  *   in, so a changed defaults.config in _cluster.yaml changes every topic it
  *   reaches), lag.max / lag.for / lag.severity, consumers (as a set: their
- *   order is not a change), throughput.messages_per_second and alerts.skew.
+ *   order is not a change), throughput.messages_per_second and the alerts.*
+ *   signals.
  *   A topic is:
  *     added     declared at head, not at base (in that cluster);
  *     modified  declared at both and any compared field differs, or it moved
@@ -84,6 +85,7 @@ typedef struct rc_field_change {
     char *field; /* "partitions", "replication_factor", "owner", "message",
                   * "description", "lag.max", "lag.for", "lag.severity",
                   * "consumers", "producers", "throughput.messages_per_second", "alerts.skew",
+                  * "alerts.no_production", "alerts.produce_rate_change", "alerts.no_consumption",
                   * or the config key for RC_FIELD_CONFIG */
     char *old_value;
     char *new_value;

@@ -28,7 +28,9 @@
  *   consumers: [group-a, {group: group-b, service: billing}]   a service gets read access
  *   producers: [orders-api]           services of _teams.yaml; they get write access
  *   throughput: {messages_per_second: 20000}
- *   alerts: {skew: true}
+ *   alerts: {skew: true, no_production: 30m, produce_rate_change: 50% | 3x,
+ *            no_consumption: 30m}   opt-in signals (decl_alerts.c); no_consumption
+ *                                     needs declared consumers
  *
  * Access files (topics/<cluster>/_access.yaml, _access-<anything>.yaml; what
  * `reconcile import` writes for bindings no topic declaration derives):

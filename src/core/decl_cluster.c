@@ -76,13 +76,26 @@ static const char *const monitoring_keys[] = {
     "labels",        "client_metrics"};
 
 /* What policy.required_fields may name. */
-const char *const topic_field_paths[] = {
-    "name",      "partitions",   "replication_factor",
-    "owner",     "message",      "description",
-    "config",    "lag",          "lag.max",
-    "lag.for",   "lag.severity", "consumers",
-    "producers", "throughput",   "throughput.messages_per_second",
-    "alerts",    "alerts.skew"};
+const char *const topic_field_paths[] = {"name",
+                                         "partitions",
+                                         "replication_factor",
+                                         "owner",
+                                         "message",
+                                         "description",
+                                         "config",
+                                         "lag",
+                                         "lag.max",
+                                         "lag.for",
+                                         "lag.severity",
+                                         "consumers",
+                                         "producers",
+                                         "throughput",
+                                         "throughput.messages_per_second",
+                                         "alerts",
+                                         "alerts.skew",
+                                         "alerts.no_production",
+                                         "alerts.produce_rate_change",
+                                         "alerts.no_consumption"};
 _Static_assert(sizeof(topic_field_paths) / sizeof(topic_field_paths[0]) == N_TOPIC_FIELD_PATHS,
                "N_TOPIC_FIELD_PATHS in decl_parse.h counts topic_field_paths");
 

@@ -60,7 +60,7 @@ typedef struct lag_decl {
 
 /* What policy.required_fields may name (decl_cluster.c). */
 extern const char *const topic_field_paths[];
-#define N_TOPIC_FIELD_PATHS 17
+#define N_TOPIC_FIELD_PATHS 20
 
 void parse_cluster_file(ctx *x, cluster_ctx *cc, const rc_yfile *yf);
 /* monitoring.client_metrics (decl_client_metrics.c): v its mapping, key its
@@ -91,6 +91,9 @@ void parse_topic_consumers(ctx *x, const teams_ctx *tc, const rc_ynode *n, rc_to
 void parse_cluster_access(ctx *x, rc_cluster_decl *c, const rc_ynode *v);
 /* One document of an _access*.yaml file: {bindings: [...]}. */
 void parse_access_file(ctx *x, rc_cluster_decl *c, const rc_ynode *root);
+
+/* A topic's alerts: block (decl_alerts.c); t->consumers already parsed. */
+void parse_topic_alerts(ctx *x, const rc_ynode *v, rc_topic_decl *t);
 
 void parse_topic(ctx *x, cluster_ctx *cc, const teams_ctx *tc, const rc_ynode *root, size_t seq);
 

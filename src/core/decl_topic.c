@@ -35,7 +35,6 @@ static const char *const topic_keys[] = {
     "name",   "partitions", "replication_factor", "owner",      "message", "description",
     "config", "lag",        "consumers",          "throughput", "alerts",  "producers"};
 static const char *const throughput_keys[] = {"messages_per_second"};
-static const char *const alerts_keys[] = {"skew"};
 
 /* ---- topic documents ----------------------------------------------------------- */
 
@@ -279,18 +278,13 @@ static void topic_throughput(topic_doc *d)
     }
 }
 
-/* alerts: the opt-in signals */
+/* alerts: the opt-in signals (decl_alerts.c); after topic_access, which
+ * no_consumption needs */
 static void topic_alerts(topic_doc *d)
 {
-    ctx *x = d->x;
-    rc_topic_decl *t = d->t;
-    const rc_ypair *const *s = d->s;
     const rc_ynode *n;
-    if ((n = val(s[TK_ALERTS]))) {
-        const rc_ypair *as[1];
-        if (walk_map(x, n, "alerts", alerts_keys, 1, as) && (n = val(as[0])))
-            want_bool(x, n, "alerts.skew", &t->skew_alert);
-    }
+    if ((n = val(d->s[TK_ALERTS])))
+        parse_topic_alerts(d->x, n, d->t);
 }
 
 /* what policy.required_fields asks for beyond the required fields */

@@ -2,6 +2,7 @@
 
 #include "acl.h"
 #include "kind.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -238,4 +239,25 @@ void rc_group_offsets_free(rc_group_offsets *g, size_t n)
         free(g[i].error);
     }
     free(g);
+}
+
+char *rc_topic_rate_change_text(const rc_topic_decl *t)
+{
+    if (t->rate_change <= 0)
+        return NULL;
+    return rc_xasprintf(t->rate_change_is_percent ? "%g%%" : "%gx", t->rate_change);
+}
+
+void rc_topic_rate_change_bounds(const rc_topic_decl *t, double *above, double *below)
+{
+    *above = *below = 0;
+    if (t->rate_change <= 0)
+        return;
+    if (t->rate_change_is_percent) {
+        *above = 1 + t->rate_change / 100;
+        *below = 1 - t->rate_change / 100;
+    } else {
+        *above = t->rate_change;
+        *below = 1 / t->rate_change;
+    }
 }

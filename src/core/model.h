@@ -107,8 +107,21 @@ typedef struct rc_topic_decl {
     size_t nproducers;
     char **consumer_services;
     double messages_per_second; /* 0 when not declared */
+    /* alerts: the opt-in signals (decl_alerts.c); 0 / false when not declared */
     bool skew_alert;
+    long long no_production_seconds;  /* alerts.no_production */
+    long long no_consumption_seconds; /* alerts.no_consumption (topics with consumers) */
+    double rate_change;               /* alerts.produce_rate_change: 50 (%) or 3 (x) */
+    bool rate_change_is_percent;
 } rc_topic_decl;
+
+/* alerts.produce_rate_change as declared ("50%", "3x"), NULL when not
+ * declared; the caller frees it. */
+char *rc_topic_rate_change_text(const rc_topic_decl *t);
+/* The ratios of the produce rate to the rate a day earlier beyond which the
+ * change is significant: 50% -> above 1.5, below 0.5; 3x -> above 3, below
+ * 1/3. Both 0 when not declared. */
+void rc_topic_rate_change_bounds(const rc_topic_decl *t, double *above, double *below);
 
 /* monitoring.client_metrics (decl.h): counters that the applications' Kafka
  * client library exports, scraped by the same Prometheus, which the

@@ -85,6 +85,31 @@ static void set_ll(rc_tmpl_vars *v, const char *name, long long x)
     rc_tmpl_vars_set_raw(v, name, num);
 }
 
+static void set_duration(rc_tmpl_vars *v, const char *name, long long seconds)
+{
+    char *d = seconds > 0 ? rc_units_format_duration_s(seconds) : NULL;
+    rc_tmpl_vars_set(v, name, d);
+    free(d);
+}
+
+/* The opt-in signals' values; empty when the topic does not declare them
+ * (their shapes are not expanded then). */
+static void set_signal_vars(rc_tmpl_vars *v, const rc_topic_decl *t)
+{
+    set_duration(v, "no_production_for", t->no_production_seconds);
+    set_duration(v, "no_consumption_for", t->no_consumption_seconds);
+    char *text = rc_topic_rate_change_text(t);
+    rc_tmpl_vars_set(v, "rate_change", text);
+    free(text);
+    double above, below;
+    rc_topic_rate_change_bounds(t, &above, &below);
+    char num[32];
+    snprintf(num, sizeof(num), "%.6g", above);
+    rc_tmpl_vars_set_raw(v, "rate_change_above", num);
+    snprintf(num, sizeof(num), "%.6g", below);
+    rc_tmpl_vars_set_raw(v, "rate_change_below", num);
+}
+
 static void set_topic_vars(rc_tmpl_vars *v, const rc_alerts_profile *p, const rc_repo *repo,
                            const rc_cluster_decl *c, const rc_topic_decl *t,
                            const rc_alerts_lag *lag, const char *uid)
@@ -128,6 +153,7 @@ static void set_topic_vars(rc_tmpl_vars *v, const rc_alerts_profile *p, const rc
     }
     rc_tmpl_vars_set(v, "lag_max_text", text);
     free(text);
+    set_signal_vars(v, t);
 }
 
 /* One worker's share of a cluster: topics [from, to), rendered into its own
@@ -170,6 +196,27 @@ static int add_rule(render_ctx *x, json_t *rules, int shape)
         json_object_del(r, "labels");
     json_array_append_new(rules, r);
     return 0;
+}
+
+/* The declaration that asks for each optional shape, for the message when
+ * the profile cannot render it. */
+static const char *const shape_declared_by[NSHAPES] = {
+    [S_NO_PRODUCTION] = "alerts.no_production",
+    [S_RATE_CHANGE] = "alerts.produce_rate_change",
+    [S_NO_CONSUMPTION] = "alerts.no_consumption"};
+
+/* add_rule for a shape a topic opted into: a profile without it cannot
+ * express that signal, and silence would read as "covered". */
+static int add_signal_rule(render_ctx *x, json_t *rules, int shape)
+{
+    if (!x->p->shape[shape])
+        return rc_errorf(-1, x->err, sizeof(x->err),
+                         "cluster %s, topic %s: %s is declared, but the %s metric source cannot "
+                         "express it (%s has no %s)",
+                         x->c->name, x->t->name,
+                         shape_declared_by[shape] ? shape_declared_by[shape] : "an alert",
+                         x->p->name, x->p->file, rc_alerts_shape_names[shape]);
+    return add_rule(x, rules, shape);
 }
 
 static void set_group(render_ctx *x, const char *group, const char *url)
@@ -217,18 +264,31 @@ static int render_topic(render_ctx *x, rc_tmpl_yaml_list *list)
         set_group(x, NULL, topic_url);
         rc = add_rule(x, rules, base + 1);
     }
-    for (size_t i = 0; i < t->nconsumers && rc == 0; i++) {
-        set_group(x, t->consumers[i], x->urls[i]);
-        rc = add_rule(x, rules, base);
-    }
-    for (size_t i = 0; i < t->nconsumers && rc == 0; i++) {
-        set_group(x, t->consumers[i], x->urls[i]);
-        rc = add_rule(x, rules, S_ABSENT);
-    }
-    if (t->skew_alert && rc == 0) {
-        set_group(x, NULL, topic_url);
-        rc = add_rule(x, rules, S_SKEW);
-    }
+    /* per declared group, rule kind by rule kind: all lag rules, then all
+     * absent rules, ... (the order people read the file in) */
+    const struct {
+        int shape;
+        bool wanted;
+    } per_group[] = {{base, true},
+                     {S_ABSENT, true},
+                     {S_NO_MEMBERS, x->p->shape[S_NO_MEMBERS] != NULL},
+                     {S_NO_CONSUMPTION, t->no_consumption_seconds > 0}};
+    for (size_t k = 0; k < sizeof(per_group) / sizeof(per_group[0]) && rc == 0; k++)
+        for (size_t i = 0; per_group[k].wanted && i < t->nconsumers && rc == 0; i++) {
+            set_group(x, t->consumers[i], x->urls[i]);
+            rc = add_signal_rule(x, rules, per_group[k].shape);
+        }
+    const struct {
+        int shape;
+        bool wanted;
+    } per_topic[] = {{S_SKEW, t->skew_alert},
+                     {S_NO_PRODUCTION, t->no_production_seconds > 0},
+                     {S_RATE_CHANGE, t->rate_change > 0}};
+    for (size_t k = 0; k < sizeof(per_topic) / sizeof(per_topic[0]) && rc == 0; k++)
+        if (per_topic[k].wanted) {
+            set_group(x, NULL, topic_url);
+            rc = add_signal_rule(x, rules, per_topic[k].shape);
+        }
     if (rc == 0 && rc_tmpl_yaml_list_add(list, group) < 0)
         rc = rc_errorf(-1, x->err, sizeof(x->err), "cluster %s, topic %s: the YAML emitter failed",
                        x->c->name, t->name);

@@ -8,7 +8,22 @@
 
 #include <jansson.h>
 
-enum { S_TIME_GROUP, S_TIME_ALL, S_OFFSET_GROUP, S_OFFSET_ALL, S_ABSENT, S_SKEW, NSHAPES };
+/* The rule shapes a profile may hold. The first six are the high-lag,
+ * absent and skew rules every profile has; the rest are optional (a profile
+ * leaves out what its metrics cannot express). */
+enum {
+    S_TIME_GROUP,
+    S_TIME_ALL,
+    S_OFFSET_GROUP,
+    S_OFFSET_ALL,
+    S_ABSENT,
+    S_SKEW,
+    S_NO_MEMBERS,     /* per declared group, always when the profile has it */
+    S_NO_PRODUCTION,  /* alerts.no_production */
+    S_RATE_CHANGE,    /* alerts.produce_rate_change */
+    S_NO_CONSUMPTION, /* alerts.no_consumption, per declared group */
+    NSHAPES
+};
 
 /* "rules.lag_time.group", ...: a shape's place in the profile, for messages. */
 extern const char *const rc_alerts_shape_names[NSHAPES];

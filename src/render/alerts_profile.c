@@ -14,16 +14,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const rc_alerts_shape_names[NSHAPES] = {
-    "rules.lag_time.group",   "rules.lag_time.all_groups",
-    "rules.lag_offset.group", "rules.lag_offset.all_groups",
-    "rules.absent",           "rules.skew"};
+const char *const rc_alerts_shape_names[NSHAPES] = {"rules.lag_time.group",
+                                                    "rules.lag_time.all_groups",
+                                                    "rules.lag_offset.group",
+                                                    "rules.lag_offset.all_groups",
+                                                    "rules.absent",
+                                                    "rules.skew",
+                                                    "rules.no_members",
+                                                    "rules.no_production",
+                                                    "rules.produce_rate_change",
+                                                    "rules.no_consumption"};
+
+/* rules: keys beside lag_time/lag_offset, and whether a profile must have them */
+static const struct {
+    const char *key;
+    int shape;
+    bool required;
+} single_rules[] = {{"absent", S_ABSENT, true},
+                    {"skew", S_SKEW, true},
+                    {"no_members", S_NO_MEMBERS, false},
+                    {"no_production", S_NO_PRODUCTION, false},
+                    {"produce_rate_change", S_RATE_CHANGE, false},
+                    {"no_consumption", S_NO_CONSUMPTION, false}};
 
 /* Every variable the C side sets; profile `vars` may not reuse these names. */
-static const char *const builtin_vars[] = {
-    "cluster",       "topic",       "group",       "owner",        "chat",       "escalation",
-    "severity",      "lag_kind",    "lag_max",     "lag_max_text", "for",        "dashboard_uid",
-    "dashboard_url", "runbook_url", "description", "message",      "partitions", "file"};
+static const char *const builtin_vars[] = {"cluster",
+                                           "topic",
+                                           "group",
+                                           "owner",
+                                           "chat",
+                                           "escalation",
+                                           "severity",
+                                           "lag_kind",
+                                           "lag_max",
+                                           "lag_max_text",
+                                           "for",
+                                           "dashboard_uid",
+                                           "dashboard_url",
+                                           "runbook_url",
+                                           "description",
+                                           "message",
+                                           "partitions",
+                                           "file",
+                                           "no_production_for",
+                                           "no_consumption_for",
+                                           "rate_change",
+                                           "rate_change_above",
+                                           "rate_change_below"};
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -191,6 +228,8 @@ static void dummy_vars(rc_tmpl_vars *v, const rc_alerts_profile *p)
         rc_tmpl_vars_set(v, builtin_vars[i], "x");
     rc_tmpl_vars_set_raw(v, "lag_max", "1");
     rc_tmpl_vars_set_raw(v, "partitions", "1");
+    rc_tmpl_vars_set_raw(v, "rate_change_above", "1.5");
+    rc_tmpl_vars_set_raw(v, "rate_change_below", "0.5");
     for (size_t i = 0; i < p->vars.len; i++)
         rc_tmpl_vars_set(v, p->vars.items[i].key, p->vars.items[i].value);
 }
@@ -279,7 +318,9 @@ static int load_vars(rc_alerts_profile *p, const json_t *root, char *errbuf, siz
 static int load_rules(const rc_alerts_profile *p, const json_t *root, const json_t **raw,
                       char *errbuf, size_t errlen)
 {
-    static const char *const rule_keys[] = {"lag_time", "lag_offset", "absent", "skew"};
+    const char *rule_keys[2 + ARRAY_LEN(single_rules)] = {"lag_time", "lag_offset"};
+    for (size_t i = 0; i < ARRAY_LEN(single_rules); i++)
+        rule_keys[2 + i] = single_rules[i].key;
     static const char *const lag_keys[] = {"group", "all_groups"};
     const char *file = p->file;
     const json_t *rules = json_object_get(root, "rules");
@@ -308,10 +349,11 @@ static int load_rules(const rc_alerts_profile *p, const json_t *root, const json
     if (!raw[S_TIME_GROUP] && !raw[S_OFFSET_GROUP])
         return rc_errorf(-1, errbuf, errlen, "%s: rules: needs lag_time or lag_offset (or both)",
                          file);
-    raw[S_ABSENT] = json_object_get(rules, "absent");
-    raw[S_SKEW] = json_object_get(rules, "skew");
-    if (!raw[S_ABSENT] || !raw[S_SKEW])
-        return rc_errorf(-1, errbuf, errlen, "%s: rules: absent and skew are required", file);
+    for (size_t i = 0; i < ARRAY_LEN(single_rules); i++) {
+        raw[single_rules[i].shape] = json_object_get(rules, single_rules[i].key);
+        if (single_rules[i].required && !raw[single_rules[i].shape])
+            return rc_errorf(-1, errbuf, errlen, "%s: rules: absent and skew are required", file);
+    }
 
     return 0;
 }

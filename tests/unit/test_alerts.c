@@ -232,12 +232,14 @@ static void test_kafka_exporter_rules(void **state)
                         "https://git.example.com/topics/blob/HEAD/topics/prod/audit.v1.yaml");
     assert_non_null(strstr(str(ann, "description"), "more than 500 messages behind"));
 
-    /* orders.v1: lag per group, absent per group, skew */
+    /* orders.v1: lag per group, absent per group, no members per group, skew */
     rules = group_rules(tree, 1);
-    assert_int_equal(json_array_size(rules), 5);
-    const char *alerts[] = {"KafkaConsumerLagHigh", "KafkaConsumerLagHigh", "KafkaConsumerAbsent",
-                            "KafkaConsumerAbsent", "KafkaTopicPartitionSkew"};
-    for (size_t i = 0; i < 5; i++) {
+    assert_int_equal(json_array_size(rules), 7);
+    const char *alerts[] = {"KafkaConsumerLagHigh",        "KafkaConsumerLagHigh",
+                            "KafkaConsumerAbsent",         "KafkaConsumerAbsent",
+                            "KafkaConsumerGroupNoMembers", "KafkaConsumerGroupNoMembers",
+                            "KafkaTopicPartitionSkew"};
+    for (size_t i = 0; i < 7; i++) {
         assert_rule_shape(json_array_get(rules, i));
         assert_string_equal(str(json_array_get(rules, i), "alert"), alerts[i]);
     }
@@ -262,12 +264,23 @@ static void test_kafka_exporter_rules(void **state)
     assert_non_null(strstr(str(ann, "description"), "Topic: An order. Message: shop.v1.Order."));
 
     rule = json_array_get(rules, 2);
-    assert_string_equal(str(rule, "expr"), "absent(kafka_consumergroup_lag{topic=\"orders.v1\", "
-                                           "consumergroup=\"fulfilment\"})");
+    /* sum(): absent() would add consumergroup beside the rule's own group label */
+    assert_string_equal(str(rule, "expr"),
+                        "sum(absent(kafka_consumergroup_lag{topic=\"orders.v1\", "
+                        "consumergroup=\"fulfilment\"}))");
     assert_string_equal(str(rule, "for"), "15m");
     assert_string_equal(str(json_object_get(rule, "labels"), "group"), "fulfilment");
+    assert_non_null(strstr(str(json_object_get(rule, "annotations"), "description"),
+                           "KafkaConsumerGroupNoMembers fires for it"));
 
-    rule = json_array_get(rules, 4);
+    /* a stopped group keeps its offsets: membership, for the topic's lag.for */
+    rule = json_array_get(rules, 5);
+    assert_string_equal(str(rule, "expr"),
+                        "sum(kafka_consumergroup_members{consumergroup=\"team a/b\"}) == 0");
+    assert_string_equal(str(rule, "for"), "5m");
+    assert_string_equal(str(json_object_get(rule, "labels"), "group"), "team a/b");
+
+    rule = json_array_get(rules, 6);
     assert_null(json_object_get(json_object_get(rule, "labels"), "group"));
     assert_string_equal(str(rule, "for"), "30m");
     url = dashboard("https://grafana.example.com", "prod", "orders.v1", NULL);
@@ -281,21 +294,64 @@ static void test_kafka_exporter_rules(void **state)
 
 typedef struct profile_case {
     const char *source;
-    const char *lag_metric;    /* in every lag expression */
-    const char *absent_metric; /* in the absent expression */
-    bool time;                 /* time lag by default */
+    const char *lag_metric;     /* in every lag expression */
+    const char *absent_metric;  /* in the absent expression */
+    const char *members_metric; /* in the no-members expression; NULL: none exported */
+    const char *end_metric;     /* newest offsets: production */
+    const char *commit_metric;  /* the group's committed offsets: consumption */
+    bool time;                  /* time lag by default */
 } profile_case;
 
 static const profile_case cases[] = {
-    {"kafka_exporter", "kafka_consumergroup_lag{", "absent(kafka_consumergroup_lag{", false},
+    {"kafka_exporter", "kafka_consumergroup_lag{", "sum(absent(kafka_consumergroup_lag{",
+     "kafka_consumergroup_members{", "kafka_topic_partition_current_offset{",
+     "kafka_consumergroup_current_offset{", false},
     {"kafka-lag-exporter", "kafka_consumergroup_group_lag_seconds{",
-     "absent(kafka_consumergroup_group_lag{", true},
+     "sum(absent(kafka_consumergroup_group_lag{", NULL, "kafka_partition_latest_offset{",
+     "kafka_consumergroup_group_offset{", true},
     {"kminion", "kminion_kafka_consumer_group_topic_lag{",
-     "absent(kminion_kafka_consumer_group_topic_lag{", false},
+     "sum(absent(kminion_kafka_consumer_group_topic_lag{", "kminion_kafka_consumer_group_members{",
+     "kminion_kafka_topic_", "kminion_kafka_consumer_group_topic_offset_sum{", false},
     {"redpanda", "redpanda_kafka_consumer_group_committed_offset{",
-     "absent(redpanda_kafka_consumer_group_committed_offset{", false},
-    {"reconcile", "reconcile_lag_seconds{", "absent(reconcile_lag_offsets{", true},
+     "sum(absent(redpanda_kafka_consumer_group_committed_offset{",
+     "redpanda_kafka_consumer_group_consumers{", "redpanda_kafka_max_offset{",
+     "redpanda_kafka_consumer_group_committed_offset{", false},
+    {"reconcile", "reconcile_lag_seconds{", "sum(absent(reconcile_lag_offsets{",
+     "reconcile_lag_group_members{", "reconcile_lag_end_offset{", "reconcile_lag_committed_offset{",
+     true},
 };
+
+/* The `for` each rule kind takes in test_every_profile (cluster defaults). */
+static const char *expected_for(const char *alert)
+{
+    static const char *const fors[][2] = {{"KafkaConsumerLagHigh", "10m"},
+                                          {"KafkaConsumerAbsent", "15m"},
+                                          {"KafkaConsumerGroupNoMembers", "10m"},
+                                          {"KafkaTopicPartitionSkew", "30m"},
+                                          {"KafkaTopicProduceRateChanged", "15m"}};
+    for (size_t i = 0; i < sizeof(fors) / sizeof(fors[0]); i++)
+        if (!strcmp(fors[i][0], alert))
+            return fors[i][1];
+    return NULL; /* the windowed rules need no `for` */
+}
+
+/* The metric a rule of each kind must query in profile pc. */
+static const char *expected_metric(const profile_case *pc, const char *alert)
+{
+    if (!strcmp(alert, "KafkaConsumerLagHigh"))
+        return pc->lag_metric;
+    if (!strcmp(alert, "KafkaConsumerAbsent"))
+        return pc->absent_metric;
+    if (!strcmp(alert, "KafkaConsumerGroupNoMembers"))
+        return pc->members_metric;
+    if (!strcmp(alert, "KafkaConsumerGroupNoConsumption"))
+        return pc->commit_metric;
+    if (!strcmp(alert, "KafkaTopicPartitionSkew") || !strcmp(alert, "KafkaTopicNoProduction") ||
+        !strcmp(alert, "KafkaTopicProduceRateChanged"))
+        return pc->end_metric;
+    fail_msg("unexpected alert %s", alert);
+    return NULL;
+}
 
 static void test_every_profile(void **state)
 {
@@ -310,6 +366,10 @@ static void test_every_profile(void **state)
         add_topic(c, "a.v1", "checkout", NULL);
         rc_topic_decl *b = add_topic(c, "b.v1", "checkout", groups);
         b->skew_alert = true;
+        b->no_production_seconds = 1800;
+        b->no_consumption_seconds = 3600;
+        b->rate_change = 50;
+        b->rate_change_is_percent = true;
         add_topic(c, "c.v1", "checkout", groups + 2);
 
         char *t1, *t2;
@@ -321,7 +381,10 @@ static void test_every_profile(void **state)
 
         json_t *gs = json_object_get(tree, "groups");
         assert_int_equal(json_array_size(gs), 3);
-        size_t nrules[] = {1, 3 + 3 + 1, 1 + 1};
+        /* per declared group: lag, absent, no members (where exported), no
+         * consumption (b.v1); b.v1 also skew, no production, rate change */
+        size_t members = pc->members_metric ? 1 : 0;
+        size_t nrules[] = {1, 3 * (2 + members + 1) + 3, 2 + members};
         for (size_t gi = 0; gi < 3; gi++) {
             json_t *g = json_array_get(gs, gi);
             char name[64];
@@ -336,22 +399,27 @@ static void test_every_profile(void **state)
                 assert_rule_shape(rule);
                 const char *alert = str(rule, "alert");
                 const char *expr = str(rule, "expr");
-                if (!strcmp(alert, "KafkaConsumerLagHigh"))
-                    assert_non_null(strstr(expr, pc->lag_metric));
-                else if (!strcmp(alert, "KafkaConsumerAbsent"))
-                    assert_non_null(strstr(expr, pc->absent_metric));
-                else
-                    assert_string_equal(alert, "KafkaTopicPartitionSkew");
+                const char *metric = expected_metric(pc, alert);
+                if (!metric || !strstr(expr, metric))
+                    fail_msg("%s %s: want %s in %s", pc->source, alert, metric, expr);
                 json_t *l = json_object_get(rule, "labels");
                 assert_string_equal(str(l, "cluster"), "c1");
                 assert_string_equal(str(l, "topic"), c->topics[gi].name);
                 assert_string_equal(str(l, "team"), "checkout");
                 assert_string_equal(str(l, "severity"), "warning");
                 assert_string_equal(str(l, "chat"), "#checkout");
-                assert_string_equal(str(rule, "for"), !strcmp(alert, "KafkaConsumerLagHigh") ? "10m"
-                                                      : !strcmp(alert, "KafkaConsumerAbsent")
-                                                          ? "15m"
-                                                          : "30m");
+                const char *want_for = expected_for(alert);
+                if (want_for)
+                    assert_string_equal(str(rule, "for"), want_for);
+                else
+                    assert_null(json_object_get(rule, "for"));
+                /* windowed rules: the declared window, exactly */
+                if (!strcmp(alert, "KafkaTopicNoProduction"))
+                    assert_non_null(strstr(expr, "[30m]"));
+                if (!strcmp(alert, "KafkaConsumerGroupNoConsumption"))
+                    assert_non_null(strstr(expr, "[1h]"));
+                if (!strcmp(alert, "KafkaTopicProduceRateChanged"))
+                    assert_true(strstr(expr, "> 1.5") && strstr(expr, "< 0.5"));
             }
         }
         /* the second declared group of b.v1, URL-escaped in the link */
@@ -482,8 +550,11 @@ static void test_hostile_declarations(void **state)
         t->description = rc_xstrdup("\"quoted\" {{ .Value }} {{ template \"x\" }}\n"
                                     "---\n- alert: Injected\n  expr: vector(1)\n...\n{");
         t->message = rc_xstrdup("a: b\n# c");
+        t->no_consumption_seconds = 600; /* every per-group shape sees the group */
         rc_topic_decl *u = add_topic(c, "u.v1", "m", NULL);
         u->description = rc_xstrdup("- alert: Injected\n");
+        u->no_production_seconds = 600;
+        u->rate_change = 2;
 
         char *text;
         json_t *tree = render(&r, c, &text);
@@ -491,8 +562,10 @@ static void test_hostile_declarations(void **state)
         assert_int_equal(json_object_size(tree), 1);
         assert_int_equal(json_array_size(gs), 2);
         json_t *rules = group_rules(tree, 0);
-        assert_int_equal(json_array_size(rules), 2); /* lag + absent */
-        assert_int_equal(json_array_size(group_rules(tree, 1)), 1);
+        /* lag, absent, no members where exported, no consumption */
+        assert_int_equal(json_array_size(rules), cases[pi].members_metric ? 4 : 3);
+        /* lag, no production, rate change */
+        assert_int_equal(json_array_size(group_rules(tree, 1)), 3);
         json_t *lagr = json_array_get(rules, 0);
         assert_rule_shape(lagr);
         assert_string_equal(str(lagr, "alert"), "KafkaConsumerLagHigh");
@@ -500,6 +573,12 @@ static void test_hostile_declarations(void **state)
 
         /* the group is one escaped PromQL string */
         assert_non_null(strstr(str(lagr, "expr"), "\"g\\\"}) or vector(1) # {{ .Value }}\""));
+        /* ... in every per-group rule: never an unescaped quote that ends it */
+        for (size_t i = 0; i < json_array_size(rules); i++) {
+            const char *e = str(json_array_get(rules, i), "expr");
+            assert_non_null(strstr(e, "\"g\\\"}) or vector(1) # {{ .Value }}\""));
+            assert_null(strstr(e, "\"g\"})"));
+        }
         /* labels: Go-template actions made inert, everything else verbatim */
         json_t *l = json_object_get(lagr, "labels");
         assert_string_equal(str(l, "chat"), "#room {{ \"{{\" }} .Value }}\n- alert: Evil");
@@ -647,6 +726,62 @@ static void test_custom_profile(void **state)
     free(dir);
 }
 
+/* Opt-in signals: a profile that lacks a declared signal's shape is an
+ * error naming both (silence would read as "covered"); one that has it gets
+ * the declared values. */
+static void test_signal_shapes(void **state)
+{
+    (void)state;
+    rc_repo r = {0};
+    add_team(&r, "t", "#t", NULL);
+    rc_cluster_decl *c = add_cluster(&r, "c", "custom");
+    const char *groups[] = {"g", NULL};
+    rc_topic_decl *t = add_topic(c, "x.v1", "t", groups);
+    t->no_production_seconds = 5400;
+    rc_buf out = {0};
+    char err[512] = "";
+    char *dir = scratch_profile(minimal_profile);
+    assert_int_equal(rc_alerts_render(&out, &r, c, dir, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "topic x.v1: alerts.no_production is declared, but the custom "
+                                "metric source cannot express it"));
+    assert_non_null(strstr(err, "custom.yaml has no rules.no_production"));
+    assert_int_equal(out.len, 0);
+    t_remove_tree(dir);
+    free(dir);
+
+    rc_buf prof = {0};
+    rc_buf_puts(&prof, minimal_profile);
+    rc_buf_puts(&prof,
+                "  no_production: {alert: P, expr: 'p[${no_production_for}]'}\n"
+                "  produce_rate_change: {alert: R, expr: "
+                "'${rate_change_above} ${rate_change_below} ${rate_change}'}\n"
+                "  no_consumption: {alert: C, expr: 'c{g=\"${group}\"}[${no_consumption_for}]'}\n"
+                "  no_members: {alert: M, expr: 'm{g=\"${group}\"}', for: '${for}'}\n");
+    dir = scratch_profile(prof.data);
+    t->rate_change = 3;
+    t->no_consumption_seconds = 600;
+    assert_int_equal(rc_alerts_render(&out, &r, c, dir, err, sizeof(err)), 0);
+    json_t *tree = NULL;
+    assert_int_equal(rc_tmpl_parse_yaml(&tree, out.data, out.len, "o", err, sizeof(err)), 0);
+    json_t *rules = group_rules(tree, 0);
+    const char *want[][2] = {{"L", NULL},         {"A", NULL},
+                             {"M", "m{g=\"g\"}"}, {"C", "c{g=\"g\"}[10m]"},
+                             {"P", "p[1h30m]"},   {"R", "3 0.333333 3x"}};
+    assert_int_equal(json_array_size(rules), 6);
+    for (size_t i = 0; i < 6; i++) {
+        assert_string_equal(str(json_array_get(rules, i), "alert"), want[i][0]);
+        if (want[i][1])
+            assert_string_equal(str(json_array_get(rules, i), "expr"), want[i][1]);
+    }
+    assert_string_equal(str(json_array_get(rules, 2), "for"), "3m");
+    json_decref(tree);
+    rc_buf_free(&out);
+    rc_buf_free(&prof);
+    rc_repo_free(&r);
+    t_remove_tree(dir);
+    free(dir);
+}
+
 static void test_profile_errors(void **state)
 {
     (void)state;
@@ -667,6 +802,8 @@ static void test_profile_errors(void **state)
         {"labels: {cluster:", "labels: {bad-label: x, cluster:", "not a valid Prometheus label"},
         {"  skew: {alert: S, expr: 'vector(${ratio})'}\n", "", "absent and skew are required"},
         {"alert: A, expr:", "alert: A, exp:", "unknown key \"exp\""},
+        {"  skew:", "  no_production: {alert: P, expr: 'p[${no_prod}]'}\n  skew:",
+         "rules.no_production: unknown placeholder ${no_prod}"},
         {"profile: custom\n", "profile: custom\n*: [\n", "custom.yaml:2:"},
     };
     for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
@@ -715,7 +852,7 @@ static void test_many_topics(void **state)
         char name[96];
         snprintf(name, sizeof(name), "reconcile/big/domain.topic-%05zu.v1", i);
         assert_string_equal(str(json_array_get(gs, i), "name"), name);
-        assert_int_equal(json_array_size(group_rules(tree, i)), i % 2 ? 2 : 1);
+        assert_int_equal(json_array_size(group_rules(tree, i)), i % 2 ? 3 : 1);
     }
     json_decref(tree);
 
@@ -756,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_defaults_and_relative_links),
         cmocka_unit_test(test_hostile_declarations),
+        cmocka_unit_test(test_signal_shapes),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_custom_profile),
         cmocka_unit_test(test_profile_errors),

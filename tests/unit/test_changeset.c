@@ -444,7 +444,8 @@ static void test_every_field(void **state)
                           "message: search.v2.Indexed\n"
                           "lag: {max: 100000, severity: critical}\n"
                           "throughput: {messages_per_second: 250.5}\n"
-                          "alerts: {skew: true}\n"
+                          "alerts: {skew: true, no_production: 2h, produce_rate_change: 3x,\n"
+                          "         no_consumption: 45m}\n"
                           "consumers: [indexer]\n";
     tside_load(&h, f, NBASE);
     assert_int_equal(h.diags.len, 0);
@@ -460,7 +461,10 @@ static void test_every_field(void **state)
                            "lag.severity",
                            "consumers",
                            "throughput.messages_per_second",
-                           "alerts.skew"};
+                           "alerts.skew",
+                           "alerts.no_production",
+                           "alerts.produce_rate_change",
+                           "alerts.no_consumption"};
     assert_int_equal(t->nfields, sizeof(order) / sizeof(order[0]));
     for (size_t i = 0; i < t->nfields; i++)
         assert_string_equal(t->fields[i].field, order[i]);
@@ -472,6 +476,9 @@ static void test_every_field(void **state)
     assert_field(t, "consumers", NULL, "indexer");
     assert_field(t, "throughput.messages_per_second", "100", "250.5");
     assert_field(t, "alerts.skew", "false", "true");
+    assert_field(t, "alerts.no_production", NULL, "2h");
+    assert_field(t, "alerts.produce_rate_change", NULL, "3x");
+    assert_field(t, "alerts.no_consumption", NULL, "45m");
     rc_changeset_free(&cs);
     tside_free(&b);
     tside_free(&h);

@@ -187,7 +187,8 @@ static void test_clean_topic_resolves(void **state)
                                "lag: {max: 5m, for: 10m, severity: critical}\n"
                                "consumers: [g1, g2]\n"
                                "throughput: {messages_per_second: 1500.5}\n"
-                               "alerts: {skew: true}\n"
+                               "alerts: {skew: true, no_production: 30m, produce_rate_change: "
+                               "50%, no_consumption: 1h}\n"
                                "---\n"
                                "name: alpha.events.v1\n"
                                "owner: checkout\n"
@@ -242,6 +243,9 @@ static void test_clean_topic_resolves(void **state)
     assert_string_equal(rc_kvlist_get(&z->config, "retention.ms"), "604800000");
     assert_string_equal(rc_kvlist_get(&z->config, "segment.bytes"), "536870912");
     assert_int_equal(z->lag_max_seconds, 300);
+    assert_int_equal(z->no_production_seconds, 1800);
+    assert_int_equal(z->no_consumption_seconds, 3600);
+    assert_true(z->rate_change == 50 && z->rate_change_is_percent);
     assert_int_equal(z->lag_max_offsets, 0);
     assert_int_equal(z->lag_for_seconds, 600);
     assert_string_equal(z->severity, "critical");
@@ -401,6 +405,45 @@ static void test_rule_duplicate_key(void **state)
     const rc_topic_decl *t = topic(&r, "prod", "shop.orders");
     assert_string_equal(t->owner, "payments"); /* the first one counts */
     assert_string_equal(rc_kvlist_get(&t->config, "retention.ms"), "86400000");
+    result_free(&r);
+}
+
+/* alerts: each signal's value checked where it is written; no_consumption
+ * watches declared groups, so it needs some. */
+static void test_rule_alerts(void **state)
+{
+    (void)state;
+    result r;
+    load_topic(&r, "name: shop.orders\n"
+                   "partitions: 3\n"
+                   "owner: payments\n"
+                   "alerts: {no_production: 30s, produce_rate_change: 150%,\n"
+                   "         no_consumption: 1h}\n"
+                   "---\n"
+                   "name: shop.refunds\n"
+                   "partitions: 3\n"
+                   "owner: payments\n"
+                   "alerts: {produce_rate_change: 3, no_production: soon}\n"
+                   "---\n"
+                   "name: shop.returns\n"
+                   "partitions: 3\n"
+                   "owner: payments\n"
+                   "alerts: {produce_rate_change: 1x}\n");
+    expect_diags(&r.diags, TOPIC_PATH ":4:25 alerts", TOPIC_PATH ":4:51 alerts",
+                 TOPIC_PATH ":5:26 alerts", TOPIC_PATH ":10:31 alerts", TOPIC_PATH ":10:49 alerts",
+                 TOPIC_PATH ":15:31 alerts", NULL);
+    assert_contains(r.diags.items[0].message, "shorter than a minute");
+    assert_contains(r.diags.items[1].message, "outside 1%..99%");
+    assert_contains(r.diags.items[2].message, "declares no consumers");
+    assert_contains(r.diags.items[3].message, "neither a percentage such as 50% nor a factor");
+    assert_contains(r.diags.items[4].message, "alerts.no_production");
+    assert_contains(r.diags.items[5].message, "above 1x");
+    const rc_topic_decl *t = topic(&r, "prod", "shop.orders");
+    if (t) {
+        assert_int_equal(t->no_production_seconds, 0);
+        assert_int_equal(t->no_consumption_seconds, 0);
+        assert_true(t->rate_change == 0);
+    }
     result_free(&r);
 }
 
@@ -1305,6 +1348,7 @@ int main(void)
         cmocka_unit_test(test_rule_unknown_key),
         cmocka_unit_test(test_rule_duplicate_key),
         cmocka_unit_test(test_rule_type),
+        cmocka_unit_test(test_rule_alerts),
         cmocka_unit_test(test_rule_required),
         cmocka_unit_test(test_rule_required_partitions_and_policy_fields),
         cmocka_unit_test(test_rule_topic_name),

@@ -4,7 +4,9 @@
 # `promtool check rules`, and the cases in tests/promtool/<profile>.test.yml
 # must pass `promtool test rules` (a stuck consumer fires after `for` with the
 # exact labels and dashboard_url, healthy and idle ones stay quiet, -1 / NaN /
-# +Inf never fire, a declared group that disappears fires the absent alert).
+# +Inf never fire, a declared group that disappears fires the absent alert),
+# and tests/promtool/<profile>.signals.test.yml for the opt-in signals and the
+# no-members rule (each fires, and each of its guards keeps a case quiet).
 #
 # Needs no Kafka, so it does not use lib.sh (which starts a broker).
 # Env: RECONCILE_BIN (the binary), RECONCILE_SRC (the source tree), PROMTOOL.
@@ -16,8 +18,17 @@ PROMTOOL=${PROMTOOL:-promtool}
 FIXTURE=$SRC/tests/fixtures/alerts
 CASES=$SRC/tests/promtool
 
-# cluster directory in the fixture -> metric-source profile it uses
+# cluster directory in the fixture -> metric-source profile it uses. The
+# <cluster>-signals clusters hold the topic with the opt-in signals, so its
+# declared group does not join the absent cases of the others; their cases
+# are tests/promtool/<profile>.signals.test.yml.
 PROFILES="exp:kafka_exporter klag:kafka-lag-exporter kminion:kminion redpanda:redpanda recon:reconcile"
+# rules per cluster: 3 topics, orders 2 groups x (lag + absent + no members)
+# + skew, audit 1 aggregated, hostile 1 group x (lag + absent + no members):
+# the hostile values added nothing. kafka-lag-exporter exports no membership.
+# signals: lag + absent + no members + no consumption + no production + rate.
+declare -A RULES=([exp]=11 [klag]=8 [kminion]=11 [redpanda]=11 [recon]=11)
+declare -A SIGNAL_RULES=([exp]=6 [klag]=5 [kminion]=6 [redpanda]=6 [recon]=6)
 
 passed=0
 failed=0
@@ -65,27 +76,34 @@ check "render the fixture repository" render "$WORK/out"
 for profile_file in "$SRC"/alert-templates/*.yaml; do
     profile=$(basename "$profile_file" .yaml)
     check "profile $profile has tests/promtool/$profile.test.yml" test -f "$CASES/$profile.test.yml"
+    check "profile $profile has tests/promtool/$profile.signals.test.yml" \
+        test -f "$CASES/$profile.signals.test.yml"
 done
 
-for pair in $PROFILES; do
-    cluster=${pair%%:*}
-    profile=${pair#*:}
-    dir=$WORK/out/$cluster/rules
+promtool_cluster() { # CLUSTER PROFILE CASES_FILE EXPECTED_RULES
+    local cluster=$1 profile=$2 cases=$3 nrules=$4
+    local dir=$WORK/out/$cluster/rules
     rules=$dir/topics.rules.yml
     if [ ! -f "$rules" ]; then
         fail "$profile: render wrote $cluster/rules/topics.rules.yml"
-        continue
+        return
     fi
     pass "$profile: render wrote $cluster/rules/topics.rules.yml"
     check "$profile: the rule file names its profile" grep -q "# $profile alert profile" "$rules"
     check "$profile: promtool check rules" "$PROMTOOL" check rules "$rules"
     cp "$WORK/check.log" "$WORK/check-rules.log"
-    # 3 topics: orders 2 groups x (lag + absent) + skew, audit 1 aggregated,
-    # hostile 1 group x (lag + absent): the hostile values added nothing
-    check "$profile: exactly 8 rules (no injected rule)" \
-        grep -q "SUCCESS: 8 rules found" "$WORK/check-rules.log"
-    cp "$CASES/$profile.test.yml" "$dir/"
-    check "$profile: promtool test rules" "$PROMTOOL" test rules "$dir/$profile.test.yml"
+    check "$profile: $cluster has exactly $nrules rules (no injected rule)" \
+        grep -q "SUCCESS: $nrules rules found" "$WORK/check-rules.log"
+    cp "$CASES/$cases" "$dir/"
+    check "$profile: promtool test rules $cases" "$PROMTOOL" test rules "$dir/$cases"
+}
+
+for pair in $PROFILES; do
+    cluster=${pair%%:*}
+    profile=${pair#*:}
+    promtool_cluster "$cluster" "$profile" "$profile.test.yml" "${RULES[$cluster]}"
+    promtool_cluster "$cluster-signals" "$profile" "$profile.signals.test.yml" \
+        "${SIGNAL_RULES[$cluster]}"
 done
 
 # Same declarations, same bytes.
@@ -93,8 +111,10 @@ render "$WORK/again" >"$WORK/again.log" 2>&1
 same=1
 for pair in $PROFILES; do
     cluster=${pair%%:*}
-    cmp -s "$WORK/out/$cluster/rules/topics.rules.yml" \
-        "$WORK/again/$cluster/rules/topics.rules.yml" || same=0
+    for c in "$cluster" "$cluster-signals"; do
+        cmp -s "$WORK/out/$c/rules/topics.rules.yml" "$WORK/again/$c/rules/topics.rules.yml" ||
+            same=0
+    done
 done
 if [ "$same" = 1 ]; then pass "a second render is byte-identical"; else fail "a second render is byte-identical" "$WORK/again.log"; fi
 

@@ -175,22 +175,41 @@ eventually "and 0 for the caught-up one" 0 query "reconcile_lag_seconds{group=\"
 eventually "and the deleted marker of the third" 1 \
   query "reconcile_lag_partitions{group=\"$G3\",marker=\"deleted\"}"
 # the rendered high-lag rule on measured time lag: 5 s behind, declared 3s for 2s
-firing() { # the groups KafkaConsumerLagHigh fires for, with labels and link checked
+firing() { # [ALERTNAME]: the groups it fires for, with labels and link checked
   curl -sf "http://127.0.0.1:$PROM_PORT/api/v1/alerts" | python3 -c '
 import json, sys
-t, url = sys.argv[1], sys.argv[2]
+name, url = sys.argv[1], sys.argv[2]
+topics = {sys.argv[3]: (sys.argv[4], sys.argv[5]), sys.argv[6]: (sys.argv[7],)}
 out = []
 for a in json.load(sys.stdin)["data"]["alerts"]:
     l = a["labels"]
-    if a["state"] != "firing" or l["alertname"] != "KafkaConsumerLagHigh":
+    if a["state"] != "firing" or l["alertname"] != name:
         continue
-    assert l["topic"] == t and l["cluster"] == "it" and l["team"] == "payments", l
+    assert l["group"] in topics.get(l["topic"], ()), l
+    assert l["cluster"] == "it" and l["team"] == "payments", l
     assert a["annotations"]["dashboard_url"].startswith(url), a["annotations"]
+    assert "var-group=" in a["annotations"]["dashboard_url"], a["annotations"]
     out.append(l["group"])
-print(" ".join(sorted(out)))' "$T" "https://grafana.example.com/d/"
+print(" ".join(sorted(out)))' "${1:-KafkaConsumerLagHigh}" "https://grafana.example.com/d/" \
+    "$T" "$G1" "$G2" "$T2" "$G3"
 }
 eventually "the high-lag alert fires for the stuck group only" "$G1" firing
 consistently "and never for the caught-up one" "$G1" firing
+
+# A stopped consumer keeps its committed offsets, and so its lag series: only
+# membership shows it. G1 and G3 never had a consumer; G2 has kcat running.
+# The topics' lag.for is 2s (T) and the default 10m (T2): G3 stays pending.
+eventually "no members: the alert fires for the group without consumers" "$G1" \
+  firing KafkaConsumerGroupNoMembers
+consistently "and not for the group whose consumer runs" "$G1" firing KafkaConsumerGroupNoMembers
+kill -TERM "$KCAT_PID"
+wait "$KCAT_PID" 2>/dev/null || true
+KCAT_PID=""
+eventually "once its consumer stops, the group has no members" 0 members_of "$G2"
+eventually "and the alert fires for it too, its lag series still there" "$G1 $G2" \
+  firing KafkaConsumerGroupNoMembers
+check "its lag is still measured: the absent rule could not have caught it" \
+  test -n "$(query "reconcile_lag_offsets{group=\"$G2\",topic=\"$T\"}")"
 
 # Many partitions: reads are split over several consumers and ListOffsets
 # calls (kadmin_lag.c); every piece must come back whole. 5 topics of 250

@@ -28,15 +28,17 @@ for want in \
   "topics/broken/sizing.yaml:4:21: replication-factor:" \
   "topics/broken/sizing.yaml:11:24: warning: throughput:" \
   "topics/broken/sizing.yaml:16:8: lag:" \
+  "topics/broken/signals.yaml:5:19: alerts: alerts.no_consumption: the topic declares no consumers" \
+  "topics/broken/signals.yaml:6:24: alerts: alerts.produce_rate_change: 150% is outside 1%..99%" \
   "topics/broken/syntax.yaml:3:8: yaml-syntax:" \
   "topics/stray.yaml:0:0: layout:"; do
   expect_out "$want" "reports $want"
 done
 expect_out 'did you mean "retention.ms"' "unknown config key gets a did-you-mean"
 expect_out 'did you mean "payments"' "unknown team gets a did-you-mean"
-expect_out "18 problems" "counts every problem"
+expect_out "20 problems" "counts every problem"
 n=$(grep -c '^topics/' <<<"$OUT")
-check "one line per problem (19 with the warning)" test "$n" -eq 19
+check "one line per problem (21 with the warning)" test "$n" -eq 21
 
 # github annotations
 run "$RECONCILE_BIN" -C "$FIX" validate --format github

@@ -54,7 +54,8 @@
  * is refused as reserved): client_delivered, client_delivery_failed,
  * client_consumed, client_consume_failed (metric names, "" when not named),
  * client_topic_label, client_service_label, client_partition_label (label
- * names, "" when not set); raw: has_client_<metric> for each of the four,
+ * names, "" when not set), client_topic_underscored (the topic with '.' as
+ * '_', as Java's consumer labels it); raw: has_client_<metric> for each of the four,
  * has_client_delivered_by_partition (delivered and partition_label given).
  * They are validated names (decl.h), pasted into PromQL as they are.
  *

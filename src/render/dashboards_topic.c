@@ -85,6 +85,14 @@ static void set_topic_vars(rc_tmpl_vars *v, const rc_repo *repo, const rc_cluste
     rc_links_dashboard_uid(uid, c->name, t->name);
     const rc_team *team = repo && t->owner ? rc_repo_team(repo, t->owner) : NULL;
     rc_tmpl_vars_set(v, "topic", t->name);
+    /* Java's consumer metrics write a topic's dots as underscores; no other
+     * declared topic can have that name (validate's name-collision rule). */
+    char *underscored = rc_xstrdup(t->name);
+    for (char *p = underscored; *p; p++)
+        if (*p == '.')
+            *p = '_';
+    rc_tmpl_vars_set(v, "client_topic_underscored", underscored);
+    free(underscored);
     rc_tmpl_vars_set(v, "cluster", c->name);
     rc_tmpl_vars_set(v, "owner", t->owner ? t->owner : "");
     rc_tmpl_vars_set(v, "owner_chat", team && team->chat ? team->chat : "");

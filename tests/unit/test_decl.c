@@ -1329,7 +1329,8 @@ static void test_invalid_fixture_repo(void **state)
         "topics/broken/names.yaml:1:7 topic-name", "topics/broken/names.yaml:4:7 name-pattern",
         "topics/broken/names.yaml:8:8 unknown-team", "topics/broken/names.yaml:11:7 name-collision",
         "topics/broken/names.yaml:14:7 duplicate-topic",
-        "topics/broken/names.yaml:16:1 unknown-key", "topics/broken/sizing.yaml:3:13 partitions",
+        "topics/broken/names.yaml:16:1 unknown-key", "topics/broken/signals.yaml:5:19 alerts",
+        "topics/broken/signals.yaml:6:24 alerts", "topics/broken/sizing.yaml:3:13 partitions",
         "topics/broken/sizing.yaml:4:21 replication-factor",
         "topics/broken/sizing.yaml:11:24 warning:throughput", "topics/broken/sizing.yaml:16:8 lag",
         "topics/broken/syntax.yaml:3:8 yaml-syntax", "topics/stray.yaml:0:0 layout", NULL);

@@ -72,7 +72,8 @@ static void want_rate_change(ctx *x, const rc_ynode *n, rc_topic_decl *t)
     }
     if (unit == '%' && !(v >= 1 && v < 100)) {
         diag(x, E, n, "alerts",
-             "%s: %s is outside 1%%..99%% (for a larger change write a factor such as 3x)", field, s);
+             "%s: %s is outside 1%%..99%% (for a larger change write a factor such as 3x)", field,
+             s);
         return;
     }
     if (unit == 'x' && !(v > 1 && v <= 1000)) {

@@ -273,8 +273,10 @@ static char *write_files(cli *c, const rc_import *im, bool *written)
         if (!ok) {
             if (fd >= 0)
                 unlink(path); /* a partial file would be read as a declaration */
-            char *msg = rc_xasprintf("cannot write %s: %s%s", f->path, strerror(saved),
-                                     saved == EEXIST ? " (import never writes over a file)" : "");
+            char why[128];
+            char *msg =
+                rc_xasprintf("cannot write %s: %s%s", f->path, rc_strerror(saved, why, sizeof(why)),
+                             saved == EEXIST ? " (import never writes over a file)" : "");
             free(path);
             return msg;
         }

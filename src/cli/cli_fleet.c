@@ -8,6 +8,7 @@
 #include "textout.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -62,7 +63,8 @@ char *fleet_progress_line(const char *command, size_t done, size_t total,
         rc_text_shown(name, sizeof(name), running[i]);
         /* room for this name and the tail the names after it would need */
         size_t after = nrunning - i - 1;
-        size_t tail = after ? strlen(" and  more running)") + 20 : strlen(" running)");
+        size_t tail = after ? (size_t)snprintf(NULL, 0, " and %zu more running)", after)
+                            : strlen(" running)");
         if (shown > 0 && b.len + 2 + strlen(name) + tail >= width)
             break;
         rc_buf_printf(&b, "%s%s", shown ? ", " : " (", name);

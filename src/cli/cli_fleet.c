@@ -185,8 +185,9 @@ void fleet_run(cli *c, fleet_item *items, size_t n, bool uses_git, fleet_fn fn, 
         items[i].out = items[i].tape.out;
         items[i].err = items[i].tape.err;
     }
-    /* a server's measurements are not watched on a terminal */
-    st.progress = workers > 1 && !c->quiet && !c->serve && isatty(STDERR_FILENO);
+    /* a server's measurements are not watched on a terminal; -v writes
+     * librdkafka's lines as they come, which would break the line up */
+    st.progress = workers > 1 && !c->quiet && !c->verbose && !c->serve && isatty(STDERR_FILENO);
     rc_parallel_for(n, workers, run_item, &st);
     pthread_mutex_destroy(&st.lock);
     free(st.state);

@@ -143,7 +143,7 @@ typedef void (*fleet_fn)(fleet_item *it, void *ctx, size_t i);
  * item order (each as soon as it and those before it are done). One worker:
  * the items write straight to stdout and stderr, one after another, as
  * before. On a terminal (stderr) a progress line is shown meanwhile unless
- * -q. uses_git: fn may use libgit2 (threads only when it is thread-safe). */
+ * -q or -v. uses_git: fn may use libgit2 (threads only when it is thread-safe). */
 void fleet_run(cli *c, fleet_item *items, size_t n, bool uses_git, fleet_fn fn, void *ctx);
 /* The number of workers: requested (0: FLEET_DEFAULT_WORKERS), at most n,
  * at least 1. */

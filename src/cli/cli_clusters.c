@@ -34,9 +34,7 @@ void cluster_conn_free(cluster_conn *cc)
 /* Each step of reading a cluster returns NULL, or the cluster-level error
  * (heap, "cluster NAME: ..."), so plan_cluster has one place that records it. */
 
-/* Expand the connection settings (secrets registered for masking) and make
- * the admin client. conn takes the expanded settings whatever happens. */
-char *connect_cluster(cli *c, const rc_cluster_decl *decl, cluster_conn *conn, rc_kadmin **ka_out)
+char *expand_conn(cli *c, const rc_cluster_decl *decl, cluster_conn *conn)
 {
     char err[512];
     if (!decl->bootstrap)
@@ -53,10 +51,24 @@ char *connect_cluster(cli *c, const rc_cluster_decl *decl, cluster_conn *conn, r
         free(v);
     }
     rc_kvlist_copy(&conn->props, &c->xprops);
+    return NULL;
+}
+
+char *connect_cluster(fleet_item *it, rc_kadmin **ka_out)
+{
+    cli *c = it->c;
+    const rc_cluster_decl *decl = it->decl;
+    if (it->conn_error) {
+        char *e = it->conn_error;
+        it->conn_error = NULL;
+        return e;
+    }
+    char err[512];
     if (c->verbose)
-        fprintf(stderr, "reconcile: cluster %s: connecting to %s\n", decl->name, conn->bootstrap);
-    rc_kadmin_config kcfg = {decl->name, conn->bootstrap, &conn->props, c->timeout_ms,
-                             0,          c->verbose,      &c->secrets};
+        fprintf(it->err, "reconcile: cluster %s: connecting to %s\n", decl->name,
+                it->conn.bootstrap);
+    rc_kadmin_config kcfg = {decl->name, it->conn.bootstrap, &it->conn.props, c->timeout_ms,
+                             0,          c->verbose,         &c->secrets};
     if (c->adapters->kadmin_new(ka_out, &kcfg, err, sizeof(err)) != 0) {
         char *masked = rc_secrets_mask(&c->secrets, err);
         char *msg = rc_xasprintf("cluster %s: %s", decl->name, masked);
@@ -79,8 +91,9 @@ char *cluster_id_problem(const rc_cluster_decl *decl, const rc_cluster_obs *obs)
 /* The cluster as the plan needs it: topics (the declared ones asked for by
  * name where the all-topics answer lacks them) and the declared topics'
  * configs. */
-static char *read_cluster(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, rc_cluster_obs *obs)
+static char *read_cluster(fleet_item *it, rc_kadmin *ka, rc_cluster_obs *obs)
 {
+    const rc_cluster_decl *decl = it->decl;
     char err[RC_ERRBUF_LEN] = "";
     if (ka->ops->describe_cluster(ka, obs, err, sizeof(err)) != 0)
         return kadmin_error(decl->name, "cannot read the cluster", err);
@@ -110,8 +123,8 @@ static char *read_cluster(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, rc
         if (o && !o->describe_denied)
             names[nnames++] = decl->topics[i].name;
     }
-    if (c->verbose)
-        fprintf(stderr, "reconcile: cluster %s: %zu brokers, %zu topics; describing %zu\n",
+    if (it->c->verbose)
+        fprintf(it->err, "reconcile: cluster %s: %zu brokers, %zu topics; describing %zu\n",
                 decl->name, (size_t)obs->broker_count, obs->ntopics, nnames);
     int rc =
         ka->ops->describe_configs(ka, obs, (const char *const *)names, nnames, err, sizeof(err));
@@ -120,12 +133,13 @@ static char *read_cluster(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, rc
 }
 
 /* The declaration checks that need the broker; their diagnostics are printed. */
-static char *check_live(cli *c, const rc_cluster_decl *decl, const rc_cluster_obs *obs)
+static char *check_live(fleet_item *it, const rc_cluster_obs *obs)
 {
+    const rc_cluster_decl *decl = it->decl;
     rc_diags diags = {0};
     rc_decl_check_cluster_live(decl, obs, &diags);
     if (diags.len > 0)
-        print_diags(c, &diags);
+        print_diags_to(it->c, it->err, &diags);
     size_t nerr = rc_diags_errors(&diags);
     rc_diags_free(&diags);
     if (nerr == 0)
@@ -181,18 +195,19 @@ static char *plan_kinds(cli *c, const rc_repo *repo, const rc_cluster_decl *decl
 /* Connect, observe, diff. On a cluster-level failure plan->error is set and
  * *ka_out may be NULL; the caller destroys *ka_out and frees conn whatever
  * happens. */
-static void plan_cluster(cli *c, const rc_repo *repo, const rc_cluster_decl *decl,
-                         rc_cluster_plan *plan, rc_kadmin **ka_out, rc_cluster_obs *obs,
-                         cluster_conn *conn)
+static void plan_cluster(fleet_item *it, const rc_repo *repo, rc_cluster_plan *plan,
+                         rc_kadmin **ka_out, rc_cluster_obs *obs)
 {
+    cli *c = it->c;
+    const rc_cluster_decl *decl = it->decl;
     *ka_out = NULL;
     memset(plan, 0, sizeof(*plan));
     memset(obs, 0, sizeof(*obs));
-    char *error = connect_cluster(c, decl, conn, ka_out);
+    char *error = connect_cluster(it, ka_out);
     if (!error)
-        error = read_cluster(c, decl, *ka_out, obs);
+        error = read_cluster(it, *ka_out, obs);
     if (!error)
-        error = check_live(c, decl, obs);
+        error = check_live(it, obs);
     if (error) {
         plan->cluster = rc_xstrdup(decl->name);
         plan->error = error;
@@ -205,7 +220,7 @@ static void plan_cluster(cli *c, const rc_repo *repo, const rc_cluster_decl *dec
     if (!plan->cluster)
         plan->cluster = rc_xstrdup(decl->name);
     if (!plan->error)
-        plan->error = plan_kinds(c, repo, decl, *ka_out, conn, plan);
+        plan->error = plan_kinds(c, repo, decl, *ka_out, &it->conn, plan);
 }
 
 bool plan_has_failures(const rc_cluster_plan *p)
@@ -266,31 +281,31 @@ typedef struct apply_counts {
 static const char existed_note[] = "another writer changed it after this run's plan";
 
 /* A change the broker accepted: its line (unless quiet) and its count. */
-static void report_done(cli *c, const rc_topic_plan *tp, apply_counts *n)
+static void report_done(cli *c, FILE *out, const rc_topic_plan *tp, apply_counts *n)
 {
     switch (tp->action) {
     case RC_ACT_CREATE:
         n->created++;
         if (!c->quiet)
-            fprintf(stdout, "+ created %s (%d partitions)\n", tp->topic, tp->partitions_to);
+            fprintf(out, "+ created %s (%d partitions)\n", tp->topic, tp->partitions_to);
         break;
     case RC_ACT_UPDATE:
         n->updated++;
         if (c->quiet)
             break;
-        fprintf(stdout, "~ updated %s", tp->topic);
+        fprintf(out, "~ updated %s", tp->topic);
         if (tp->partitions_to > tp->partitions_from)
-            fprintf(stdout, " (partitions %d -> %d)", tp->partitions_from, tp->partitions_to);
+            fprintf(out, " (partitions %d -> %d)", tp->partitions_from, tp->partitions_to);
         if (tp->nchanges > 0)
-            fprintf(stdout, " (%zu config change%s)", tp->nchanges, tp->nchanges == 1 ? "" : "s");
+            fprintf(out, " (%zu config change%s)", tp->nchanges, tp->nchanges == 1 ? "" : "s");
         if (tp->other_writer)
-            fprintf(stdout, " (%s)", existed_note);
-        fputc('\n', stdout);
+            fprintf(out, " (%s)", existed_note);
+        fputc('\n', out);
         break;
     case RC_ACT_DELETE:
         n->deleted++;
         if (!c->quiet)
-            fprintf(stdout, "- deleted %s\n", tp->topic);
+            fprintf(out, "- deleted %s\n", tp->topic);
         break;
     default:
         break;
@@ -298,41 +313,41 @@ static void report_done(cli *c, const rc_topic_plan *tp, apply_counts *n)
 }
 
 /* The cluster's summary line; a failed call is never "no changes". */
-static void report_summary(const rc_cluster_plan *p, const apply_counts *n, int call_rc)
+static void report_summary(FILE *out, const rc_cluster_plan *p, const apply_counts *n, int call_rc)
 {
     size_t total = n->created + n->updated + n->deleted + n->failed + n->refused + n->skipped +
                    n->unknown + n->by_other;
     if (total == 0 && call_rc >= 0) {
-        fprintf(stdout, "cluster %s: no changes\n", p->cluster);
+        fprintf(out, "cluster %s: no changes\n", p->cluster);
         return;
     }
-    fprintf(stdout, "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused",
+    fprintf(out, "cluster %s: %zu created, %zu updated, %zu deleted, %zu failed, %zu refused",
             p->cluster, n->created, n->updated, n->deleted, n->failed, n->refused);
     if (n->by_other)
-        fprintf(stdout, ", %zu already made by another writer", n->by_other);
-    fprintf(stdout, "%s%s\n", n->unknown ? ", some in an unknown state" : "",
+        fprintf(out, ", %zu already made by another writer", n->by_other);
+    fprintf(out, "%s%s\n", n->unknown ? ", some in an unknown state" : "",
             n->skipped ? ", some not attempted" : "");
 }
 
-static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcome *outcome,
-                         int call_rc)
+static void report_apply(cli *c, FILE *out, const rc_cluster_plan *p,
+                         const rc_apply_outcome *outcome, int call_rc)
 {
     apply_counts n = {0};
     for (size_t i = 0; i < p->ntopics; i++) {
         const rc_topic_plan *tp = &p->topics[i];
         if (tp->action == RC_ACT_REFUSE) {
             n.refused++;
-            fprintf(stdout, "! refused %s\n", tp->topic);
+            fprintf(out, "! refused %s\n", tp->topic);
             if (tp->other_writer)
-                fprintf(stdout, "    %s\n", existed_note);
+                fprintf(out, "    %s\n", existed_note);
             for (size_t k = 0; k < tp->nrefusals; k++)
-                print_masked(c, stdout, "    ", tp->refusals[k]);
+                print_masked(c, out, "    ", tp->refusals[k]);
             continue;
         }
         if (tp->other_writer && tp->action == RC_ACT_UNCHANGED && !tp->broker_error) {
             n.by_other++;
             if (!c->quiet)
-                fprintf(stdout, "= already there %s (%s, as declared)\n", tp->topic, existed_note);
+                fprintf(out, "= already there %s (%s, as declared)\n", tp->topic, existed_note);
             continue;
         }
         if (tp->action != RC_ACT_CREATE && tp->action != RC_ACT_UPDATE &&
@@ -341,13 +356,13 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
         if (tp->broker_error) {
             n.failed++;
             char *line = rc_xasprintf("x failed  %s: %s", tp->topic, tp->broker_error);
-            print_masked(c, stdout, "", line);
+            print_masked(c, out, "", line);
             free(line);
             continue;
         }
         if (outcome[i] == RC_APPLY_NOT_SENT) {
             n.skipped++;
-            fprintf(stdout, "- not attempted %s\n", tp->topic);
+            fprintf(out, "- not attempted %s\n", tp->topic);
             continue;
         }
         if (outcome[i] == RC_APPLY_UNKNOWN) {
@@ -355,13 +370,13 @@ static void report_apply(cli *c, const rc_cluster_plan *p, const rc_apply_outcom
              * this change landed is unknown, so say so rather than claim
              * success. */
             n.unknown++;
-            fprintf(stdout, "? unknown %s (the request failed; run plan to see the state)\n",
+            fprintf(out, "? unknown %s (the request failed; run plan to see the state)\n",
                     tp->topic);
             continue;
         }
-        report_done(c, tp, &n);
+        report_done(c, out, tp, &n);
     }
-    report_summary(p, &n, call_rc);
+    report_summary(out, p, &n, call_rc);
 }
 
 /* ---- the other kinds --------------------------------------------------------- */
@@ -380,15 +395,16 @@ static void refuse_failed_kinds(rc_cluster_plan *p)
 
 /* Apply every kind after the topics (a binding may name a topic this run
  * created); report_kinds prints what each did, after the topics' report. */
-static int apply_kinds(cli *c, rc_cluster_plan *p, rc_kadmin *ka, bool *landed, char *errbuf,
-                       size_t errlen)
+static int apply_kinds(fleet_item *it, rc_cluster_plan *p, rc_kadmin *ka, bool *landed,
+                       char *errbuf, size_t errlen)
 {
+    cli *c = it->c;
     int rc = 0;
     for (size_t i = 0; i < p->nkinds && rc == 0; i++) {
         const rc_resource_kind *k = p->kinds[i].kind;
         size_t nfailed = 0, n = k->pending(p->kinds[i].plan);
         if (n > 0 && !c->quiet)
-            fprintf(stderr,
+            fprintf(it->err,
                     "reconcile: applying %zu change%s to %s (then waiting until the "
                     "broker serves them)\n",
                     n, n == 1 ? "" : "s", k->what);
@@ -416,9 +432,10 @@ static rc_applied_state_config state_config(cli *c, const rc_cluster_decl *decl,
 
 /* policy.guard_older_commits: refuse a commit older than the last one applied
  * to this cluster (a late CI job, a re-run of an old pipeline). */
-static void guard_before_apply(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p,
-                               const cluster_conn *conn, const char *commit)
+static void guard_before_apply(fleet_item *it, rc_cluster_plan *p, const char *commit)
 {
+    cli *c = it->c;
+    const rc_cluster_decl *decl = it->decl;
     char err[512];
     if (!commit) {
         p->error = rc_xasprintf("cluster %s: %s sets policy.guard_older_commits, so apply needs "
@@ -427,7 +444,7 @@ static void guard_before_apply(cli *c, const rc_cluster_decl *decl, rc_cluster_p
                                 decl->name, decl->file);
         return;
     }
-    rc_applied_state_config cfg = state_config(c, decl, conn);
+    rc_applied_state_config cfg = state_config(c, decl, &it->conn);
     char *recorded = NULL;
     if (c->adapters->applied_read(&recorded, &cfg, err, sizeof(err)) != 0) {
         p->error =
@@ -443,10 +460,10 @@ static void guard_before_apply(cli *c, const rc_cluster_decl *decl, rc_cluster_p
     } else if (rc_guard_refuses(verdict)) {
         p->error = rc_xasprintf("cluster %s: %s", decl->name, message ? message : "refused");
     } else if (message && !c->quiet) {
-        print_masked(c, stderr, "reconcile: warning: ", message);
+        print_masked(c, it->err, "reconcile: warning: ", message);
     }
     if (c->verbose && recorded)
-        fprintf(stderr, "reconcile: cluster %s: last applied commit %s\n", decl->name, recorded);
+        fprintf(it->err, "reconcile: cluster %s: last applied commit %s\n", decl->name, recorded);
     free(message);
     free(recorded);
 }
@@ -464,86 +481,110 @@ static bool apply_may_have_landed(const rc_cluster_plan *p, const rc_apply_outco
     return false;
 }
 
-static void record_applied(cli *c, const rc_cluster_decl *decl, rc_cluster_plan *p,
-                           const cluster_conn *conn, const char *commit)
+static void record_applied(fleet_item *it, rc_cluster_plan *p, const char *commit)
 {
+    cli *c = it->c;
+    const rc_cluster_decl *decl = it->decl;
     char err[512];
-    rc_applied_state_config cfg = state_config(c, decl, conn);
+    rc_applied_state_config cfg = state_config(c, decl, &it->conn);
     if (c->adapters->applied_write(&cfg, commit, err, sizeof(err)) != 0) {
         if (!p->error)
             p->error = rc_xasprintf("cluster %s: applied, but cannot record commit %s: %s",
                                     decl->name, commit, err);
     } else if (c->verbose) {
-        fprintf(stderr, "reconcile: cluster %s: recorded commit %s as applied\n", decl->name,
+        fprintf(it->err, "reconcile: cluster %s: recorded commit %s as applied\n", decl->name,
                 commit);
     }
 }
 
-/* Plan (and with apply, execute) every selected cluster. Returns the plans
- * (caller frees each and the array); *failure and *changes summarise them. */
+/* What every cluster's work shares: the inputs, read only, and a plan slot
+ * per cluster. */
+typedef struct run_ctx {
+    const rc_repo *repo;
+    const char *commit;
+    bool apply;
+    rc_cluster_plan *plans;
+} run_ctx;
+
+/* Execute the plan, record the commit, report (text). */
+static void apply_cluster(fleet_item *it, rc_cluster_plan *p, rc_kadmin *ka, const char *commit)
+{
+    cli *c = it->c;
+    const rc_cluster_decl *decl = it->decl;
+    char err[RC_ERRBUF_LEN] = "";
+    rc_apply_outcome *outcome = rc_xcalloc(p->ntopics, sizeof(*outcome));
+    rc_apply_options aopt = {0, progress_cb, it, decl};
+    int a = rc_apply_execute(ka, p, outcome, &aopt, NULL, err, sizeof(err));
+    bool kinds_landed = false;
+    if (a == 0)
+        a = apply_kinds(it, p, ka, &kinds_landed, err, sizeof(err));
+    /* Record whenever something may have landed, even when a later
+     * stage failed as a whole: what landed must not be rolled back
+     * by an older commit's late apply. */
+    if (decl->guard_older_commits && (kinds_landed || apply_may_have_landed(p, outcome)))
+        record_applied(it, p, commit);
+    mask_plan(c, p);
+    if (c->format == FMT_TEXT) {
+        report_apply(c, it->out, p, outcome, a);
+        for (size_t k = 0; k < p->nkinds; k++)
+            p->kinds[k].kind->report_apply(it->out, p->cluster, p->kinds[k].plan, c->quiet);
+    }
+    if (a < 0 && !p->error)
+        p->error = kadmin_error(decl->name, "apply stopped", err);
+    free(outcome);
+}
+
+/* One cluster: plan, then validate by the broker (plan) or apply. */
+static void run_cluster(fleet_item *it, void *ctx, size_t i)
+{
+    run_ctx *r = ctx;
+    cli *c = it->c;
+    rc_cluster_plan *p = &r->plans[i];
+    rc_cluster_obs obs;
+    rc_kadmin *ka = NULL;
+    plan_cluster(it, r->repo, p, &ka, &obs);
+    if (r->apply && !p->error)
+        refuse_failed_kinds(p);
+    if (r->apply && !p->error && it->decl->guard_older_commits)
+        guard_before_apply(it, p, r->commit);
+    if (!p->error && !r->apply) {
+        char err[RC_ERRBUF_LEN] = "";
+        if (rc_apply_validate(ka, p, NULL, err, sizeof(err)) < 0)
+            p->error = kadmin_error(it->decl->name, "validation by the broker failed", err);
+    } else if (!p->error) {
+        apply_cluster(it, p, ka, r->commit);
+    }
+    mask_plan(c, p);
+    /* plan prints cluster errors in its report; apply's text report is
+     * per topic, so the cluster-level failure goes to stderr, after it */
+    rc_tape_mark(&it->tape);
+    if (p->error && r->apply && c->format == FMT_TEXT)
+        print_masked(c, it->err, "reconcile: ", p->error);
+    rc_cluster_obs_free(&obs);
+    if (ka)
+        ka->ops->destroy(ka);
+}
+
+/* Plan (and with apply, execute) every selected cluster, several at once
+ * (fleet_run). Returns the plans (caller frees them with free_plans);
+ * *failure and *changes summarise them. */
 rc_cluster_plan *run_clusters(cli *c, const rc_repo *repo, const char *commit, bool apply,
                               size_t *nplans_out, bool *failure, bool *changes)
 {
-    rc_cluster_plan *plans = rc_xcalloc(repo->nclusters, sizeof(*plans));
-    size_t nplans = 0;
-    for (size_t i = 0; i < repo->nclusters; i++) {
-        const rc_cluster_decl *decl = &repo->clusters[i];
-        if (!cluster_selected(c, decl->name))
-            continue;
-        rc_cluster_plan *p = &plans[nplans++];
-        rc_cluster_obs obs;
-        rc_kadmin *ka = NULL;
-        cluster_conn conn = {0};
-        plan_cluster(c, repo, decl, p, &ka, &obs, &conn);
-        if (apply && !p->error)
-            refuse_failed_kinds(p);
-        if (apply && !p->error && decl->guard_older_commits)
-            guard_before_apply(c, decl, p, &conn, commit);
-        if (!p->error) {
-            char err[RC_ERRBUF_LEN] = "";
-            if (!apply) {
-                int v = rc_apply_validate(ka, p, NULL, err, sizeof(err));
-                if (v < 0)
-                    p->error = kadmin_error(decl->name, "validation by the broker failed", err);
-            } else {
-                rc_apply_outcome *outcome = rc_xcalloc(p->ntopics, sizeof(*outcome));
-                rc_apply_options aopt = {0, progress_cb, c, decl};
-                int a = rc_apply_execute(ka, p, outcome, &aopt, NULL, err, sizeof(err));
-                bool kinds_landed = false;
-                if (a == 0)
-                    a = apply_kinds(c, p, ka, &kinds_landed, err, sizeof(err));
-                /* Record whenever something may have landed, even when a later
-                 * stage failed as a whole: what landed must not be rolled back
-                 * by an older commit's late apply. */
-                if (decl->guard_older_commits &&
-                    (kinds_landed || apply_may_have_landed(p, outcome)))
-                    record_applied(c, decl, p, &conn, commit);
-                mask_plan(c, p);
-                if (c->format == FMT_TEXT) {
-                    report_apply(c, p, outcome, a);
-                    for (size_t k = 0; k < p->nkinds; k++)
-                        p->kinds[k].kind->report_apply(stdout, p->cluster, p->kinds[k].plan,
-                                                       c->quiet);
-                }
-                if (a < 0 && !p->error)
-                    p->error = kadmin_error(decl->name, "apply stopped", err);
-                free(outcome);
-            }
-        }
-        mask_plan(c, p);
-        /* plan prints cluster errors in its report; apply's text report is
-         * per topic, so the cluster-level failure goes to stderr */
-        if (p->error && apply && c->format == FMT_TEXT)
-            print_masked(c, stderr, "reconcile: ", p->error);
-        *failure |= plan_has_failures(p);
-        *changes |= rc_cluster_plan_has_changes(p);
-        rc_cluster_obs_free(&obs);
-        cluster_conn_free(&conn);
-        if (ka)
-            ka->ops->destroy(ka);
+    size_t n = 0;
+    fleet_item *items = fleet_items(c, repo, &n);
+    run_ctx r = {repo, commit, apply, rc_xcalloc(n ? n : 1, sizeof(*r.plans))};
+    bool uses_git = false; /* the guard reads the repository's history */
+    for (size_t i = 0; i < n; i++)
+        uses_git |= apply && items[i].decl->guard_older_commits;
+    fleet_run(c, items, n, uses_git, run_cluster, &r);
+    for (size_t i = 0; i < n; i++) {
+        *failure |= plan_has_failures(&r.plans[i]);
+        *changes |= rc_cluster_plan_has_changes(&r.plans[i]);
     }
-    *nplans_out = nplans;
-    return plans;
+    fleet_items_free(items, n);
+    *nplans_out = n;
+    return r.plans;
 }
 
 void free_plans(rc_cluster_plan *plans, size_t n)

@@ -16,6 +16,7 @@
 #include "model.h"
 #include "secrets.h"
 #include "source.h"
+#include "tape.h"
 #include "util.h"
 
 #include <stdbool.h>
@@ -69,6 +70,7 @@ typedef struct cli {
     bool all_groups;
     const char *serve; /* lag --serve ADDR */
     int min_interval_ms;
+    int parallel; /* --parallel: clusters at once; 0: the default */
     bool help;
     bool version;
     rc_secrets secrets;
@@ -80,7 +82,9 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void print_masked(cli *c, FILE *out, const char *prefix, const char *msg);
 void print_cluster_error(cli *c, const char *cluster, const char *msg);
 void print_diags(cli *c, rc_diags *d);
-/* apply's progress callback (rc_apply_options); ud is the cli */
+/* The same onto out (a cluster's stream). */
+void print_diags_to(cli *c, FILE *out, rc_diags *d);
+/* apply's progress callback (rc_apply_options); ud is the fleet_item */
 void progress_cb(void *ud, const char *stage, size_t count);
 
 /* ---- declarations (cli_repo.c) ---- */
@@ -107,12 +111,54 @@ typedef struct cluster_conn {
     rc_kvlist props;
 } cluster_conn;
 void cluster_conn_free(cluster_conn *cc);
+/* Expand the cluster's connection settings, registering every substituted
+ * value as a secret: NULL, or the cluster-level error (heap, "cluster NAME:
+ * ..."). conn takes what was expanded whatever happens. Not thread-safe (it
+ * adds to c->secrets): fleet_items calls it before any cluster's work. */
+char *expand_conn(cli *c, const rc_cluster_decl *decl, cluster_conn *conn);
+
+/* ---- clusters in parallel (cli_fleet.c) ---- */
+/* plan, apply, lag and import work on the selected clusters side by side,
+ * each cluster's output kept on its own tape and replayed in cluster order,
+ * so stdout and stderr carry the bytes a run of one cluster after another
+ * writes. A cluster's work runs on a worker thread: it writes only to its
+ * item's out and err, reads c (never changes it: the secrets are all
+ * registered before the first cluster starts) and its own item. */
+#define FLEET_DEFAULT_WORKERS 4
+#define FLEET_MAX_WORKERS 64
+typedef struct fleet_item {
+    cli *c;
+    const rc_cluster_decl *decl;
+    cluster_conn conn; /* expanded before any cluster's work */
+    char *conn_error;  /* NULL, or the expansion's failure; connect_cluster takes it */
+    FILE *out, *err;   /* where this cluster's work writes (its tape's streams) */
+    rc_tape tape;
+} fleet_item;
+/* The selected clusters of repo, in its order, each connection expanded. */
+fleet_item *fleet_items(cli *c, const rc_repo *repo, size_t *n);
+void fleet_items_free(fleet_item *items, size_t n);
+typedef void (*fleet_fn)(fleet_item *it, void *ctx, size_t i);
+/* fn(items[i], ctx, i) for every item, at most fleet_workers(c->parallel, n)
+ * at once; returns when all have returned, every item's output printed in
+ * item order (each as soon as it and those before it are done). One worker:
+ * the items write straight to stdout and stderr, one after another, as
+ * before. On a terminal (stderr) a progress line is shown meanwhile unless
+ * -q or -v. uses_git: fn may use libgit2 (threads only when it is thread-safe). */
+void fleet_run(cli *c, fleet_item *items, size_t n, bool uses_git, fleet_fn fn, void *ctx);
+/* The number of workers: requested (0: FLEET_DEFAULT_WORKERS), at most n,
+ * at least 1. */
+size_t fleet_workers(int requested, size_t n);
+/* The progress line, at most width - 1 bytes (the cursor must not wrap):
+ * "plan: 2/4 clusters done (prod-eu, prod-us running)", names elided as
+ * "and N more" where they do not fit. Heap. */
+char *fleet_progress_line(const char *command, size_t done, size_t total,
+                          const char *const *running, size_t nrunning, size_t width);
+
 struct rc_kadmin;
-/* Expand the connection settings (secrets registered for masking) and make
- * the admin client: NULL, or the cluster-level error (heap, "cluster NAME:
- * ..."). conn takes the expanded settings whatever happens. */
-char *connect_cluster(cli *c, const rc_cluster_decl *decl, cluster_conn *conn,
-                      struct rc_kadmin **ka_out);
+/* Make the cluster's admin client from its expanded settings (the
+ * expansion's own failure, if any, comes first): NULL, or the cluster-level
+ * error (heap, "cluster NAME: ..."). Verbose lines go to it->err. */
+char *connect_cluster(fleet_item *it, struct rc_kadmin **ka_out);
 /* "cluster NAME: what: msg" from a failed admin call's message. Heap. */
 char *kadmin_error(const char *cluster, const char *what, const char *msg);
 /* The cluster id pin of the cluster file against what the broker says:

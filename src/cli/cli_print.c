@@ -43,11 +43,16 @@ void print_cluster_error(cli *c, const char *cluster, const char *msg)
 
 void print_diags(cli *c, rc_diags *d)
 {
-    rc_diags_sort(d);
     /* validation output is the result of `validate`, so it goes to stdout
-     * there; for plan/apply it explains a failure, so stderr. Diagnostics
-     * never quote secret values (decl.c's `secret` rule names the key only). */
-    FILE *out = strcmp(c->command, "validate") == 0 ? stdout : stderr;
+     * there; for plan/apply it explains a failure, so stderr. */
+    print_diags_to(c, strcmp(c->command, "validate") == 0 ? stdout : stderr, d);
+}
+
+void print_diags_to(cli *c, FILE *out, rc_diags *d)
+{
+    /* Diagnostics never quote secret values (decl.c's `secret` rule names
+     * the key only). */
+    rc_diags_sort(d);
     if (c->format == FMT_GITHUB)
         rc_pr_print_github(out, d, NULL);
     else
@@ -56,7 +61,7 @@ void print_diags(cli *c, rc_diags *d)
 
 void progress_cb(void *ud, const char *stage, size_t count)
 {
-    cli *c = ud;
-    if (!c->quiet)
-        fprintf(stderr, "reconcile: %s: %zu topic%s\n", stage, count, count == 1 ? "" : "s");
+    fleet_item *it = ud;
+    if (!it->c->quiet)
+        fprintf(it->err, "reconcile: %s: %zu topic%s\n", stage, count, count == 1 ? "" : "s");
 }

@@ -140,10 +140,10 @@ static void cluster_state_free(cluster_state *s)
 }
 
 /* A progress line on stderr ("reconcile: cluster NAME: N what"). */
-static void progress(cli *c, const char *cluster, size_t n, const char *what)
+static void progress(fleet_item *it, size_t n, const char *what)
 {
-    if (!c->quiet)
-        fprintf(stderr, "reconcile: cluster %s: %zu %s\n", cluster, n, what);
+    if (!it->c->quiet)
+        fprintf(it->err, "reconcile: cluster %s: %zu %s\n", it->decl->name, n, what);
 }
 
 static int decl_name_cmp(const void *key, const void *elem)
@@ -152,8 +152,9 @@ static int decl_name_cmp(const void *key, const void *elem)
 }
 
 /* Topics, the undeclared ones' configs, groups with their offsets, ACLs. */
-static char *read_state(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, cluster_state *st)
+static char *read_state(fleet_item *it, rc_kadmin *ka, cluster_state *st)
 {
+    const rc_cluster_decl *decl = it->decl;
     char err[RC_ERRBUF_LEN] = "";
     if (ka->ops->describe_cluster(ka, &st->obs, err, sizeof(err)) != 0)
         return kadmin_error(decl->name, "cannot read the cluster", err);
@@ -169,7 +170,7 @@ static char *read_state(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, clus
               bsearch(o->name, decl->topics, decl->ntopics, sizeof(*decl->topics), decl_name_cmp)))
             names[n++] = o->name;
     }
-    progress(c, decl->name, n, "undeclared topics: reading their configs");
+    progress(it, n, "undeclared topics: reading their configs");
     int rc = ka->ops->describe_configs(ka, &st->obs, names, n, err, sizeof(err));
     free(names);
     if (rc != 0)
@@ -177,7 +178,7 @@ static char *read_state(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, clus
     if (ka->ops->list_group_offsets) {
         if (ka->ops->list_group_offsets(ka, &st->groups, &st->ngroups, err, sizeof(err)) != 0)
             return kadmin_error(decl->name, "cannot read its consumer groups", err);
-        progress(c, decl->name, st->ngroups, "consumer groups read with their committed offsets");
+        progress(it, st->ngroups, "consumer groups read with their committed offsets");
     }
     if (ka->ops->describe_acls) {
         rc = ka->ops->describe_acls(ka, &st->acls, err, sizeof(err));
@@ -186,7 +187,7 @@ static char *read_state(cli *c, const rc_cluster_decl *decl, rc_kadmin *ka, clus
         if (rc != 0)
             return kadmin_error(decl->name, "cannot read its ACL bindings", err);
         st->acls_read = true;
-        progress(c, decl->name, st->acls.len, "ACL bindings read");
+        progress(it, st->acls.len, "ACL bindings read");
     }
     return NULL;
 }
@@ -218,8 +219,9 @@ static char **existing_paths(cli *c, const char *cluster, size_t *n)
 /* What validate will say about the imported files, but the owners (the
  * summary counts those): in full when short, else the first ones and a count
  * per rule, so ten thousand topics missing a required field stay readable. */
-static void print_problems(cli *c, const char *cluster, const rc_diags *diags)
+static void print_problems(fleet_item *it, const rc_diags *diags)
 {
+    const char *cluster = it->decl->name;
     rc_diags shown = {0};
     size_t total = 0;
     rc_kvlist per_rule = {0};
@@ -236,19 +238,19 @@ static void print_problems(cli *c, const char *cluster, const rc_diags *diags)
         rc_kvlist_set(&per_rule, d->rule, buf);
     }
     if (shown.len)
-        print_diags(c, &shown);
+        print_diags_to(it->c, it->err, &shown);
     if (total > shown.len) {
         rc_kvlist_sort(&per_rule);
         rc_buf b = {0};
         for (size_t i = 0; i < per_rule.len; i++)
             rc_buf_printf(&b, "%s%s %s", i ? ", " : "", per_rule.items[i].value,
                           per_rule.items[i].key);
-        fprintf(stderr, "reconcile: cluster %s: %zu more problems validate will report (%s)\n",
+        fprintf(it->err, "reconcile: cluster %s: %zu more problems validate will report (%s)\n",
                 cluster, total - shown.len, b.data);
         rc_buf_free(&b);
     }
     if (total > 0)
-        fprintf(stderr,
+        fprintf(it->err,
                 "reconcile: cluster %s: the imported files have %zu problem%s validate "
                 "reports; fix them (or the cluster's policy) before plan\n",
                 cluster, total, total == 1 ? "" : "s");
@@ -273,8 +275,10 @@ static char *write_files(cli *c, const rc_import *im, bool *written)
         if (!ok) {
             if (fd >= 0)
                 unlink(path); /* a partial file would be read as a declaration */
-            char *msg = rc_xasprintf("cannot write %s: %s%s", f->path, strerror(saved),
-                                     saved == EEXIST ? " (import never writes over a file)" : "");
+            char why[128];
+            char *msg =
+                rc_xasprintf("cannot write %s: %s%s", f->path, rc_strerror(saved, why, sizeof(why)),
+                             saved == EEXIST ? " (import never writes over a file)" : "");
             free(path);
             return msg;
         }
@@ -284,111 +288,153 @@ static char *write_files(cli *c, const rc_import *im, bool *written)
     return NULL;
 }
 
-static void print_text(cli *c, const rc_import *im, const char *cluster, const bool *written)
+static void print_text(fleet_item *it, const rc_import *im, const bool *written)
 {
+    cli *c = it->c;
+    const char *cluster = it->decl->name;
+    FILE *out = it->out;
     size_t groups = 0, by_topics = im->bindings_by_topics;
     for (size_t i = 0; i < im->ntopics; i++)
         groups += im->topics[i].nconsumers;
     for (size_t i = 0; i < im->nfiles; i++) {
         const rc_import_file *f = &im->files[i];
         if (c->dry_run) {
-            fprintf(stdout, "--- %s (would be written)\n%s", f->path, f->content);
+            fprintf(out, "--- %s (would be written)\n%s", f->path, f->content);
         } else if (written[i] && !c->quiet) {
             if (f->nbindings)
-                fprintf(stdout, "+ wrote %s (%zu binding%s)\n", f->path, f->nbindings,
+                fprintf(out, "+ wrote %s (%zu binding%s)\n", f->path, f->nbindings,
                         f->nbindings == 1 ? "" : "s");
             else
-                fprintf(stdout, "+ wrote %s (%zu topic%s)\n", f->path, f->ntopics,
+                fprintf(out, "+ wrote %s (%zu topic%s)\n", f->path, f->ntopics,
                         f->ntopics == 1 ? "" : "s");
         }
     }
-    fprintf(stdout,
+    fprintf(out,
             "cluster %s: %s %zu topic%s (%zu consumer group%s as consumers), %zu ACL binding%s "
             "as producers and consumers, %zu in the access file, in %zu file%s",
             cluster, c->dry_run ? "would import" : "imported", im->ntopics,
             im->ntopics == 1 ? "" : "s", groups, groups == 1 ? "" : "s", by_topics,
             by_topics == 1 ? "" : "s", im->bindings.len, im->nfiles, im->nfiles == 1 ? "" : "s");
     if (im->nskipped)
-        fprintf(stdout, "; %zu skipped", im->nskipped);
-    fputc('\n', stdout);
+        fprintf(out, "; %zu skipped", im->nskipped);
+    fputc('\n', out);
     if (im->unowned)
-        fprintf(stdout,
+        fprintf(out,
                 "cluster %s: %zu imported topic%s no --owner-map rule matched: set %s owner "
                 "(validate lists %s: owner-unset)\n",
                 cluster, im->unowned, im->unowned == 1 ? "" : "s",
                 im->unowned == 1 ? "its" : "their", im->unowned == 1 ? "it" : "them");
 }
 
-static int import_cluster(cli *c, const rc_repo *repo, const rc_source *src,
-                          const rc_cluster_decl *decl, const owner_rules *rules,
-                          rc_import_report *report)
+/* One cluster's import, kept for the report (JSON) made in cluster order. */
+typedef struct imported {
+    rc_import im;
+    bool *written;
+    char *error; /* masked */
+} imported;
+
+typedef struct import_ctx {
+    const rc_repo *repo;
+    const rc_source *src;
+    const owner_rules *rules;
+    imported *results;
+} import_ctx;
+
+/* Read, build (checking the round trip), warn, write. */
+static char *import_one(fleet_item *it, const import_ctx *x, imported *r)
 {
-    cluster_conn conn = {0};
+    cli *c = it->c;
+    const rc_cluster_decl *decl = it->decl;
     rc_kadmin *ka = NULL;
     cluster_state st = {0};
-    rc_import im = {0};
     rc_diags diags = {0};
     size_t nexisting = 0;
     char **existing = existing_paths(c, decl->name, &nexisting);
-    bool *written = NULL;
-    char *error = connect_cluster(c, decl, &conn, &ka);
+    char *error = connect_cluster(it, &ka);
     if (!error)
-        error = read_state(c, decl, ka, &st);
+        error = read_state(it, ka, &st);
     if (!error) {
-        rc_import_input in = {.repo = repo,
+        rc_import_input in = {.repo = x->repo,
                               .decl = decl,
                               .obs = &st.obs,
                               .groups = st.groups,
                               .ngroups = st.ngroups,
                               .acls = st.acls_read ? &st.acls : NULL,
-                              .owners = rules->v,
-                              .nowners = rules->n,
+                              .owners = x->rules->v,
+                              .nowners = x->rules->n,
                               .layout = (rc_import_layout)c->layout,
                               .existing = (const char *const *)existing,
                               .nexisting = nexisting};
-        progress(c, decl->name, st.obs.ntopics,
+        progress(it, st.obs.ntopics,
                  "topics on the cluster: importing, then checking the round trip");
         char err[RC_ERRBUF_LEN];
-        if (rc_import_build_checked(&im, &in, src, &diags, err, sizeof(err)) != 0)
+        if (rc_import_build_checked(&r->im, &in, x->src, &diags, err, sizeof(err)) != 0)
             error = rc_xasprintf("cluster %s: %s; nothing was written", decl->name, err);
     }
-    written = rc_xcalloc(im.nfiles ? im.nfiles : 1, sizeof(*written));
+    r->written = rc_xcalloc(r->im.nfiles ? r->im.nfiles : 1, sizeof(*r->written));
     if (!error) {
-        for (size_t i = 0; i < im.nwarnings && !c->quiet; i++)
-            print_masked(c, stderr, "reconcile: warning: ", im.warnings[i]);
-        print_problems(c, decl->name, &diags);
-        if (!c->dry_run && im.nfiles > 0)
-            progress(c, decl->name, im.nfiles, "files to write");
-        char *werr = c->dry_run ? NULL : write_files(c, &im, written);
+        for (size_t i = 0; i < r->im.nwarnings && !c->quiet; i++)
+            print_masked(c, it->err, "reconcile: warning: ", r->im.warnings[i]);
+        print_problems(it, &diags);
+        if (!c->dry_run && r->im.nfiles > 0)
+            progress(it, r->im.nfiles, "files to write");
+        char *werr = c->dry_run ? NULL : write_files(c, &r->im, r->written);
         if (werr) {
             error = rc_xasprintf("cluster %s: %s", decl->name, werr);
             free(werr);
         }
     }
-    if (error && c->secrets.len) { /* a broker's message may echo a substituted value */
-        char *masked = rc_secrets_mask(&c->secrets, error);
-        free(error);
-        error = masked;
-    }
-    if (c->format == FMT_JSON)
-        rc_import_report_add(report, decl->name, &im, written, c->dry_run, error);
-    else if (error)
-        print_masked(c, stderr, "reconcile: ", error); /* it names the cluster */
-    if (c->format != FMT_JSON && (!error || im.nfiles))
-        print_text(c, &im, decl->name, written);
-    int rc = error ? RC_EXIT_FAILURE : RC_EXIT_OK;
-    free(error);
-    free(written);
     rc_diags_free(&diags);
-    rc_import_free(&im);
     for (size_t i = 0; i < nexisting; i++)
         free(existing[i]);
     free(existing);
     cluster_state_free(&st);
     if (ka)
         ka->ops->destroy(ka);
-    cluster_conn_free(&conn);
-    return rc;
+    return error;
+}
+
+/* One cluster (fleet_fn): import, then its text report. */
+static void import_cluster(fleet_item *it, void *ctx, size_t i)
+{
+    import_ctx *x = ctx;
+    imported *r = &x->results[i];
+    cli *c = it->c;
+    r->error = import_one(it, x, r);
+    if (r->error && c->secrets.len) { /* a broker's message may echo a substituted value */
+        char *masked = rc_secrets_mask(&c->secrets, r->error);
+        free(r->error);
+        r->error = masked;
+    }
+    if (c->format != FMT_JSON && r->error)
+        print_masked(c, it->err, "reconcile: ", r->error); /* it names the cluster */
+    if (c->format != FMT_JSON && (!r->error || r->im.nfiles))
+        print_text(it, &r->im, r->written);
+}
+
+/* Every selected cluster, several at once (fleet_run); false when one failed.
+ * One cluster's failure does not stop the others. */
+static bool import_all(cli *c, const rc_repo *repo, const rc_source *src, const owner_rules *rules,
+                       rc_import_report *report)
+{
+    size_t n = 0;
+    fleet_item *items = fleet_items(c, repo, &n);
+    import_ctx x = {repo, src, rules, rc_xcalloc(n ? n : 1, sizeof(*x.results))};
+    fleet_run(c, items, n, false, import_cluster, &x);
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        imported *r = &x.results[i];
+        if (c->format == FMT_JSON)
+            rc_import_report_add(report, items[i].decl->name, &r->im, r->written, c->dry_run,
+                                 r->error);
+        ok &= !r->error;
+        free(r->error);
+        free(r->written);
+        rc_import_free(&r->im);
+    }
+    free(x.results);
+    fleet_items_free(items, n);
+    return ok;
 }
 
 int cmd_import(cli *c)
@@ -402,11 +448,7 @@ int cmd_import(cli *c)
     int rc = load_repo_tolerating(c, &repo, &src, "owner-unset");
     if (rc == 0)
         rc = read_rules(c, &repo, &rules);
-    bool failed = false; /* one cluster's failure does not stop the others */
-    for (size_t i = 0; rc == 0 && i < repo.nclusters; i++)
-        if (cluster_selected(c, repo.clusters[i].name))
-            failed |= import_cluster(c, &repo, &src, &repo.clusters[i], &rules, &report) != 0;
-    if (rc == 0 && failed)
+    if (rc == 0 && !import_all(c, &repo, &src, &rules, &report))
         rc = RC_EXIT_FAILURE;
     if (c->format == FMT_JSON && report.clusters)
         rc_import_report_print(&report, stdout);

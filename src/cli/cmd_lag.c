@@ -275,16 +275,26 @@ static void fill_members(measured *m)
     }
 }
 
-static void measure_cluster(cli *c, const rc_cluster_decl *d, measured *m)
+/* Every selected cluster measured once. */
+typedef struct lag_run {
+    measured *ms;
+    rc_lag_report *rs;
+    size_t n;
+} lag_run;
+
+/* One cluster's measurement, into its slot of the run (ctx). */
+static void measure_cluster(fleet_item *it, void *ctx, size_t i)
 {
-    cluster_conn conn = {0};
+    cli *c = it->c;
+    const rc_cluster_decl *d = it->decl;
+    measured *m = &((lag_run *)ctx)->ms[i];
     rc_kadmin *ka = NULL;
     rc_cluster_obs obs = {0};
     rc_group_offsets *all = NULL;
     size_t nall = 0, npairs = 0;
     pair *pairs = NULL;
     char err[RC_ERRBUF_LEN] = "";
-    m->error = connect_cluster(c, d, &conn, &ka);
+    m->error = connect_cluster(it, &ka);
     if (!m->error && ka->ops->describe_cluster(ka, &obs, err, sizeof(err)) != 0)
         m->error = kadmin_error(d->name, "cannot read the cluster", err);
     if (!m->error)
@@ -322,29 +332,23 @@ static void measure_cluster(cli *c, const rc_cluster_decl *d, measured *m)
     rc_cluster_obs_free(&obs);
     if (ka)
         ka->ops->destroy(ka);
-    cluster_conn_free(&conn);
 }
 
-/* Every selected cluster measured once. */
-typedef struct lag_run {
-    measured *ms;
-    rc_lag_report *rs;
-    size_t n;
-} lag_run;
-
+/* Several clusters at once (fleet_run); the reports in cluster order. */
 static void measure_all(cli *c, const rc_repo *repo, lag_run *r)
 {
-    r->ms = rc_xcalloc(repo->nclusters ? repo->nclusters : 1, sizeof(*r->ms));
-    r->rs = rc_xcalloc(repo->nclusters ? repo->nclusters : 1, sizeof(*r->rs));
-    r->n = 0;
-    for (size_t i = 0; i < repo->nclusters; i++) {
-        if (!cluster_selected(c, repo->clusters[i].name))
-            continue;
-        measured *m = &r->ms[r->n];
-        measure_cluster(c, &repo->clusters[i], m);
-        r->rs[r->n++] = (rc_lag_report){
-            repo->clusters[i].name, m->error, m->rows, m->nrows, m->parts, m->ends, m->nends};
+    size_t n = 0;
+    fleet_item *items = fleet_items(c, repo, &n);
+    r->ms = rc_xcalloc(n ? n : 1, sizeof(*r->ms));
+    r->rs = rc_xcalloc(n ? n : 1, sizeof(*r->rs));
+    r->n = n;
+    fleet_run(c, items, n, false, measure_cluster, r);
+    for (size_t i = 0; i < n; i++) {
+        const measured *m = &r->ms[i];
+        r->rs[i] = (rc_lag_report){
+            items[i].decl->name, m->error, m->rows, m->nrows, m->parts, m->ends, m->nends};
     }
+    fleet_items_free(items, n);
 }
 
 static void lag_run_free(lag_run *r)

@@ -83,6 +83,18 @@ static int set_deadline(cli *c, const char *arg)
     return parse_ms_option(&c->deadline_ms, "--deadline", "10m", arg, 1, 86400000);
 }
 
+static int set_parallel(cli *c, const char *arg)
+{
+    /* digits only: strtol would take " 4", "+4" and "4x" */
+    long n = rc_all_digits(arg) && strlen(arg) <= 3 ? strtol(arg, NULL, 10) : 0;
+    if (n < 1 || n > FLEET_MAX_WORKERS)
+        return usage_error("--parallel expects how many clusters to work on at once, a whole "
+                           "number from 1 to %d, got '%s'",
+                           FLEET_MAX_WORKERS, arg);
+    c->parallel = (int)n;
+    return 0;
+}
+
 static int set_no_color(cli *c, const char *arg)
 {
     (void)arg;
@@ -186,6 +198,10 @@ const rc_option rc_cli_options[] = {
      "the rendered files: render writes them there, publish reads them, apply renders there "
      "after a successful apply",
      CMD_APPLY | CMD_RENDER | CMD_PUBLISH, set_out},
+    {"parallel", 0, "N",
+     "work on N clusters at once (default 4); the output is the same, in cluster order, "
+     "whatever finishes first; 1: one cluster after another",
+     CMD_PLAN | CMD_APPLY | CMD_IMPORT | CMD_LAG, set_parallel},
     {"dry-run", 0, NULL,
      "change nothing: publish prints the requests it would send, import the files it would "
      "write",

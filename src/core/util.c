@@ -248,11 +248,21 @@ const char *rc_did_you_mean(const char *word, const char *const *candidates, siz
     return best;
 }
 
+const char *rc_strerror(int err, char *buf, size_t len)
+{
+    /* the XSI strerror_r (_POSIX_C_SOURCE, no _GNU_SOURCE): 0 on success */
+    if (strerror_r(err, buf, len) != 0)
+        snprintf(buf, len, "error %d", err);
+    return buf;
+}
+
 int rc_read_file(char **out, size_t *out_len, const char *path, char *errbuf, size_t errlen)
 {
+    char why[128];
     FILE *f = fopen(path, "rb");
     if (!f)
-        return rc_errorf(RC_ERR, errbuf, errlen, "%s: %s", path, strerror(errno));
+        return rc_errorf(RC_ERR, errbuf, errlen, "%s: %s", path,
+                         rc_strerror(errno, why, sizeof(why)));
     rc_buf b = {0};
     char chunk[65536];
     size_t n;
@@ -262,7 +272,8 @@ int rc_read_file(char **out, size_t *out_len, const char *path, char *errbuf, si
     fclose(f);
     if (read_errno) {
         rc_buf_free(&b);
-        return rc_errorf(RC_ERR, errbuf, errlen, "%s: %s", path, strerror(read_errno));
+        return rc_errorf(RC_ERR, errbuf, errlen, "%s: %s", path,
+                         rc_strerror(read_errno, why, sizeof(why)));
     }
     if (out_len)
         *out_len = b.len;

@@ -82,6 +82,11 @@ bool rc_all_digits(const char *s);
  * anything else. */
 size_t rc_ident_len(const char *s);
 
+/* strerror for code that may run on several threads at once (strerror may
+ * share one static buffer between threads): the message, in buf (len bytes),
+ * returned. */
+const char *rc_strerror(int err, char *buf, size_t len);
+
 /* qsort/bsearch comparator of two (const) char * elements, strcmp order. */
 int rc_str_ptr_cmp(const void *a, const void *b);
 

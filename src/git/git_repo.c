@@ -34,3 +34,14 @@ void rc_git_close(git_repository *repo)
     git_repository_free(repo);
     git_libgit2_shutdown();
 }
+
+bool rc_git_hold(void)
+{
+    git_libgit2_init();
+    return (git_libgit2_features() & GIT_FEATURE_THREADS) != 0;
+}
+
+void rc_git_release(void)
+{
+    git_libgit2_shutdown();
+}

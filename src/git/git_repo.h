@@ -13,6 +13,7 @@
 #define RC_GIT_REPO_H
 
 #include <git2.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 int rc_git_open_root(git_repository **out, const char *dir, char *errbuf, size_t errlen);
@@ -23,5 +24,14 @@ int rc_git_open_root(git_repository **out, const char *dir, char *errbuf, size_t
  * objects are freed; it frees repo (NULL is fine) and shuts libgit2 down. */
 int rc_git_open(git_repository **out, const char *dir, char *errbuf, size_t errlen);
 void rc_git_close(git_repository *repo);
+
+/* Around a stretch where several threads may each open their own repository
+ * (apply's guard on clusters in parallel): rc_git_hold keeps libgit2
+ * initialised throughout, so no thread's rc_git_close shuts its global state
+ * down while another works, and says whether this libgit2 was built
+ * thread-safe (when false, callers must stay on one thread). Every call is
+ * paired with one rc_git_release. */
+bool rc_git_hold(void);
+void rc_git_release(void);
 
 #endif

@@ -101,6 +101,19 @@ static int handle_offsets(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
 {
     groups_op *op = p->ctx;
     rc_group_offsets *g = &op->out[b->idx[0]];
+    /* A coordinator still loading fails the whole request on librdkafka
+     * 2.0.2 (on a client with a group; on one without, it crashes): ask
+     * again in the next round. Any other request error ends the call. */
+    rd_kafka_resp_err_t err = rd_kafka_event_error(ev);
+    if (err) {
+        if (!retriable(err))
+            return rk_request_failure(p->ka, err, rd_kafka_event_error_string(ev), p->what,
+                                      (int)(rc_rk_now_ms() - b->sent_ms), p->errbuf, p->errlen);
+        op->again[b->idx[0]] = true;
+        free(g->error);
+        g->error = rc_xstrdup(rd_kafka_event_error_string(ev));
+        return 0;
+    }
     const rd_kafka_ListConsumerGroupOffsets_result_t *r =
         rd_kafka_event_ListConsumerGroupOffsets_result(ev);
     size_t cnt = 0;
@@ -145,8 +158,9 @@ static int handle_offsets(rk_pump *p, rk_batch *b, rd_kafka_event_t *ev)
 }
 
 /* Every group's committed offsets; a group whose coordinator was not ready
- * is asked again, a few rounds apart. */
-static int fetch_offsets(rk_admin *ka, groups_op *op, char *errbuf, size_t errlen)
+ * is asked again, a few rounds apart. ka's client must have a group
+ * (rk_new_consumer): fetch_offsets makes one. */
+static int fetch_offsets_on(rk_admin *ka, groups_op *op, char *errbuf, size_t errlen)
 {
     op->again = rc_xcalloc(op->nnames, sizeof(*op->again));
     rk_pump q = {.ka = ka,
@@ -157,7 +171,8 @@ static int fetch_offsets(rk_admin *ka, groups_op *op, char *errbuf, size_t errle
                  .handle = handle_offsets,
                  .ctx = op,
                  .batch_size = 1,
-                 .max_inflight = GROUPS_IN_FLIGHT};
+                 .max_inflight = GROUPS_IN_FLIGHT,
+                 .handle_errors = true};
     int rc = rk_pump_call(&q, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, op->nnames);
     size_t *idx = rc_xcalloc(op->nnames, sizeof(*idx));
     for (int round = 1; rc == 0 && round < ROUNDS; round++) {
@@ -179,6 +194,28 @@ static int fetch_offsets(rk_admin *ka, groups_op *op, char *errbuf, size_t errle
         q.opts = NULL;
     }
     free(idx);
+    return rc;
+}
+
+/* On a client of its own that has a group, so that librdkafka survives the
+ * NOT_COORDINATOR a group's coordinator answers while it loads (a broker just
+ * started, __consumer_offsets just created): rk_new_consumer. Everything else
+ * is ka's: settings, timeouts, the probe already made. */
+static int fetch_offsets(rk_admin *ka, groups_op *op, char *errbuf, size_t errlen)
+{
+    static const char *const settings[][2] = {{"group.id", "reconcile-offsets-reader"},
+                                              {"enable.auto.commit", "false"}};
+    rk_admin sub = *ka;
+    rc_rk_watch_copy(&sub.w, &ka->w);
+    sub.rk = NULL;
+    int rc = rk_new_consumer(ka, &sub.w, settings, sizeof(settings) / sizeof(settings[0]), &sub.rk,
+                             errbuf, errlen);
+    if (rc == 0)
+        rc = fetch_offsets_on(&sub, op, errbuf, errlen);
+    /* never joined its group: nothing to leave */
+    if (sub.rk)
+        rd_kafka_destroy_flags(sub.rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    rc_rk_watch_free(&sub.w);
     return rc;
 }
 

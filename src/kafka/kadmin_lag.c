@@ -102,23 +102,15 @@ int rk_op_watermarks(rc_kadmin *base, const char *const *topics, const int *part
 static int make_consumer(rk_admin *ka, rc_rk_watch *w, rd_kafka_t **out, char *errbuf,
                          size_t errlen)
 {
-    rd_kafka_conf_t *conf = rd_kafka_conf_dup(ka->consumer_conf);
-    char err[256];
-    /* only what is asked: assign, never subscribe, never commit (librdkafka
-     * 2.0.2 wants a group.id even for assign; the group is never joined),
-     * the end of a partition said */
+    /* only what is asked: assign, never subscribe, never commit, the end of
+     * a partition said */
     static const char *const settings[][2] = {
         {"group.id", "reconcile-lag-reader"},  {"enable.auto.commit", "false"},
         {"enable.auto.offset.store", "false"}, {"enable.partition.eof", "true"},
         {"fetch.wait.max.ms", "10"},           {"queued.max.messages.kbytes", "1024"},
     };
-    for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
-        if (rd_kafka_conf_set(conf, settings[i][0], settings[i][1], err, sizeof(err)) !=
-            RD_KAFKA_CONF_OK) {
-            rd_kafka_conf_destroy(conf);
-            return rc_rk_fail(w, errbuf, errlen, RC_KADMIN_EOTHER, "consumer: %s", err);
-        }
-    return rc_rk_client_new(out, w, RD_KAFKA_CONSUMER, conf, errbuf, errlen);
+    return rk_new_consumer(ka, w, settings, sizeof(settings) / sizeof(settings[0]), out, errbuf,
+                           errlen);
 }
 
 /* The round's fetch of a partition (round is sorted by topic, partition). */

@@ -86,7 +86,7 @@ int rk_pump_run(rk_pump *p, size_t *idx, size_t n)
         if (!b) /* cannot happen: every request on this private queue has one */
             rc = rk_fail(ka, errbuf, errlen, RC_KADMIN_EOTHER, "%s: unexpected event %s", p->what,
                          rd_kafka_event_name(ev));
-        else if (err)
+        else if (err && !p->handle_errors)
             rc = rk_request_failure(ka, err, rd_kafka_event_error_string(ev), p->what,
                                     (int)(rc_rk_now_ms() - b->sent_ms), errbuf, errlen);
         else
@@ -105,7 +105,7 @@ int rk_pump_run(rk_pump *p, size_t *idx, size_t n)
 int rk_pump_call(rk_pump *p, rd_kafka_admin_op_t op, size_t n)
 {
     rk_admin *ka = p->ka;
-    int rc = rk_ensure_up(ka, rc_rk_now_ms() + ka->timeout_ms, NULL, p->errbuf, p->errlen);
+    int rc = rk_ensure_up(ka, rc_rk_now_ms() + ka->timeout_ms, NULL, false, p->errbuf, p->errlen);
     if (rc)
         return rc;
     p->opts = rk_make_options(ka, op, false, -1);

@@ -128,17 +128,23 @@ int rk_request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *errstr
 /* Wait until a broker answers a brokers-only Metadata request, in short slices
  * so error_cb reports are seen while waiting. On success returns 0 and, when
  * mdp is not NULL, the broker list (caller destroys it). */
-int rk_ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t **mdp, char *errbuf,
-                 size_t errlen)
+int rk_ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t **mdp, bool all_topics,
+                 char *errbuf, size_t errlen)
 {
     long long start = rc_rk_now_ms();
+    if (!mdp && ka->up_at_ms && start - ka->up_at_ms < RK_PROBE_FRESH_MS)
+        return 0;
     int slice = 100;
     for (;;) {
         const rd_kafka_metadata_t *md = NULL;
-        /* all_topics=0 and no local topics: a brokers-only request. */
+        /* all_topics=0 and no local topics asks for the brokers only, but
+         * librdkafka 2.0.2 answers with every topic in its cache: no cheaper
+         * than the full request a describe needs anyway. */
         int t = min_int(slice, rc_rk_remaining_ms(deadline));
-        rd_kafka_resp_err_t err = rd_kafka_metadata(ka->rk, 0, NULL, &md, t > 0 ? t : 1);
+        rd_kafka_resp_err_t err =
+            rd_kafka_metadata(ka->rk, all_topics ? 1 : 0, NULL, &md, t > 0 ? t : 1);
         if (!err) {
+            ka->up_at_ms = rc_rk_now_ms();
             rk_clear_seen_errors(ka);
             if (mdp)
                 *mdp = md;
@@ -238,4 +244,19 @@ int rc_kadmin_rdkafka_new(rc_kadmin **out, const rc_kadmin_config *cfg, char *er
     }
     *out = &ka->base;
     return 0;
+}
+
+int rk_new_consumer(rk_admin *ka, rc_rk_watch *w, const char *const (*settings)[2], size_t n,
+                    rd_kafka_t **out, char *errbuf, size_t errlen)
+{
+    *out = NULL;
+    rd_kafka_conf_t *conf = rd_kafka_conf_dup(ka->consumer_conf);
+    char err[256];
+    for (size_t i = 0; i < n; i++)
+        if (rd_kafka_conf_set(conf, settings[i][0], settings[i][1], err, sizeof(err)) !=
+            RD_KAFKA_CONF_OK) {
+            rd_kafka_conf_destroy(conf);
+            return rc_rk_fail(w, errbuf, errlen, RC_KADMIN_EOTHER, "consumer: %s", err);
+        }
+    return rc_rk_client_new(out, w, RD_KAFKA_CONSUMER, conf, errbuf, errlen);
 }

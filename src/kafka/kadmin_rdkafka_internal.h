@@ -38,7 +38,15 @@ typedef struct rk_admin {
     /* Secrets masked in every message and log line, and what error_cb saw
      * since the last successful broker round trip; rk's opaque. */
     rc_rk_watch w;
+    /* When a broker last answered rk_ensure_up's probe (0: never): a probe
+     * within RK_PROBE_FRESH_MS of it is not sent again. */
+    long long up_at_ms;
 } rk_admin;
+
+/* A batch of admin calls right after a broker answered needs no probe of
+ * its own: on a large cluster each probe is a full Metadata request (50 ms
+ * at 10,000 topics), paid by every batch of a plan or an apply. */
+#define RK_PROBE_FRESH_MS 5000
 
 static inline int min_int(int a, int b)
 {
@@ -61,12 +69,24 @@ int rk_deadline_failure(rk_admin *ka, const char *what, int waited_ms, char *err
  * is how long the request was out. */
 int rk_request_failure(rk_admin *ka, rd_kafka_resp_err_t err, const char *errstr, const char *what,
                        int elapsed_ms, char *errbuf, size_t errlen);
-/* Wait until a broker answers; on success *mdp (if not NULL) is the broker
- * list, which the caller destroys. */
-int rk_ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t **mdp, char *errbuf,
-                 size_t errlen);
+/* Wait until a broker answers; on success *mdp (if not NULL) is its
+ * metadata, which the caller destroys: every topic's when all_topics, else
+ * at least the broker list. Without mdp, a broker that answered within
+ * RK_PROBE_FRESH_MS counts as an answer now. */
+int rk_ensure_up(rk_admin *ka, long long deadline, const rd_kafka_metadata_t **mdp, bool all_topics,
+                 char *errbuf, size_t errlen);
 /* Pause about ms milliseconds while serving callbacks. */
 void rk_pause_serving(rk_admin *ka, int ms);
+/* A consumer-type client on ka's settings (consumer_conf) plus the n
+ * key/value settings, with its own watch w (rc_rk_watch_copy of ka->w, the
+ * caller frees it after the client). It is given a group.id but never joins
+ * its group: librdkafka 2.0.2 wants one even for assign, and only a client
+ * with a group (rk_cgrp) survives a NOT_COORDINATOR answer to
+ * ListConsumerGroupOffsets (on any other, librdkafka dereferences NULL:
+ * confluentinc/librdkafka#5040). Destroy with
+ * RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE. */
+int rk_new_consumer(rk_admin *ka, rc_rk_watch *w, const char *const (*settings)[2], size_t n,
+                    rd_kafka_t **out, char *errbuf, size_t errlen);
 
 /* ---- the request pump (kadmin_pump.c) ----------------------------------- */
 
@@ -96,6 +116,9 @@ struct rk_pump {
      * batch_size 1 and more requests in flight. */
     size_t batch_size;
     size_t max_inflight;
+    /* true: a result event carrying a request-level error goes to handle too
+     * (which decides whether the call fails), not straight to a failure */
+    bool handle_errors;
 };
 
 /* Admin options with the client's timeouts; validate_only -1: not set. NULL

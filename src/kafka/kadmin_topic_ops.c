@@ -331,7 +331,7 @@ static int run_topic_op(rk_admin *ka, rk_kind kind, const void *input, size_t n,
     if (n == 0)
         return 0;
     long long start = rc_rk_now_ms();
-    int rc = rk_ensure_up(ka, start + ka->timeout_ms, NULL, errbuf, errlen);
+    int rc = rk_ensure_up(ka, start + ka->timeout_ms, NULL, false, errbuf, errlen);
     if (rc)
         return rc;
 

@@ -267,6 +267,7 @@ if len(l) != int(sys.argv[2]) or bad:
     sys.exit(f"bench: lag figures wrong: {len(l)} rows, first wrong: {bad[:1]}")
 PY
 report "lag: $L topics x 6 partitions, $L groups" 2 100
+: >"$work/serve.log" # before the exporter opens it: sed below may run first
 "$bin" -C "$work/lag" lag --serve 127.0.0.1:0 --min-interval 0s 2>"$work/serve.log" &
 serve_pid=$!
 port=""

@@ -113,6 +113,7 @@ expect_out "  $G2 on $T: time lag 0ms, offset lag 0, 2 partitions; 1 member" "th
 # serve ARGS...: start the exporter on a free port (it says which), wait until
 # it answers; PORT and SERVE_PID set
 serve() {
+  : >"$WORK/serve.log" # before the exporter opens it: sed below may run first
   "$RECONCILE_BIN" -C "$REPO" lag --serve 127.0.0.1:0 "$@" 2>"$WORK/serve.log" &
   SERVE_PID=$!
   local deadline=$((SECONDS + 30))

@@ -20,6 +20,9 @@
  * the topics in FILE must (Metadata of every topic, DescribeConfigs of those
  * in FILE that exist): an apply's floor is that read plus its writes.
  *
+ * ADMIN_FLOOR_DEBUG=protocol logs librdkafka's requests (as reconcile's
+ * -v -X debug=protocol does), to see where the two differ.
+ *
  * Topics are read one per line. Exit 0 when every topic's operation
  * succeeded, 1 with a message otherwise. The caller times the process, as it
  * times reconcile, so both pay the same start and connection. */
@@ -70,6 +73,11 @@ static rd_kafka_t *connect_to(const char *bootstrap)
     if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, err, sizeof(err)) !=
         RD_KAFKA_CONF_OK)
         die("bootstrap.servers", err);
+    /* ADMIN_FLOOR_DEBUG=protocol: librdkafka's request log, to compare with
+     * reconcile's (-v -X debug=protocol) */
+    const char *debug = getenv("ADMIN_FLOOR_DEBUG");
+    if (debug && rd_kafka_conf_set(conf, "debug", debug, err, sizeof(err)) != RD_KAFKA_CONF_OK)
+        die("ADMIN_FLOOR_DEBUG", err);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
     if (!rk)
         die("client", err);

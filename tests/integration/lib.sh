@@ -146,13 +146,15 @@ overrides_of() {
 # asks a moment after the one that took it: poll with `eventually`.
 override_of() { overrides_of "$1" | sed -n "s/^$2=//p"; }
 
-# set_override TOPIC key=value: set behind reconcile's back, and wait until
-# a describe shows it (the broker applies the controller's record a moment
-# after the alter returns; a plan run at once may not see it yet)
+# set_override TOPIC key=value[,key=value...]: set behind reconcile's back,
+# and wait until a describe shows it (the broker applies the controller's
+# record a moment after the alter returns; a plan run at once may not see it
+# yet). One alter sets every key at once: the last one is waited for.
 set_override() {
   java -cp "$(kafka_cp)" kafka.admin.ConfigCommand --bootstrap-server "$B" \
     --entity-type topics --entity-name "$1" --alter --add-config "$2" >/dev/null
-  eventually "$1: $2 set behind reconcile's back" "${2#*=}" override_of "$1" "${2%%=*}"
+  local last=${2##*,}
+  eventually "$1: $2 set behind reconcile's back" "${last#*=}" override_of "$1" "${last%%=*}"
 }
 
 create_topic_directly() { # create_topic_directly TOPIC PARTITIONS

@@ -16,7 +16,7 @@
 #     (F = 4, K = 2,500, each cluster its own broker on this machine)
 #   plan of S existing topics on one broker    RSS < 300 MB (S = 50,000)
 # Usage: ci/bench.sh [N] [C] [RUNS]      (defaults 10000 2000 5; env G, L, F, K, S;
-#        F=0 or S=0 skips that section)
+#        F=0 or S=0 skips that section, ACCESS=0 the access and import ones)
 # Needs a build (ci/build.sh); not part of the test suite: numbers, not asserts.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -148,6 +148,10 @@ done
 cp "$work/t" "$work/t.plan"
 report "plan $N existing topics" 5
 
+# ACCESS=0 skips the access and import sections: their 40,000 bindings,
+# created and pruned every run, can overload a 1-broker controller on a
+# 2-core machine ("controller event queue overloaded", seen 2026-12-06).
+if [ "${ACCESS:-1}" != 0 ]; then
 # Access on the same topics: every binding created by one apply (each run
 # from none: a prune of a repository that declares no access removes them,
 # untimed), then plans of the topics and their bindings.
@@ -194,6 +198,8 @@ report "import $N topics, $G groups, $nb bindings" 10
 "$bin" -C "$work/adopt1" plan --detailed-exitcode >/dev/null ||
   { echo "bench: plan after import is not clean" >&2; exit 1; }
 rm -rf "$work"/adopt*
+fi
+tools=$(dirname "$bin")
 
 # Creation: fresh topics every run, deleted again (untimed) through a prune
 # with an empty declaration set, so every run starts from the same broker state.

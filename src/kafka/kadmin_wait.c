@@ -95,9 +95,12 @@ int rk_op_wait_topics(rc_kadmin *base, const rc_new_partitions *topics, size_t n
                                     (int)(rc_rk_now_ms() - start), errbuf, errlen);
             goto out;
         }
-        if (rc_rk_remaining_ms(deadline) <= pause)
+        /* the last pause ends at the deadline, not a pause before it: a
+         * wait of 1 s gave up after 0.8 s when a poll was slow */
+        int rest = rc_rk_remaining_ms(deadline);
+        if (rest == 0)
             break;
-        rk_pause_serving(ka, pause);
+        rk_pause_serving(ka, min_int(pause, rest));
         pause = min_int(pause * 2, RK_WAIT_POLL_MAX_MS);
     }
     if (!answered) {
